@@ -1,0 +1,70 @@
+"""What a run produces: findings with their evidence, notes, and the run's result."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Optional, Tuple
+
+
+class Severity(str, enum.Enum):
+    ERROR = "error"
+    WARNING = "warning"
+    OFF = "off"
+
+
+class Strength(str, enum.Enum):
+    STRONG = "strong"
+    MEDIUM = "medium"
+    WEAK = "weak"
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One sign that generative AI made a file (GAI301) or that a clip uses such a file (GAI302)."""
+
+    kind: str  # e.g. "c2pa", "xmp-digital-source-type", "png-text", "software", "clip"
+    strength: Strength
+    detail: str
+
+
+@dataclass(frozen=True)
+class Finding:
+    rule: str  # "GAI201"
+    severity: Severity
+    path: str  # repository-relative, "/"-separated
+    line: Optional[int]
+    message: str
+    fix: str
+    manifest: Optional[str] = None
+    manifest_line: Optional[int] = None
+    files: Tuple[str, ...] = ()
+    evidence: Tuple[Evidence, ...] = ()
+
+    @property
+    def sort_key(self) -> Tuple[str, int, str, str]:
+        return (self.path, self.line if self.line is not None else 0, self.rule, self.message)
+
+
+@dataclass(frozen=True)
+class Note:
+    """Something seen that is no finding: an unmappable timeline reference, a path not in the snapshot."""
+
+    path: str
+    message: str
+
+
+@dataclass(frozen=True)
+class RunResult:
+    snapshot: str  # "index" or a commit sha
+    files_checked: int
+    findings: Tuple[Finding, ...] = ()
+    notes: Tuple[Note, ...] = field(default=())
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)

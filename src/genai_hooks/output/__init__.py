@@ -1,0 +1,29 @@
+"""Formatters: a RunResult in, text out. Formatters never judge."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Tuple
+
+from ..errors import UsageError
+from ..findings import RunResult
+
+# --format name -> module in this package exposing `render(result: RunResult) -> str`
+FORMATS: Tuple[str, ...] = ("text", "json", "sarif", "github", "junit", "markdown")
+_MODULES = {
+    "text": "text",
+    "json": "json_format",
+    "sarif": "sarif",
+    "github": "github",
+    "junit": "junit",
+    "markdown": "markdown",
+}
+
+
+def render(result: RunResult, fmt: str, *, color: bool = False) -> str:
+    if fmt not in _MODULES:
+        raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
+    module = importlib.import_module(f"{__name__}.{_MODULES[fmt]}")
+    if fmt == "text":
+        return str(module.render(result, color=color))
+    return str(module.render(result))

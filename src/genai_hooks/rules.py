@@ -1,0 +1,126 @@
+"""The rule catalogue: stable ids, names, default severities, the guidance each serves, and fixes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Dict, Mapping
+
+from .findings import Severity
+
+PRINCIPLES: Mapping[int, str] = {
+    0: "Every rule depends on manifests that can be read.",
+    1: "Principle 1: outputs must not replicate unowned or copyrighted material.",
+    2: "Principle 2: use only tools that do not store, reuse or train on production inputs or outputs.",
+    3: "Principle 3: use tools in an enterprise-secured environment where possible.",
+    4: "Principle 4: generated material is temporary, not part of the final deliverables.",
+    5: "Principle 5: do not replace or generate talent performances or union-covered work without consent.",
+    6: "Share intended GenAI use with the Netflix contact; get written approval for final deliverables, "
+    "talent likeness, personal data or third-party IP.",
+}
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    name: str
+    default: Severity
+    principles: tuple  # numbers in PRINCIPLES
+    summary: str  # one line: what fires
+    why: str
+    fix: str  # one-line fix, also printed under each finding
+    example: str  # a genai.toml fragment or a situation
+
+    @property
+    def principle_text(self) -> str:
+        return " ".join(PRINCIPLES[p] for p in self.principles)
+
+
+_CATALOGUE = (
+    Rule("GAI001", "invalid-manifest", Severity.ERROR, (0,),
+         "A genai.toml cannot be read, parsed or validated.",
+         "A manifest that cannot be read declares nothing, so every file it should govern would be "
+         "judged blind. This rule cannot be turned off.",
+         "Correct the manifest at the line shown; `genai-hooks schema` gives editors completion.",
+         '[tools.firefly]\nvendr = "Adobe"   # GAI001: unknown key \'vendr\', did you mean \'vendor\'?'),
+    Rule("GAI101", "tool-may-train", Severity.ERROR, (2,),
+         "A tool does not declare `trains_on_inputs = false`.",
+         "A tool that may train on production inputs or outputs can leak the production's material "
+         "into a model used by others.",
+         "Set `trains_on_inputs = false` once the contract says so, or stop using the tool.",
+         '[tools.firefly]\nvendor = "Adobe"\ntrains_on_inputs = false'),
+    Rule("GAI102", "tool-may-retain", Severity.ERROR, (2,),
+         "A tool does not declare `retains_inputs = false`.",
+         "A tool that stores or reuses production inputs keeps the production's material outside "
+         "its control.",
+         "Set `retains_inputs = false` once the contract says so, or stop using the tool.",
+         '[tools.firefly]\nvendor = "Adobe"\nretains_inputs = false'),
+    Rule("GAI103", "tool-not-enterprise", Severity.WARNING, (3,),
+         "A tool's `environment` is `consumer` or absent.",
+         "Consumer tiers rarely carry the contractual protections of an enterprise tenant.",
+         'Use an enterprise or on-premises deployment and set `environment = "enterprise"`.',
+         '[tools.firefly]\nenvironment = "enterprise"   # enterprise | on-premises | consumer'),
+    Rule("GAI104", "tool-terms-unreviewed", Severity.WARNING, (2, 3),
+         "A tool has no `terms`.",
+         "The no-training and no-retention claims are only as good as the contract behind them.",
+         "Name the reviewed contract or terms in `terms = \"...\"`.",
+         '[tools.firefly]\nterms = "Adobe ETLA 2025 s.4"'),
+    Rule("GAI105", "tool-not-disclosed", Severity.WARNING, (6,),
+         "A tool has no `disclosed` date.",
+         "The guidance asks partners to share intended GenAI use with their Netflix contact.",
+         "Tell the production's contact about the tool and record the date in `disclosed = YYYY-MM-DD`.",
+         "[tools.firefly]\ndisclosed = 2025-09-02"),
+    Rule("GAI106", "unknown-tool", Severity.ERROR, (2,),
+         "A `[[generated]]` entry names a tool not declared in its chain.",
+         "A tool nobody declared has had none of its attestations checked.",
+         "Declare the tool in a `[tools.ID]` table of this manifest or one above it, or fix the id.",
+         '[[generated]]\npaths = ["previs/**"]\ntool = "firefly"   # needs [tools.firefly] in the chain'),
+    Rule("GAI201", "deliverable-without-approval", Severity.ERROR, (4, 6),
+         "A generated file is in a deliverable path and its entry has no approval.",
+         "Generated material is meant to stay temporary; in a final deliverable it needs written approval.",
+         "Keep the file out of deliverable paths, or add `approval = \"<id>\"` to its [[generated]] entry "
+         "once written approval is granted.",
+         '[[generated]]\npaths = ["deliverables/sh020/sky/**"]\ntool = "firefly"\napproval = "NFX-GAI-0042"'),
+    Rule("GAI202", "sensitive-use-without-approval", Severity.ERROR, (1, 5, 6),
+         "An entry lists `sensitive` categories and has no approval.",
+         "Talent likeness, personal data, third-party IP, union work and key creative elements need "
+         "written approval before work proceeds.",
+         "Get written approval and add `approval = \"<id>\"` to the entry.",
+         '[[generated]]\npaths = ["shots/sq020/**"]\ntool = "firefly"\nsensitive = ["talent-likeness"]\n'
+         'approval = "NFX-GAI-0051"'),
+    Rule("GAI203", "approval-unresolved", Severity.ERROR, (6,),
+         "An approval id breaks `approval_pattern`, or the root keeps a register and the id is not in it.",
+         "An approval that cannot be traced to a written grant is no approval.",
+         "Cite the id exactly as granted, and add it to the root manifest's [[approvals]] register.",
+         '[[approvals]]\nid = "NFX-GAI-0042"\ncovers = ["final-deliverable"]\n'
+         'granted_by = "Netflix Production Legal"\ndate = 2025-09-10'),
+    Rule("GAI204", "approval-insufficient", Severity.ERROR, (6,),
+         "A cited approval has expired, or the approvals cited do not cover every category the file needs.",
+         "Approval is given for specific uses and for a time; using it beyond them is using GenAI unapproved.",
+         "Renew the approval or extend what it `covers` (final-deliverable and each sensitive category).",
+         '[[approvals]]\nid = "NFX-GAI-0042"\ncovers = ["final-deliverable", "third-party-ip"]\n'
+         "expires = 2026-09-10"),
+    Rule("GAI301", "undeclared-generated-media", Severity.ERROR, (4, 6),
+         "A file's embedded metadata says generative AI made it and no entry declares it.",
+         "Generators stamp their output; a stamped file nobody declared is GenAI use nobody reviewed.",
+         "Declare the file in a [[generated]] entry with the tool that made it, or replace it.",
+         '[[generated]]\npaths = ["shots/sq010/sh010/previs/**"]\ntool = "firefly"'),
+    Rule("GAI302", "timeline-uses-generated-media", Severity.ERROR, (4, 6),
+         "A deliverable timeline references generated media not approved for `final-deliverable`.",
+         "Generated material reaches final deliverables through the conform, even when the media sits "
+         "in a work folder.",
+         "Replace the clip, or get an approval that covers `final-deliverable` for the media's entry.",
+         "editorial/locked/reel1.edl cuts in shots/sq010/sh010/previs/frame.png, which is declared generated."),
+    Rule("GAI303", "uninspected-content", Severity.WARNING, (4,),
+         "A selected file's content could not be inspected.",
+         "A file that could not be read cannot be called clean: an absent LFS object or an unreadable "
+         "timeline may hide generated media.",
+         "Fetch the content (`git lfs pull`) or repair the file, and run again.",
+         "plates/sh010.exr is an LFS pointer whose object is not in .git/lfs/objects."),
+    Rule("GAI401", "stale-generated-entry", Severity.WARNING, (6,),
+         "In a full audit, an entry's patterns match no file.",
+         "A declaration that matches nothing hides mistakes in patterns and makes the disclosure report untrue.",
+         "Fix the entry's paths or remove the entry.",
+         '[[generated]]\npaths = ["shots/sq010/sh999/**"]   # no such files'),
+)
+
+RULES: Dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}
