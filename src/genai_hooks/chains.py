@@ -1,0 +1,148 @@
+"""All manifests of a snapshot, each file's chain, and the indexes that answer 'generated? deliverable?'."""
+
+from __future__ import annotations
+
+import posixpath
+from dataclasses import dataclass, field
+from typing import Dict, List, Mapping, Optional, Tuple
+
+from .findings import Severity
+from .manifest import MANIFEST_NAME, GeneratedEntry, Manifest, ManifestInvalid, Problem, Tool, parse_manifest
+from .patterns import PatternIndex
+from .rules import RULES
+
+
+@dataclass(frozen=True)
+class Invalid:
+    path: str
+    problems: Tuple[Problem, ...]
+
+
+def _ancestors(directory: str) -> List[str]:
+    """"" and every ancestor of `directory`, itself included, root first."""
+    if not directory:
+        return [""]
+    parts = directory.split("/")
+    return [""] + ["/".join(parts[: i + 1]) for i in range(len(parts))]
+
+
+def directory_of(path: str) -> str:
+    return posixpath.dirname(path)
+
+
+@dataclass
+class ManifestSet:
+    valid: Dict[str, Manifest]  # by directory
+    invalid: Dict[str, Invalid]  # by directory
+    generated: PatternIndex[GeneratedEntry] = field(default_factory=PatternIndex)
+    deliverables: PatternIndex[Manifest] = field(default_factory=PatternIndex)
+    ignored: PatternIndex[Manifest] = field(default_factory=PatternIndex)
+    _chains: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, texts: Mapping[str, Optional[bytes]]) -> "ManifestSet":
+        """Parse every genai.toml (path -> content; None: unreadable) and check each chain."""
+        directories = {directory_of(p): p for p in texts}
+        valid: Dict[str, Manifest] = {}
+        invalid: Dict[str, Invalid] = {}
+        for directory in sorted(directories, key=lambda d: (d.count("/") if d else -1, d)):
+            path = directories[directory]
+            above = [a for a in _ancestors(directory)[:-1] if a in directories]
+            data = texts[path]
+            if data is None:
+                invalid[directory] = Invalid(path, (Problem(1, "the manifest could not be read from the snapshot"),))
+                continue
+            try:
+                manifest = parse_manifest(path, data, is_root=not above)
+            except ManifestInvalid as error:
+                invalid[directory] = Invalid(path, tuple(error.problems))
+                continue
+            clash = _duplicate_tools(manifest, [valid[a] for a in above if a in valid])
+            if clash:
+                invalid[directory] = Invalid(path, tuple(clash))
+                continue
+            valid[directory] = manifest
+        result = cls(valid, invalid)
+        result._index()
+        return result
+
+    def _index(self) -> None:
+        for manifest in self.valid.values():
+            for entry in manifest.generated:
+                for pattern in entry.patterns:
+                    self.generated.add(pattern, entry)
+            for pattern in manifest.deliverables:
+                self.deliverables.add(pattern, manifest)
+            for pattern in manifest.detect_ignore:
+                self.ignored.add(pattern, manifest)
+
+    def chain_dirs(self, directory: str) -> Tuple[str, ...]:
+        """Directories holding a manifest (valid or not) from the root down to `directory`."""
+        cached = self._chains.get(directory)
+        if cached is None:
+            cached = tuple(a for a in _ancestors(directory) if a in self.valid or a in self.invalid)
+            self._chains[directory] = cached
+        return cached
+
+    def chain(self, directory: str) -> List[Manifest]:
+        return [self.valid[d] for d in self.chain_dirs(directory) if d in self.valid]
+
+    def root_of(self, directory: str) -> Optional[Manifest]:
+        dirs = self.chain_dirs(directory)
+        return self.valid.get(dirs[0]) if dirs else None
+
+    def tool_for(self, entry: GeneratedEntry) -> Optional[Tool]:
+        for manifest in reversed(self.chain(directory_of(entry.manifest))):
+            for tool in manifest.tools:
+                if tool.id == entry.tool:
+                    return tool
+        return None
+
+    def winning_entry(self, path: str) -> Optional[GeneratedEntry]:
+        """The nearest manifest's last matching [[generated]] entry."""
+        best: Optional[GeneratedEntry] = None
+        best_key = (-1, -1)
+        for entry in self.generated.matches(path):
+            key = (len(entry.manifest), entry.index)  # a deeper manifest has a longer path
+            if key > best_key:
+                best, best_key = entry, key
+        return best
+
+    def is_deliverable(self, path: str) -> bool:
+        for _ in self.deliverables.matches(path):
+            return True
+        return False
+
+    def severity(self, rule: str, directory: str) -> Severity:
+        if rule == "GAI001":
+            return Severity.ERROR
+        root = self.root_of(directory)
+        if root is not None and rule in root.severity:
+            return root.severity[rule]
+        return RULES[rule].default
+
+    def detects_metadata(self, path: str) -> bool:
+        root = self.root_of(directory_of(path))
+        if root is not None and not root.detect_metadata:
+            return False
+        for _ in self.ignored.matches(path):
+            return False
+        return True
+
+    def editorial(self, directory: str) -> Tuple[Dict[str, str], Optional[float]]:
+        """The chain's path_map (nearer manifests override a prefix) and frame rate (nearest wins)."""
+        path_map: Dict[str, str] = {}
+        rate: Optional[float] = None
+        for manifest in self.chain(directory):
+            path_map.update(manifest.path_map)
+            rate = manifest.rate if manifest.rate is not None else rate
+        return path_map, rate
+
+
+def _duplicate_tools(manifest: Manifest, above: List[Manifest]) -> List[Problem]:
+    declared = {tool.id: m.path for m in above for tool in m.tools}
+    return [Problem(tool.line, f"tool id '{tool.id}' is already declared in {declared[tool.id]}; "
+                    "ids are unique across a chain") for tool in manifest.tools if tool.id in declared]
+
+
+__all__ = ["ManifestSet", "Invalid", "MANIFEST_NAME", "directory_of"]

@@ -1,0 +1,174 @@
+"""Command line: subcommands, exit codes, nothing else."""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import sys
+import tempfile
+from typing import List, NoReturn, Optional, Sequence
+
+from . import __version__
+from .errors import UsageError
+from .output import FORMATS
+
+EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        raise UsageError(f"{message} (see `{self.prog} --help`)")
+
+
+def _date(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="genai-hooks", allow_abbrev=False,
+                     description="Keep generative-AI use in a production repository within the studio's rules.")
+    parser.add_argument("--version", action="version", version=f"genai-hooks {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    run = commands.add_parser("run", help="judge the index, a commit or a change", allow_abbrev=False,
+                              add_help=False)  # no -h: a file may be called -h.png
+    run.add_argument("--help", action="help", help="show this help and exit")
+    run.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to judge (default: all)")
+    run.add_argument("--rev", help="judge commit REV instead of the index")
+    run.add_argument("--diff", metavar="BASE", help="judge what changed since the merge base of BASE")
+    run.add_argument("--format", choices=FORMATS, help="text (default), json, sarif, github, junit, markdown")
+    run.add_argument("--output", metavar="FILE", help="write the output to FILE instead of stdout")
+    run.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
+    run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
+    run.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
+
+    init = commands.add_parser("init", help="write a starter genai.toml")
+    init.add_argument("directory", nargs="?", default=".", metavar="DIR")
+
+    report = commands.add_parser("report", help="write the disclosure report for the studio contact")
+    report.add_argument("--rev", help="describe commit REV (default: the index)")
+    report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
+    report.add_argument("--output", metavar="FILE")
+    report.add_argument("--as-of", type=_date, metavar="DATE")
+    report.add_argument("--repo", metavar="DIR")
+
+    explain = commands.add_parser("explain", help="explain a rule, or list them all")
+    explain.add_argument("rule", nargs="?", metavar="ID")
+
+    commands.add_parser("schema", help="print the JSON Schema of genai.toml")
+    return parser
+
+
+def write_output(text: str, output: Optional[str]) -> None:
+    """Print, or write FILE atomically (a reader never sees half a report)."""
+    if output is None:
+        sys.stdout.write(text)
+        sys.stdout.flush()
+        return
+    directory = os.path.dirname(os.path.abspath(output))
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=".genai-hooks-", dir=directory)
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+        os.replace(temporary, output)
+    except OSError as error:
+        raise UsageError(f"cannot write --output {output}: {error.strerror or error}") from None
+
+
+def _split_dashed_paths(parser: argparse.ArgumentParser, argv: List[str]) -> argparse.Namespace:
+    """Parse, taking unknown dash-words that name existing files as paths (pre-commit passes `-x.png` as is)."""
+    args, extras = parser.parse_known_args(argv)
+    unknown = [e for e in extras if not os.path.lexists(os.path.join(getattr(args, "repo", None) or ".", e))
+               and not os.path.lexists(e)]
+    if unknown:
+        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+    if extras:
+        if args.command != "run":
+            parser.error(f"unrecognized arguments: {' '.join(extras)}")
+        args.paths = list(args.paths) + extras
+    return args
+
+
+def _run(args: argparse.Namespace) -> int:
+    from .runner import run_check
+
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    rev = args.rev or os.environ.get("PRE_COMMIT_TO_REF") or None
+    outcome = run_check(
+        repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=args.diff,
+        as_of=args.as_of or datetime.date.today(), metadata=not args.no_metadata,
+    )
+    for path in outcome.result.notes:
+        if path.message.startswith("not in the snapshot"):
+            print(f"genai-hooks: {path.path}: not in the snapshot; skipped", file=sys.stderr)
+    color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    from .output import render
+
+    write_output(render(outcome.result, fmt, color=color), args.output)
+    if fmt == "github":
+        from .output.github import step_summary
+
+        summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
+        if summary_file:
+            try:
+                with open(summary_file, "a", encoding="utf-8") as stream:
+                    stream.write(step_summary(outcome.result))
+            except OSError as error:
+                raise UsageError(f"cannot append to GITHUB_STEP_SUMMARY {summary_file}: {error.strerror}") from None
+    return EXIT_FINDINGS if outcome.result.errors else EXIT_OK
+
+
+def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    if args.command == "run":
+        return _run(args)
+    if args.command == "explain":
+        from .explain import explain
+
+        write_output(explain(args.rule), None)
+        return EXIT_OK
+    if args.command == "schema":
+        from .schema import json_schema_text
+
+        write_output(json_schema_text(), None)
+        return EXIT_OK
+    if args.command == "init":
+        from .init import init
+
+        write_output(init(args.directory), None)
+        return EXIT_OK
+    if args.command == "report":
+        from .report import build_report
+
+        write_output(build_report(repo=args.repo or ".", rev=args.rev, fmt=args.format,
+                                  as_of=args.as_of or datetime.date.today()), args.output)
+        return EXIT_OK
+    parser.print_help(sys.stderr)
+    return EXIT_USAGE
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = build_parser()
+    try:
+        args = _split_dashed_paths(parser, list(sys.argv[1:] if argv is None else argv))
+        return _dispatch(args, parser)
+    except UsageError as error:
+        print(f"genai-hooks: error: {error}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        return 130
+    except BrokenPipeError:
+        return EXIT_OK
+    except Exception as error:  # no traceback reaches a user; GENAI_HOOKS_DEBUG shows it
+        if os.environ.get("GENAI_HOOKS_DEBUG"):
+            raise
+        print(f"genai-hooks: internal error: {type(error).__name__}: {error} "
+              "(set GENAI_HOOKS_DEBUG=1 for details and please report it)", file=sys.stderr)
+        return EXIT_USAGE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

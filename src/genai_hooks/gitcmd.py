@@ -1,0 +1,129 @@
+"""The one place that runs Git: GitPython's command layer, `-z` plumbing, no writes, no lock taking."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from typing import IO, Any, Dict, Iterable, List, Optional, Sequence, Tuple, cast
+
+import git
+
+from .errors import UsageError
+
+# Optional locks off: reading commands must not refresh (write) the index while we check.
+_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1"}
+
+
+def encode_path(path: str) -> bytes:
+    return path.encode("utf-8", "surrogateescape")
+
+
+def decode_paths(raw: bytes) -> List[str]:
+    """NUL-separated git output -> paths (non-UTF-8 bytes survive as surrogates)."""
+    text = raw.decode("utf-8", "surrogateescape")
+    parts = text.split("\0")
+    if parts and parts[-1] == "":
+        parts.pop()
+    return parts
+
+
+class GitRepository:
+    def __init__(self, start: str) -> None:
+        if not os.path.isdir(start):
+            raise UsageError(f"{start}: no such directory")
+        try:
+            self.repo = git.Repo(start, search_parent_directories=True)
+        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
+            raise UsageError(f"{os.path.abspath(start)} is not inside a Git repository; "
+                             "run genai-hooks in a checkout, or pass --repo DIR") from None
+        if self.repo.bare or self.repo.working_tree_dir is None:
+            raise UsageError(f"{start} is a bare repository; run genai-hooks in a checkout")
+        self.toplevel = str(self.repo.working_tree_dir)
+        self.git = self.repo.git
+
+    def run(self, *args: str, stdin: Optional[bytes] = None) -> bytes:
+        """Run `git ARGS` at the top level and return stdout as bytes; GitFailed on a non-zero exit."""
+        try:
+            if stdin is not None:
+                return self._run_with_input(args, stdin)
+            out = self.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, env=_ENV)
+            return cast(bytes, out)
+        except git.GitCommandError as error:
+            raise GitFailed(args, error) from None
+
+    def _run_with_input(self, args: Sequence[str], stdin: bytes) -> bytes:
+        done = subprocess.run(["git", *args], input=stdin, cwd=self.toplevel, capture_output=True,
+                              env={**os.environ, **_ENV}, check=False)
+        if done.returncode != 0:
+            raise git.GitCommandError(["git", *args], done.returncode, done.stderr)
+        return done.stdout
+
+    def try_run(self, *args: str) -> Optional[bytes]:
+        try:
+            return self.run(*args)
+        except GitFailed:
+            return None
+
+    def git_dir(self) -> str:
+        common = self.run("rev-parse", "--git-common-dir").decode().strip()
+        return os.path.normpath(os.path.join(self.toplevel, common))
+
+    # -- object reading: GitPython's persistent `cat-file --batch` (blob ids only: no path quoting) ------
+    def read_objects(self, blob_ids: Iterable[str], limit: int) -> Iterable[Tuple[str, Optional[bytes], int]]:
+        """Yield (blob id, content or None when missing, size); content is cut to its first `limit` bytes.
+
+        Callers send only objects they know to be small (`object_sizes`): the rest of a large
+        object would have to be drained through the pipe.
+        """
+        for blob_id in blob_ids:
+            try:
+                _, _, size, stream = self.git.stream_object_data(blob_id)
+            except ValueError:  # "missing"
+                yield blob_id, None, 0
+                continue
+            data = stream.read(min(size, limit))
+            del stream  # GitPython drains what was not read
+            yield blob_id, data, size
+
+    def object_sizes(self, names: Sequence[str]) -> Dict[str, Optional[int]]:
+        """Sizes of objects by name (`:path`, `sha:path`); None when missing."""
+        if not names:
+            return {}
+        raw = self.run("cat-file", "--batch-check=%(objectsize)", "-z",
+                       stdin=b"".join(encode_path(n) + b"\0" for n in names))
+        sizes: Dict[str, Optional[int]] = {}
+        for name, line in zip(names, raw.split(b"\n")):
+            sizes[name] = int(line) if line.strip().isdigit() else None
+        return sizes
+
+    def read_prefix(self, name: str, limit: int) -> bytes:
+        """The first `limit` bytes of a large object, without reading the rest."""
+        process = self.git.execute(["git", "cat-file", "blob", name], as_process=True, env=_ENV)
+        raw = cast(Any, process).proc
+        try:
+            return _read_exact(raw.stdout, limit)
+        finally:
+            raw.kill()
+            raw.wait()
+
+    def close(self) -> None:
+        self.git.clear_cache()  # ends the persistent cat-file processes
+
+
+def _read_exact(stream: IO[bytes], size: int) -> bytes:
+    chunks = []
+    while size > 0:
+        chunk = stream.read(size)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        size -= len(chunk)
+    return b"".join(chunks)
+
+
+class GitFailed(Exception):
+    def __init__(self, args: Sequence[str], error: git.GitCommandError) -> None:
+        stderr = error.stderr if isinstance(error.stderr, str) else str(error.stderr)
+        message = stderr.strip().replace("stderr: ", "").strip("'").strip()
+        super().__init__(f"git {' '.join(args[:2])}: {message.splitlines()[0] if message else 'failed'}")
+        self.stderr = message

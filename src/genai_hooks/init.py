@@ -1,0 +1,88 @@
+"""`genai-hooks init [DIR]`: a commented starter genai.toml that is valid as written."""
+
+from __future__ import annotations
+
+import json
+import os
+from typing import List
+
+from . import __version__
+from .errors import UsageError
+from .manifest import MANIFEST_NAME
+
+DELIVERABLE_GUESSES = ("deliverables", "delivery", "deliveries", "final", "finals", "masters",
+                       "editorial/locked", "editorial/final", "output/final", "publish/final")
+
+PRE_COMMIT_SNIPPET = """\
+# .pre-commit-config.yaml
+repos:
+  - repo: https://github.com/genai-hooks/genai-hooks
+    rev: v{version}
+    hooks:
+      - id: genai-hooks          # every commit: the files it stages
+      - id: genai-hooks-audit    # `pre-commit run --hook-stage manual genai-hooks-audit`: full audit
+"""
+
+TEMPLATE = """\
+# genai.toml — generative-AI declarations for the files in this directory and below.
+# Reference: docs/manifest.md; editors: `genai-hooks schema` gives completion.
+version = 1
+
+[production]
+title = ""                          # the production's title
+contact = ""                        # who was informed of GenAI use (the Netflix contact)
+# approval_pattern = "NFX-GAI-[0-9]{{4,}}"   # approval ids must fully match this
+
+{deliverables}
+# Every tool used, with the attestations the guidance asks for:
+# [tools.firefly]
+# vendor = "Adobe"
+# product = "Firefly Image 3 (enterprise tenant)"
+# trains_on_inputs = false          # required: the tool does not train on production material
+# retains_inputs = false            # required: the tool does not store or reuse it
+# environment = "enterprise"        # enterprise | on-premises | consumer
+# terms = "Adobe ETLA 2025 s.4"     # the reviewed contract
+# disclosed = 2025-09-02            # when the contact was told
+# markers = ["Adobe Firefly"]       # strings that identify its output in file metadata
+
+# Every generated file, and the tool that made it:
+# [[generated]]
+# paths = ["shots/sq010/sh010/previs/**"]
+# tool = "firefly"
+# purpose = "previs mood frames"
+# sensitive = ["third-party-ip"]    # talent-likeness | personal-data | third-party-ip | union-work | key-creative
+# approval = "NFX-GAI-0042"         # written approval, required in deliverables and for sensitive use
+
+# The approval register (root manifest only):
+# [[approvals]]
+# id = "NFX-GAI-0042"
+# covers = ["final-deliverable", "third-party-ip"]
+# granted_by = "Netflix Production Legal"
+# date = 2025-09-10
+# expires = 2026-09-10
+
+[detect]
+metadata = true                     # find generated media nobody declared (C2PA, IPTC, generator records)
+"""
+
+
+def init(directory: str) -> str:
+    if not os.path.isdir(directory):
+        raise UsageError(f"{directory}: no such directory")
+    target = os.path.join(directory, MANIFEST_NAME)
+    if os.path.lexists(target):
+        raise UsageError(f"{target} already exists; genai-hooks init never overwrites a manifest")
+    found: List[str] = [g for g in DELIVERABLE_GUESSES if os.path.isdir(os.path.join(directory, *g.split("/")))]
+    if found:
+        deliverables = ("# Final deliverables (guessed from the folders here; check them):\n[deliverables]\n"
+                        f"paths = [{', '.join(json.dumps(g + '/**') for g in found)}]\n")
+    else:
+        deliverables = ("# Final deliverables: where generated material needs written approval.\n"
+                        '# [deliverables]\n# paths = ["deliverables/**"]\n')
+    try:
+        with open(target, "x", encoding="utf-8") as stream:
+            stream.write(TEMPLATE.format(deliverables=deliverables))
+    except OSError as error:
+        raise UsageError(f"cannot write {target}: {error.strerror}") from None
+    return f"wrote {target}\n\nAdd the hooks to .pre-commit-config.yaml:\n\n" + PRE_COMMIT_SNIPPET.format(
+        version=__version__)

@@ -1,0 +1,146 @@
+"""Rules over a snapshot's selection: which findings a run reports (SPEC §3, 'Which findings')."""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Set
+
+from . import policy
+from .chains import ManifestSet, directory_of
+from .content import ContentReader
+from .detect import Detector
+from .findings import Finding, Note, RunResult
+from .manifest import MANIFEST_NAME, GeneratedEntry, Tool
+from .sequences import group_sequences
+from .snapshot import Selection, Snapshot
+from .timelines import is_timeline, judge_timelines
+
+
+@dataclass(frozen=True)
+class Options:
+    as_of: datetime.date
+    metadata: bool = True
+
+
+class Judgement:
+    """Collects the findings of one run; each entry and tool is judged at most once."""
+
+    def __init__(self, snapshot: Snapshot, manifests: ManifestSet, content: ContentReader, options: Options) -> None:
+        self.snapshot = snapshot
+        self.manifests = manifests
+        self.content = content
+        self.options = options
+        self.findings: List[Finding] = []
+        self.notes: List[Note] = []
+        self._entries: Dict[int, GeneratedEntry] = {}
+        self._tools: Dict[int, Tool] = {}
+        self._invalid: Set[str] = set()
+
+    def use_entry(self, entry: GeneratedEntry) -> None:
+        if id(entry) not in self._entries:
+            self._entries[id(entry)] = entry
+            tool = self.manifests.tool_for(entry)
+            if tool is not None:
+                self._tools[id(tool)] = tool
+
+    def report_invalid_in_chain(self, directory: str) -> None:
+        for chain_dir in self.manifests.chain_dirs(directory):
+            if chain_dir in self.manifests.invalid:
+                self._invalid.add(chain_dir)
+
+    def tool_label(self, entry: GeneratedEntry) -> str:
+        tool = self.manifests.tool_for(entry)
+        return f"'{entry.tool}'" + (f" ({tool.vendor})" if tool and tool.vendor else "")
+
+    def policy_pass(self, paths: List[str], *, audit: bool) -> None:
+        """GAI201/GAI204 on each generated file; remember the entries and tools those files use."""
+        manifests = self.manifests
+        matched: Set[int] = set()
+        seen_dirs: Set[str] = set()
+        as_of = self.options.as_of
+        for path in paths:
+            directory = path.rpartition("/")[0]
+            if directory not in seen_dirs:
+                seen_dirs.add(directory)
+                self.report_invalid_in_chain(directory)
+            if path.endswith(MANIFEST_NAME) and posixpath.basename(path) == MANIFEST_NAME:
+                continue
+            best: Optional[GeneratedEntry] = None
+            best_key = (-1, -1)
+            for entry in manifests.generated.matches(path):
+                matched.add(id(entry))
+                key = (len(entry.manifest), entry.index)
+                if key > best_key:
+                    best, best_key = entry, key
+            if best is None:
+                continue
+            self.use_entry(best)
+            deliverable = manifests.is_deliverable(path)
+            if deliverable or best.sensitive:
+                self.findings.extend(policy.file_findings(
+                    manifests, path, best, self.tool_label(best), deliverable, as_of))
+        if audit:
+            for manifest in manifests.valid.values():
+                for entry in manifest.generated:
+                    self.use_entry(entry)
+                    if id(entry) not in matched:
+                        stale = policy.stale_finding(manifests, entry)
+                        if stale is not None:
+                            self.findings.append(stale)
+
+    def select_manifest(self, path: str) -> None:
+        """All rules of a selected manifest: its tools and entries, and its GAI001."""
+        directory = directory_of(path)
+        manifest = self.manifests.valid.get(directory)
+        if manifest is not None and manifest.path == path:
+            for entry in manifest.generated:
+                self.use_entry(entry)
+            for tool in manifest.tools:
+                self._tools[id(tool)] = tool
+        self.report_invalid_in_chain(directory)
+
+    def finish(self) -> None:
+        for entry in self._entries.values():
+            self.findings.extend(policy.entry_findings(self.manifests, entry))
+        for tool in self._tools.values():
+            self.findings.extend(policy.tool_findings(self.manifests, tool))
+        for directory in self._invalid:
+            invalid = self.manifests.invalid[directory]
+            for problem in invalid.problems:
+                finding = policy.make(self.manifests, "GAI001", directory, invalid.path, problem.line,
+                                      problem.message, invalid.path, problem.line)
+                if finding is not None:
+                    self.findings.append(finding)
+
+
+def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, content: ContentReader,
+          options: Options) -> RunResult:
+    judgement = Judgement(snapshot, manifests, content, options)
+    scope: Dict[str, None] = dict.fromkeys(selection.files)
+    if not selection.full_audit:
+        for manifest_path in sorted(selection.manifests):
+            judgement.select_manifest(manifest_path)
+            scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
+    policy_paths = snapshot.paths if selection.full_audit else sorted(scope)
+    judgement.policy_pass(policy_paths, audit=selection.full_audit)
+
+    detector = Detector(snapshot, manifests, content, enabled=options.metadata)
+    judgement.findings.extend(detector.judge_files(selection.files))
+    judgement.notes.extend(detector.notes)
+
+    timelines = [p for p in (snapshot.paths if selection.manifests else policy_paths)
+                 if is_timeline(p) and manifests.is_deliverable(p)]
+    if timelines:
+        findings, notes = judge_timelines(timelines, snapshot, manifests, content, detector, options.as_of)
+        judgement.findings.extend(findings)
+        judgement.notes.extend(notes)
+
+    judgement.finish()
+    grouped = group_sequences(judgement.findings)
+    unique = {(f.rule, f.path, f.line, f.message): f for f in grouped}
+    findings = tuple(sorted(unique.values(), key=lambda f: f.sort_key))
+    notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
+    return RunResult(snapshot.label, len(selection.files), findings,
+                     tuple(sorted(set(notes), key=lambda n: (n.path, n.message))))

@@ -1,0 +1,41 @@
+"""JSON output (SPEC §5): a stable shape for scripts."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Dict
+
+from .. import __version__
+from ..findings import Finding, RunResult
+from ..rules import RULES
+
+
+def finding_dict(finding: Finding) -> Dict[str, Any]:
+    return {
+        "rule": finding.rule,
+        "name": RULES[finding.rule].name,
+        "severity": finding.severity.value,
+        "path": finding.path,
+        "line": finding.line,
+        "message": finding.message,
+        "fix": finding.fix,
+        "manifest": finding.manifest,
+        "manifest_line": finding.manifest_line,
+        "files": list(finding.files or (finding.path,)),
+        "evidence": [{"kind": e.kind, "strength": e.strength.value, "detail": e.detail} for e in finding.evidence],
+    }
+
+
+def result_dict(result: RunResult) -> Dict[str, Any]:
+    return {
+        "version": 1,
+        "tool": {"name": "genai-hooks", "version": __version__},
+        "snapshot": result.snapshot,
+        "summary": {"files_checked": result.files_checked, "errors": result.errors, "warnings": result.warnings},
+        "findings": [finding_dict(f) for f in result.findings],
+        "notes": [{"path": n.path, "message": n.message} for n in result.notes],
+    }
+
+
+def render(result: RunResult) -> str:
+    return json.dumps(result_dict(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,244 @@
+"""Manifest patterns: compile them (frame tokens, `**`, classes) and match millions of paths fast.
+
+A pattern is anchored to its manifest's directory. Its leading literal segments form a *prefix*
+(a repository path); the matcher indexes patterns by prefix, so a file only meets the patterns
+whose prefix is one of its ancestors: cost per file grows with path depth, not pattern count.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Dict, Generic, Iterator, List, Optional, Pattern, Tuple, TypeVar
+
+T = TypeVar("T")
+
+# A frame number as a renderer writes it with padding N: exactly N digits, or more without a leading zero.
+_UDIM = "(?:100[1-9]|10[1-9][0-9]|1[1-9][0-9]{2}|[2-9][0-9]{3})"
+_PRINTF = re.compile(r"%0?(\d*)d")
+_HOUDINI = re.compile(r"\$F(\d*)")
+
+
+class PatternError(ValueError):
+    """A pattern that cannot be compiled; `suggestion` is a corrected pattern when one is obvious."""
+
+    def __init__(self, message: str, suggestion: Optional[str] = None) -> None:
+        super().__init__(message)
+        self.suggestion = suggestion
+
+
+def frame_regex(padding: int) -> str:
+    if padding <= 1:
+        return "-?(?:[0-9]|[1-9][0-9]+)"
+    return f"-?(?:[0-9]{{{padding}}}|[1-9][0-9]{{{padding},}})"
+
+
+@dataclass(frozen=True)
+class CompiledPattern:
+    text: str  # as written in the manifest
+    prefix: str  # repository path of the leading literal segments ("" = repository root)
+    rest: Optional[Pattern[str]]  # matches the path below `prefix` (and anything under it); None: literal
+
+    def matches(self, path: str) -> bool:
+        """Does this pattern cover `path` (a repository path)? For tests and one-off checks."""
+        if self.prefix:
+            if path == self.prefix:
+                return self.rest is None
+            if not path.startswith(self.prefix + "/"):
+                return False
+            remainder = path[len(self.prefix) + 1:]
+        else:
+            remainder = path
+        return self.rest is None or self.rest.match(remainder) is not None
+
+
+def _join(base: str, rel: str) -> str:
+    if not base:
+        return rel
+    return f"{base}/{rel}" if rel else base
+
+
+def _segment_regex(segment: str, pattern: str) -> Tuple[str, bool]:
+    """Translate one segment to a regex; return (regex, is_literal)."""
+    out: List[str] = []
+    literal = True
+    i = 0
+    n = len(segment)
+    while i < n:
+        c = segment[i]
+        if c == "\\":
+            if i + 1 >= n:
+                raise PatternError(f"pattern {pattern!r} ends with a lone '\\'")
+            out.append(re.escape(segment[i + 1]))
+            i += 2
+            continue
+        if c == "*":
+            if segment.startswith("**", i):
+                head, tail = segment[:i], segment[i + 2:]
+                fixed = "/".join(part for part in (head.rstrip("/"), "**", ("*" + tail) if tail else "") if part)
+                raise PatternError(
+                    f"'**' must be a whole path segment in {pattern!r}",
+                    suggestion=pattern.replace(segment, fixed.replace("***", "**/*"), 1)
+                    if head or tail else None,
+                )
+            out.append("[^/]*")
+            literal = False
+            i += 1
+            continue
+        if c == "?":
+            out.append("[^/]")
+            literal = False
+            i += 1
+            continue
+        if c == "[":
+            end = segment.find("]", i + 2 if segment.startswith("[!", i) else i + 1)
+            if end < 0:
+                raise PatternError(f"unclosed '[' in {pattern!r}")
+            body = segment[i + 1:end]
+            negate = body.startswith("!")
+            if negate:
+                body = body[1:]
+            if not body:
+                raise PatternError(f"empty character class in {pattern!r}")
+            escaped = "".join("\\" + ch if ch in "\\^]" else ch for ch in body)
+            out.append(f"[^/{escaped}]" if negate else f"[{escaped}]")
+            literal = False
+            i = end + 1
+            continue
+        if c == "#":
+            run = len(segment[i:]) - len(segment[i:].lstrip("#"))
+            out.append(frame_regex(run))
+            literal = False
+            i += run
+            continue
+        if c == "%":
+            m = _PRINTF.match(segment, i)
+            if m:
+                out.append(frame_regex(int(m.group(1) or 1)))
+                literal = False
+                i = m.end()
+                continue
+        if c == "$":
+            m = _HOUDINI.match(segment, i)
+            if m:
+                out.append(frame_regex(int(m.group(1) or 1)))
+                literal = False
+                i = m.end()
+                continue
+        if c == "<" and segment.startswith("<UDIM>", i):
+            out.append(_UDIM)
+            literal = False
+            i += len("<UDIM>")
+            continue
+        out.append(re.escape(c))
+        i += 1
+    return "".join(out), literal
+
+
+def compile_pattern(pattern: str, base: str = "") -> CompiledPattern:
+    """Compile `pattern`, written in the manifest of directory `base` (a repository path)."""
+    if not isinstance(pattern, str) or not pattern.strip():
+        raise PatternError("a pattern must be a non-empty string")
+    if pattern.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", pattern):
+        raise PatternError(f"pattern {pattern!r} is absolute; patterns are relative to the manifest's directory")
+    segments = [s for s in pattern.rstrip("/").split("/") if s not in ("", ".")]
+    if not segments:
+        raise PatternError(f"pattern {pattern!r} selects nothing")
+    if ".." in segments:
+        raise PatternError(f"pattern {pattern!r} leaves the manifest's directory ('..')")
+
+    prefix_parts: List[str] = []
+    index = 0
+    for index, segment in enumerate(segments):
+        regex, literal = ("", False) if segment == "**" else _segment_regex(segment, pattern)
+        if not literal:
+            break
+        prefix_parts.append(re.sub(r"\\(.)", r"\1", segment))
+    else:
+        return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), None)
+
+    pieces: List[str] = []
+    rest = segments[index:]
+    for position, segment in enumerate(rest):
+        last = position == len(rest) - 1
+        if segment == "**":
+            # zero or more directories; trailing: at least something below
+            pieces.append(".+" if last else "(?:[^/]+/)*")
+            continue
+        regex, _ = _segment_regex(segment, pattern)
+        pieces.append(regex if last else regex + "/")
+    body = "".join(pieces)
+    if body.endswith("/"):
+        body = body[:-1]
+    return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), re.compile(f"(?:{body})(?:/.*)?\\Z", re.S))
+
+
+@dataclass
+class _Bucket(Generic[T]):
+    literal: List[T] = field(default_factory=list)  # patterns equal to the prefix: cover it and below
+    regex: List[Tuple[Pattern[str], T]] = field(default_factory=list)
+
+
+class PatternIndex(Generic[T]):
+    """Many patterns, each carrying a payload; `matches(path)` yields the payloads of those that cover it.
+
+    A payload comes out once for each of its patterns that matches (callers rank them); files of
+    one directory share the work of finding their candidate patterns.
+    """
+
+    def __init__(self) -> None:
+        self._buckets: Dict[str, _Bucket[T]] = {}
+        self._order: Dict[int, int] = {}
+        self._dir_cache: Dict[str, Tuple[List[T], List[Tuple[Pattern[str], int, T]]]] = {}
+
+    def add(self, pattern: CompiledPattern, payload: T) -> None:
+        bucket = self._buckets.setdefault(pattern.prefix, _Bucket())
+        if pattern.rest is None:
+            bucket.literal.append(payload)
+        else:
+            bucket.regex.append((pattern.rest, payload))
+        self._dir_cache.clear()
+
+    def __bool__(self) -> bool:
+        return bool(self._buckets)
+
+    def _for_directory(self, directory: str) -> Tuple[List[T], List[Tuple[Pattern[str], int, T]]]:
+        """Payloads covering the whole directory, and (regex, offset, payload) left to test per file."""
+        cached = self._dir_cache.get(directory)
+        if cached is not None:
+            return cached
+        whole: List[T] = []
+        per_file: List[Tuple[Pattern[str], int, T]] = []
+        ancestors = [""]
+        if directory:
+            parts = directory.split("/")
+            ancestors += ["/".join(parts[: i + 1]) for i in range(len(parts))]
+        for ancestor in ancestors:
+            bucket = self._buckets.get(ancestor)
+            if bucket is None:
+                continue
+            whole.extend(bucket.literal)
+            offset = len(ancestor) + 1 if ancestor else 0
+            below = directory[offset:] if ancestor != directory else ""
+            for regex, payload in bucket.regex:
+                if below and regex.match(below):
+                    whole.append(payload)
+                else:
+                    per_file.append((regex, offset, payload))
+        result = (whole, per_file)
+        if len(self._dir_cache) > 200_000:
+            self._dir_cache.clear()
+        self._dir_cache[directory] = result
+        return result
+
+    def matches(self, path: str) -> Iterator[T]:
+        slash = path.rfind("/")
+        directory = path[:slash] if slash >= 0 else ""
+        whole, per_file = self._for_directory(directory)
+        yield from whole
+        exact = self._buckets.get(path)
+        if exact is not None:
+            yield from exact.literal
+        for regex, offset, payload in per_file:
+            if regex.match(path, offset):
+                yield payload

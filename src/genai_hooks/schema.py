@@ -1,0 +1,148 @@
+"""The manifest format, declared once: validation in manifest.py and `genai-hooks schema` both read it."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Dict, Mapping, Optional, Tuple
+
+SENSITIVE = ("talent-likeness", "personal-data", "third-party-ip", "union-work", "key-creative")
+COVERS = ("final-deliverable",) + SENSITIVE
+ENVIRONMENTS = ("enterprise", "on-premises", "consumer")
+SEVERITIES = ("error", "warning", "off")
+
+
+@dataclass(frozen=True)
+class Key:
+    kind: str  # string | boolean | date | integer | number | strings | string-or-strings | string-map | severity-map
+    description: str
+    required: bool = False
+    choices: Tuple[str, ...] = ()  # for strings / strings: allowed values
+
+
+@dataclass(frozen=True)
+class Table:
+    description: str
+    keys: Mapping[str, Key]
+    root_only: bool = False
+    array: bool = False  # [[name]]
+    keyed: bool = False  # [name.ID] sub-tables, each with `keys`
+
+
+MANIFEST: Mapping[str, Table] = {
+    "production": Table("The production: its title and the contact informed of GenAI use.", {
+        "title": Key("string", "The production's title."),
+        "contact": Key("string", "Who was informed of GenAI use (the Netflix contact)."),
+        "approval_pattern": Key("string", "A regular expression every approval id must fully match."),
+    }, root_only=True),
+    "deliverables": Table("Deliverable paths; adds to the chain.", {
+        "paths": Key("strings", "Patterns of final-deliverable paths.", required=True),
+    }),
+    "tools": Table("Generative-AI tools, by id; ids are unique across a chain.", {
+        "vendor": Key("string", "Who makes the tool.", required=True),
+        "product": Key("string", "Product and tier, e.g. 'Firefly Image 3 (enterprise tenant)'."),
+        "trains_on_inputs": Key("boolean", "Must be false: the tool does not train on production inputs or outputs."),
+        "retains_inputs": Key("boolean", "Must be false: the tool does not store or reuse production inputs."),
+        "environment": Key("string", "Where the tool runs.", choices=ENVIRONMENTS),
+        "terms": Key("string", "The reviewed contract or terms backing the claims."),
+        "disclosed": Key("date", "When the production's contact was informed of this tool's use."),
+        "markers": Key("strings", "Strings that identify the tool's output in file metadata."),
+    }, keyed=True),
+    "generated": Table("Files made with a generative-AI tool.", {
+        "paths": Key("strings", "Patterns of the generated files.", required=True),
+        "tool": Key("string", "The id of a tool declared in this manifest or one above it.", required=True),
+        "purpose": Key("string", "What the generated material is for."),
+        "sensitive": Key("strings", "Sensitive categories the output involves.", choices=SENSITIVE),
+        "approval": Key("string-or-strings", "Written approval id(s) for this use."),
+    }, array=True),
+    "approvals": Table("The approval register: written approvals and what they cover.", {
+        "id": Key("string", "The approval id as granted.", required=True),
+        "covers": Key("strings", "What the approval covers.", required=True, choices=COVERS),
+        "granted_by": Key("string", "Who granted it.", required=True),
+        "date": Key("date", "When it was granted.", required=True),
+        "expires": Key("date", "The last day it holds."),
+    }, root_only=True, array=True),
+    "detect": Table("Embedded-provenance detection.", {
+        "metadata": Key("boolean", "Sniff embedded provenance (C2PA, IPTC, generator records); default true."),
+        "ignore": Key("strings", "Patterns never sniffed."),
+    }, root_only=True),
+    "editorial": Table("Editorial timelines; adds to the chain.", {
+        "path_map": Key("string-map", "Facility path prefix -> repository-root path."),
+        "rate": Key("number", "Frame rate for EDL timecodes; default 24."),
+    }),
+    "policy": Table("Policy overrides.", {
+        "severity": Key("severity-map", "Rule id -> error | warning | off (GAI001 cannot be changed)."),
+    }, root_only=True),
+}
+
+TOP_KEYS = ("version",) + tuple(MANIFEST)
+
+
+def _key_schema(key: Key) -> Dict[str, Any]:
+    base: Dict[str, Any]
+    if key.kind == "string":
+        base = {"type": "string"}
+    elif key.kind == "boolean":
+        base = {"type": "boolean"}
+    elif key.kind == "date":
+        base = {"type": "string", "format": "date"}
+    elif key.kind == "integer":
+        base = {"type": "integer"}
+    elif key.kind == "number":
+        base = {"type": "number", "exclusiveMinimum": 0}
+    elif key.kind == "strings":
+        item: Dict[str, Any] = {"type": "string", "minLength": 1}
+        if key.choices:
+            item = {"enum": list(key.choices)}
+        base = {"type": "array", "items": item}
+    elif key.kind == "string-or-strings":
+        base = {"oneOf": [{"type": "string", "minLength": 1},
+                          {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
+    elif key.kind == "string-map":
+        base = {"type": "object", "additionalProperties": {"type": "string"}}
+    else:  # severity-map
+        base = {"type": "object", "propertyNames": {"pattern": "^GAI[0-9]{3}$"},
+                "additionalProperties": {"enum": list(SEVERITIES)}}
+    if key.choices and key.kind == "string":
+        base["enum"] = list(key.choices)
+    if key.kind == "strings" and key.required:
+        base["minItems"] = 1
+    base["description"] = key.description
+    return base
+
+
+def _table_schema(table: Table) -> Dict[str, Any]:
+    body: Dict[str, Any] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {name: _key_schema(key) for name, key in table.keys.items()},
+    }
+    required = [name for name, key in table.keys.items() if key.required]
+    if required:
+        body["required"] = required
+    if table.keyed:
+        return {"type": "object", "description": table.description, "additionalProperties": body}
+    if table.array:
+        return {"type": "array", "description": table.description, "items": body}
+    body["description"] = table.description + (" Root manifest only." if table.root_only else "")
+    return body
+
+
+def json_schema(schema_id: Optional[str] = None) -> Dict[str, Any]:
+    document: Dict[str, Any] = {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": "genai.toml",
+        "description": "genai-hooks manifest: generative-AI tools, generated files, deliverables and approvals.",
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"version": {"const": 1, "description": "Manifest format version; 1 is the only one."}},
+    }
+    if schema_id:
+        document["$id"] = schema_id
+    for name, table in MANIFEST.items():
+        document["properties"][name] = _table_schema(table)
+    return document
+
+
+def json_schema_text() -> str:
+    return json.dumps(json_schema(), indent=2) + "\n"

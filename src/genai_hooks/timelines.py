@@ -1,0 +1,135 @@
+"""Generated clips cut into deliverable timelines (GAI302); unreadable timelines (GAI303)."""
+
+from __future__ import annotations
+
+import datetime
+import posixpath
+import re
+from dataclasses import dataclass
+from typing import Dict, List, Optional, Tuple
+
+from . import editorial
+from .chains import ManifestSet, directory_of
+from .content import ContentReader
+from .detect import Detector, describe
+from .findings import Evidence, Finding, Note, Strength
+from .patterns import PatternError, compile_pattern
+from .policy import coverage, make
+from .sequences import frame_ranges, split_frame
+from .snapshot import Snapshot
+
+TIMELINE_LIMIT = 64 << 20
+_FRAME_TOKEN = re.compile(r"#|%0?\d*d|\$F\d*|<UDIM>|\[[0-9]+-[0-9]+\]")
+
+
+def is_timeline(path: str) -> bool:
+    return path.lower().endswith(editorial.TIMELINE_SUFFIXES)
+
+
+@dataclass(frozen=True)
+class _Use:
+    """One clip's generated, unapproved media."""
+
+    clip: str
+    record_in: str
+    media: Tuple[str, ...]
+    reason: str
+    evidence: Tuple[Evidence, ...]
+
+
+def _expand(snapshot: Snapshot, mapped: str) -> List[str]:
+    """A mapped media path -> snapshot files (frame-token paths and `[1001-1100]` ranges expanded)."""
+    if mapped in snapshot.members:
+        return [mapped]
+    name = posixpath.basename(mapped)
+    if not _FRAME_TOKEN.search(name):
+        return []
+    pattern_text = re.sub(r"\[[0-9]+-[0-9]+\]", "*", name)
+    try:
+        pattern = compile_pattern(pattern_text, directory_of(mapped))
+    except PatternError:
+        return []
+    return [p for p in snapshot.below(directory_of(mapped)) if "/" not in p[len(directory_of(mapped)) + 1:]
+            and pattern.matches(p)]
+
+
+def _display(media: Tuple[str, ...]) -> str:
+    if len(media) == 1:
+        return media[0]
+    parts = split_frame(media[0])
+    if parts is None:
+        return f"{media[0]} (+{len(media) - 1} more)"
+    frames = [p[1] for p in (split_frame(m) for m in media) if p is not None]
+    return f"{parts[0]}[{frame_ranges(frames)}]{parts[2]} ({len(media)} frames)"
+
+
+def judge_timelines(timelines: List[str], snapshot: Snapshot, manifests: ManifestSet, content: ContentReader,
+                    detector: Detector, as_of: datetime.date) -> Tuple[List[Finding], List[Note]]:
+    findings: List[Optional[Finding]] = []
+    notes: List[Note] = []
+    texts = content.read_whole(timelines, TIMELINE_LIMIT)
+    for timeline in timelines:
+        directory = directory_of(timeline)
+        data = texts.get(timeline)
+        if data is None:
+            findings.append(make(manifests, "GAI303", directory, timeline, None,
+                                 "timeline could not be read (missing or over 64 MiB)", None, None))
+            continue
+        path_map, rate = manifests.editorial(directory)
+        try:
+            clips = editorial.read_timeline(timeline, data, rate=rate or 24.0)
+        except editorial.TimelineUnreadable as error:
+            findings.append(make(manifests, "GAI303", directory, timeline, None,
+                                 f"timeline could not be read safely: {error}", None, None))
+            continue
+        if clips is None:
+            continue
+        for use in _generated_uses(timeline, clips, snapshot, manifests, detector, path_map, as_of, notes):
+            finding = make(manifests, "GAI302", directory, timeline, None,
+                           f"clip '{use.clip}' at {use.record_in} uses {_display(use.media)}: {use.reason}",
+                           None, None)
+            if finding is not None:
+                findings.append(Finding(finding.rule, finding.severity, finding.path, finding.line, finding.message,
+                                        finding.fix, finding.manifest, finding.manifest_line, (timeline,),
+                                        use.evidence))
+    return [f for f in findings if f is not None], notes
+
+
+def _generated_uses(timeline: str, clips: Tuple[editorial.ClipReference, ...], snapshot: Snapshot,
+                    manifests: ManifestSet, detector: Detector, path_map: Dict[str, str], as_of: datetime.date,
+                    notes: List[Note]) -> List[_Use]:
+    uses: List[_Use] = []
+    for clip in clips:
+        media: List[str] = []
+        for target in clip.targets:
+            mapped = editorial.map_reference(target, timeline_path=timeline, path_map=path_map)
+            if mapped is None:
+                notes.append(Note(timeline, f"clip '{clip.clip}': media reference {target!r} cannot be mapped "
+                                            "into the repository (add an [editorial] path_map prefix)"))
+                continue
+            found = _expand(snapshot, mapped)
+            if not found:
+                notes.append(Note(timeline, f"clip '{clip.clip}': media {mapped!r} is not in the snapshot"))
+            media.extend(found)
+        by_reason: Dict[Tuple[str, Tuple[Evidence, ...]], List[str]] = {}
+        undeclared = [m for m in dict.fromkeys(media) if manifests.winning_entry(m) is None]
+        inspected = detector.inspect([m for m in undeclared if detector.wants(m)]) if detector.enabled else {}
+        for path in dict.fromkeys(media):
+            entry = manifests.winning_entry(path)
+            if entry is not None:
+                if coverage(manifests, entry, True, as_of).approved_final:
+                    continue
+                key = (f"generated with '{entry.tool}' ({entry.manifest}:{entry.line}) and not approved "
+                       "for final-deliverable",
+                       (Evidence("declared", Strength.STRONG, f"{entry.manifest}:{entry.line} tool '{entry.tool}'"),))
+            else:
+                inspection = inspected.get(path)
+                strong = tuple(e for e in (inspection.evidence if inspection else ())
+                               if e.strength in (Strength.STRONG, Strength.MEDIUM))
+                if not strong:
+                    continue
+                key = (f"undeclared generated media ({describe(strong[0])})", strong)
+            by_reason.setdefault(key, []).append(path)
+        for (reason, evidence), paths in by_reason.items():
+            uses.append(_Use(clip.clip, clip.record_in, tuple(paths), reason, evidence))
+    return uses

@@ -1,0 +1,129 @@
+"""Real git repositories in temporary directories, and a way to run the CLI inside them."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import subprocess
+import textwrap
+from contextlib import redirect_stderr, redirect_stdout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Dict, Iterator, List, Optional, Union
+
+import pytest
+
+from genai_hooks.cli import main
+
+GIT_ENV = {
+    "GIT_AUTHOR_NAME": "Test Artist", "GIT_AUTHOR_EMAIL": "artist@example.com",
+    "GIT_COMMITTER_NAME": "Test Artist", "GIT_COMMITTER_EMAIL": "artist@example.com",
+    "GIT_CONFIG_NOSYSTEM": "1", "HOME": "",
+}
+
+
+@dataclass
+class Outcome:
+    code: int
+    out: str
+    err: str
+
+    @property
+    def json(self) -> Dict[str, Any]:
+        return json.loads(self.out)  # type: ignore[no-any-return]
+
+    def rules(self) -> List[str]:
+        return sorted(f["rule"] for f in self.json["findings"])
+
+
+class Repo:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    def git(self, *args: str, check: bool = True) -> str:
+        done = subprocess.run(["git", *args], cwd=self.root, env={**os.environ, **GIT_ENV}, check=False,
+                              capture_output=True)
+        if check and done.returncode != 0:
+            raise AssertionError(f"git {args}: {done.stderr.decode()}")
+        return done.stdout.decode("utf-8", "surrogateescape")
+
+    def write(self, path: str, content: Union[str, bytes] = "x") -> Path:
+        target = self.root / path
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(content, str):
+            target.write_text(textwrap.dedent(content), encoding="utf-8")
+        else:
+            target.write_bytes(content)
+        return target
+
+    def add(self, *paths: str) -> None:
+        self.git("add", "--", *(paths or (".",)))
+
+    def commit(self, message: str = "work") -> str:
+        self.git("commit", "-q", "--allow-empty", "-m", message)
+        return self.git("rev-parse", "HEAD").strip()
+
+    def run(self, *args: str, cwd: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> Outcome:
+        out, err = io.StringIO(), io.StringIO()
+        old_cwd = os.getcwd()
+        saved = {k: os.environ.get(k) for k in (env or {})}
+        os.chdir(cwd or self.root)
+        try:
+            os.environ.update(env or {})
+            with redirect_stdout(out), redirect_stderr(err):
+                try:
+                    code = main(list(args))
+                except SystemExit as done:  # --help, --version
+                    code = int(done.code or 0)
+        finally:
+            os.chdir(old_cwd)
+            for key, value in saved.items():
+                if value is None:
+                    os.environ.pop(key, None)
+                else:
+                    os.environ[key] = value
+        return Outcome(code, out.getvalue(), err.getvalue())
+
+    def check(self, *args: str, **kwargs: Any) -> Outcome:
+        """`genai-hooks run --format json ARGS`."""
+        return self.run("run", "--format", "json", *args, **kwargs)
+
+
+@pytest.fixture
+def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
+    for key in ("GITHUB_ACTIONS", "PRE_COMMIT_TO_REF", "PRE_COMMIT_FROM_REF", "GITHUB_STEP_SUMMARY", "NO_COLOR"):
+        monkeypatch.delenv(key, raising=False)
+    root = tmp_path / "show"
+    root.mkdir()
+    r = Repo(root)
+    r.git("init", "-q", "-b", "main")
+    yield r
+
+
+ROOT_MANIFEST = """\
+version = 1
+
+[production]
+title = "Nightfall S1"
+contact = "jane.doe@example.com"
+
+[deliverables]
+paths = ["deliverables/**"]
+
+[tools.firefly]
+vendor = "Adobe"
+product = "Firefly Image 3 (enterprise tenant)"
+trains_on_inputs = false
+retains_inputs = false
+environment = "enterprise"
+terms = "Adobe ETLA 2025 s.4"
+disclosed = 2025-09-02
+"""
+
+
+def generated(paths: List[str], tool: str = "firefly", **extra: Any) -> str:
+    body = f"\n[[generated]]\npaths = {json.dumps(paths)}\ntool = \"{tool}\"\n"
+    for key, value in extra.items():
+        body += f"{key} = {json.dumps(value)}\n"
+    return body

@@ -1,0 +1,201 @@
+"""Git's corners: the index vs the working tree, renames, deletions, odd paths, revisions, shallow clones."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from conftest import GIT_ENV, ROOT_MANIFEST, Repo, generated
+
+VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
+
+
+def test_unstaged_edit_never_changes_the_verdict(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.write("deliverables/a.exr")
+    repo.add()
+    assert repo.check().code == 0
+    repo.write("genai.toml", VIOLATION)  # unstaged: removes the approval in the working tree only
+    assert repo.check().code == 0
+    repo.add("genai.toml")
+    assert repo.check().code == 1
+
+
+def test_staged_violation_is_judged_even_when_working_tree_is_fixed(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    assert repo.check("deliverables/a.exr").code == 1
+
+
+def test_first_commit_with_no_head(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    assert repo.check().rules() == ["GAI201"]
+    assert repo.check("--diff", "HEAD").code == 2  # no HEAD yet: an unknown revision, not a pass
+
+
+def test_rename_into_deliverables_is_judged_at_new_path(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["work/**", "deliverables/**"]))
+    repo.write("work/sky.exr", "the same pixels")
+    repo.add()
+    base = repo.commit()
+    (repo.root / "deliverables").mkdir()
+    repo.git("mv", "work/sky.exr", "deliverables/sky.exr")
+    done = repo.check("--diff", base)
+    assert [f["path"] for f in done.json["findings"]] == ["deliverables/sky.exr"]
+    repo.commit("move")
+    assert [f["path"] for f in repo.check("--rev", "HEAD", "--diff", base).json["findings"]] == [
+        "deliverables/sky.exr"]
+
+
+def test_deleted_files_are_never_judged(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    base = repo.commit()
+    repo.git("rm", "-q", "deliverables/a.exr")
+    assert repo.check("--diff", base).json["findings"] == []
+    done = repo.check("deliverables/a.exr")
+    assert done.code == 0 and "deliverables/a.exr: not in the snapshot; skipped" in done.err
+
+
+@pytest.mark.parametrize("name", ["with space/sky 01.exr", "ünïcødé/天空.exr", "new\nline.exr", "-dash.exr",
+                                  "--rev.exr", "percent%2C,comma:colon.exr"])
+def test_odd_paths_are_judged_exactly(repo: Repo, name: str) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/" + name)
+    repo.add()
+    done = repo.check("--", "deliverables/" + name)
+    assert [f["path"] for f in done.json["findings"]] == ["deliverables/" + name]
+    assert [f["path"] for f in repo.check().json["findings"]] == ["deliverables/" + name]
+
+
+def test_leading_dash_file_passed_like_pre_commit_does(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/-x.exr")
+    repo.add()
+    done = repo.run("run", "--format", "json", "deliverables/-x.exr")
+    assert done.code == 1
+    done = repo.run("run", "--format", "json", "-x.exr", cwd=repo.root / "deliverables")
+    assert done.code == 1, done.err
+
+
+def test_paths_are_relative_to_the_current_directory(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/sh010/a.exr")
+    repo.add()
+    done = repo.check("a.exr", cwd=repo.root / "deliverables" / "sh010")
+    assert [f["path"] for f in done.json["findings"]] == ["deliverables/sh010/a.exr"]
+    done = repo.check(".", cwd=repo.root / "deliverables")
+    assert done.json["summary"]["files_checked"] == 1
+
+
+def test_rev_judges_a_commit_and_detached_head(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    bad = repo.commit()
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.add()
+    good = repo.commit()
+    assert repo.check("--rev", bad).code == 1
+    assert repo.check("--rev", good).code == 0
+    repo.git("checkout", "-q", "--detach", bad)
+    assert repo.check().code == 1
+    assert repo.check().json["snapshot"] == "index"
+    assert repo.check("--rev", "HEAD").json["snapshot"] == bad
+
+
+def test_pre_commit_to_ref_selects_the_snapshot(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    bad = repo.commit()
+    repo.git("rm", "-q", "deliverables/a.exr")
+    assert repo.check().code == 0
+    assert repo.check(env={"PRE_COMMIT_TO_REF": bad}).code == 1
+
+
+def test_diff_uses_the_merge_base(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("readme.txt")
+    repo.add()
+    base = repo.commit()
+    repo.git("checkout", "-q", "-b", "feature")
+    repo.write("deliverables/new.exr")
+    repo.add()
+    repo.commit("feature work")
+    repo.git("checkout", "-q", "main")
+    repo.write("deliverables/on-main.exr")
+    repo.add()
+    repo.commit("main moves on")
+    repo.git("checkout", "-q", "feature")
+    done = repo.check("--rev", "HEAD", "--diff", "main")
+    assert [f["path"] for f in done.json["findings"]] == ["deliverables/new.exr"]
+    assert base
+
+
+def test_unknown_revision_and_not_a_repository_exit_2(repo: Repo, tmp_path: Path) -> None:
+    repo.write("a.txt")
+    repo.add()
+    repo.commit()
+    done = repo.check("--rev", "no-such-branch")
+    assert done.code == 2 and "unknown revision 'no-such-branch'" in done.err and "Traceback" not in done.err
+    outside = tmp_path / "plain"
+    outside.mkdir()
+    done = repo.check(cwd=outside)
+    assert done.code == 2 and "is not inside a Git repository" in done.err
+
+
+def test_shallow_clone_without_merge_base_exits_2_naming_fetch_depth(repo: Repo, tmp_path: Path) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.add()
+    base = repo.commit()
+    for n in range(3):
+        repo.write(f"deliverables/{n}.exr")
+        repo.add()
+        repo.commit(f"c{n}")
+    clone = tmp_path / "shallow"
+    subprocess.run(["git", "clone", "-q", "--depth", "1", f"file://{repo.root}", str(clone)], check=True,
+                   env={**GIT_ENV, "PATH": __import__("os").environ["PATH"]})
+    shallow = Repo(clone)
+    done = shallow.check("--rev", "HEAD", "--diff", base)
+    assert done.code == 2 and "fetch-depth: 0" in done.err
+    shallow.git("fetch", "-q", "--depth", "1", "origin", base)
+    done = shallow.check("--rev", "HEAD", "--diff", base)
+    assert done.code == 2 and "fetch-depth: 0" in done.err
+
+
+def test_submodules_are_not_judged_as_files(repo: Repo, tmp_path: Path) -> None:
+    inner = Repo(tmp_path / "inner")
+    inner.root.mkdir()
+    inner.git("init", "-q")
+    inner.write("x.exr")
+    inner.add()
+    inner.commit()
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.add()
+    repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.root), "deliverables/vendor")
+    done = repo.check()
+    assert done.json["findings"] == [] or all(f["path"] != "deliverables/vendor" for f in done.json["findings"])
+    assert done.code == 0
+
+
+def test_run_never_writes_to_the_repository_or_its_index(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    repo.commit()
+    repo.write("deliverables/a.exr", "touched")  # stat-dirty: a refreshing command would rewrite the index
+    index = repo.root / ".git" / "index"
+    before = (index.read_bytes(), index.stat().st_mtime_ns)
+    tree_before = sorted(str(p) for p in repo.root.rglob("*") if ".git" not in p.parts)
+    for args in (("run",), ("run", "--rev", "HEAD"), ("run", "--format", "json", "deliverables")):
+        repo.run(*args)
+    assert (index.read_bytes(), index.stat().st_mtime_ns) == before
+    assert sorted(str(p) for p in repo.root.rglob("*") if ".git" not in p.parts) == tree_before
