@@ -1,0 +1,85 @@
+"""JUnit XML for CI test reports (GitLab, Jenkins): each error a failed test case, warnings passing ones."""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from ..findings import Finding, RunResult, Severity
+from ..rules import RULES
+
+SUITE = "genai-hooks"
+
+# XML 1.0 allows tab, newline and carriage return among the C0 controls, and no surrogates or U+FFFE/U+FFFF
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def render(result: RunResult) -> str:
+    failures = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
+    cases = [_testcase(finding) for finding in result.findings] or [_clean_run(result)]
+    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
+    root = ET.Element("testsuites", {"name": SUITE, **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": SUITE, **counts, "skipped": "0"})
+    properties = ET.SubElement(suite, "properties")
+    ET.SubElement(properties, "property", {"name": "snapshot", "value": _xml_text(result.snapshot)})
+    ET.SubElement(properties, "property", {"name": "files_checked", "value": str(result.files_checked)})
+    suite.extend(cases)
+    if result.notes:
+        notes = ET.SubElement(suite, "system-out")
+        notes.text = "\n".join(_xml_text(f"note: {note.path}: {note.message}") for note in result.notes)
+    ET.indent(root)
+    # ASCII with character references: the file reads the same whatever encoding writes it
+    encoded: bytes = ET.tostring(root, encoding="us-ascii", xml_declaration=False)
+    body = encoded.decode("ascii")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _testcase(finding: Finding) -> ET.Element:
+    name = RULES[finding.rule].name if finding.rule in RULES else ""
+    case_name = finding.path if finding.line is None else f"{finding.path}:{finding.line}"
+    attributes = {"classname": f"{finding.rule} {name}".strip(), "name": _xml_text(case_name)}
+    attributes["file"] = _xml_text(finding.path)
+    if finding.line is not None:
+        attributes["line"] = str(finding.line)
+    case = ET.Element("testcase", attributes)
+    details = _xml_text(_details(finding))
+    if finding.severity is Severity.ERROR:
+        failure = ET.SubElement(
+            case, "failure", {"message": _xml_text(finding.message), "type": finding.rule}
+        )
+        failure.text = details
+    else:
+        ET.SubElement(case, "system-out").text = f"{finding.severity.value}: {details}"
+    return case
+
+
+def _details(finding: Finding) -> str:
+    lines: list[str] = [finding.message, f"Fix: {finding.fix}"]
+    if finding.manifest is not None:
+        where = (
+            finding.manifest
+            if finding.manifest_line is None
+            else f"{finding.manifest}:{finding.manifest_line}"
+        )
+        lines.append(f"Manifest: {where}")
+    if len(finding.files) > 1:
+        lines.append(f"Files ({len(finding.files)}):")
+        lines.extend(f"  {path}" for path in finding.files)
+    for evidence in finding.evidence:
+        lines.append(f"Evidence ({evidence.strength.value}, {evidence.kind}): {evidence.detail}")
+    return "\n".join(lines)
+
+
+def _clean_run(result: RunResult) -> ET.Element:
+    case = ET.Element("testcase", {"classname": SUITE, "name": SUITE})
+    ET.SubElement(case, "system-out").text = f"No findings in {result.files_checked} files checked."
+    return case
+
+
+def _xml_text(value: str) -> str:
+    """Undecodable path bytes become U+FFFD; characters XML 1.0 cannot hold are spelled out as \\xNN."""
+    try:
+        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:
+        value = value.encode("utf-8", "replace").decode("utf-8")
+    return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", value)
