@@ -1,0 +1,130 @@
+"""Embedded provenance (SPEC §6): signs in a file's own metadata that generative AI made it.
+
+`inspect(name, source)` picks a parser by magic bytes (the file-name extension only when the
+magic is unknown), reads at most `MAX_READ` bytes of the source, and never raises on bad
+content: a corrupt file yields no evidence, and metadata that may lie beyond what could be read
+yields an `uninspected` reason (GAI303) instead of a clean answer.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Callable
+
+from genai_hooks.findings import Evidence
+from genai_hooks.provenance import exr, id3, isobmff, jpeg, png, psd, riff, tiff
+from genai_hooks.provenance.evidence import EvidenceLog
+from genai_hooks.provenance.reader import (
+    MAX_READ,
+    BoundedReader,
+    BudgetExhausted,
+    BytesSource,
+    FileSource,
+    MediaError,
+    MediaSource,
+    Unreachable,
+)
+from genai_hooks.provenance.xmp import sniff_xmp
+
+__all__ = [
+    "MAX_READ",
+    "BytesSource",
+    "FileSource",
+    "Inspection",
+    "MediaSource",
+    "inspect",
+    "is_inspectable",
+]
+
+_Parser = Callable[[BoundedReader, EvidenceLog], None]
+
+
+@dataclass(frozen=True)
+class Inspection:
+    evidence: tuple[Evidence, ...]  # strongest first, deduplicated
+    uninspected: str | None  # why evidence could lie beyond what was read (GAI303), else None
+
+
+def _sniff_sidecar(reader: BoundedReader, log: EvidenceLog) -> None:
+    length = min(reader.available, reader.remaining)
+    if length < reader.size:
+        log.not_inspected("XMP sidecar is larger than the read budget")
+    sniff_xmp(reader.read(0, length), log)
+
+
+_BY_EXTENSION: dict[str, _Parser] = {
+    ".png": png.sniff_png,
+    ".jpg": jpeg.sniff_jpeg,
+    ".jpeg": jpeg.sniff_jpeg,
+    ".jpe": jpeg.sniff_jpeg,
+    ".jfif": jpeg.sniff_jpeg,
+    ".tif": tiff.sniff_tiff,
+    ".tiff": tiff.sniff_tiff,
+    ".dng": tiff.sniff_tiff,
+    ".psd": psd.sniff_psd,
+    ".psb": psd.sniff_psd,
+    ".webp": riff.sniff_riff,
+    ".wav": riff.sniff_riff,
+    ".wave": riff.sniff_riff,
+    ".bwf": riff.sniff_riff,
+    ".mp4": isobmff.sniff_isobmff,
+    ".m4v": isobmff.sniff_isobmff,
+    ".mov": isobmff.sniff_isobmff,
+    ".qt": isobmff.sniff_isobmff,
+    ".m4a": isobmff.sniff_isobmff,
+    ".mp3": id3.sniff_id3,
+    ".exr": exr.sniff_exr,
+    ".xmp": _sniff_sidecar,
+}
+
+
+def is_inspectable(name: str) -> bool:
+    """Whether a file name has the extension of a format whose metadata is sniffed."""
+    return _extension(name) in _BY_EXTENSION
+
+
+def inspect(name: str, source: MediaSource, *, markers: Sequence[str] = ()) -> Inspection:
+    """The provenance evidence embedded in one file's content (at most `MAX_READ` bytes read)."""
+    log = EvidenceLog(markers)
+    try:
+        reader = BoundedReader(source)
+        parser = _parser_for(name, reader.read_prefix(16))
+        if parser is not None:
+            parser(reader, log)
+    except BudgetExhausted:
+        log.not_inspected(f"metadata continues past the {MAX_READ >> 20} MiB read budget")
+    except Unreachable:
+        log.not_inspected("metadata lies beyond the part of the content that could be read")
+    except MediaError:
+        pass  # corrupt: what was found before the damage stands, the rest is unreadable
+    except OSError as exc:
+        log.not_inspected(f"content could not be read: {exc.strerror or exc}")
+    except (ArithmeticError, LookupError, ValueError, RecursionError):
+        pass  # hostile content that slipped past a parser's checks is still no evidence
+    return Inspection(evidence=log.evidence, uninspected=log.uninspected)
+
+
+def _parser_for(name: str, magic: bytes) -> _Parser | None:
+    if magic.startswith(png.SIGNATURE):
+        return png.sniff_png
+    if magic.startswith(jpeg.SIGNATURE):
+        return jpeg.sniff_jpeg
+    if magic[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+        return tiff.sniff_tiff
+    if magic.startswith(psd.SIGNATURE):
+        return psd.sniff_psd
+    if magic[:4] in riff.SIGNATURES and magic[8:12] in riff.FORMS:
+        return riff.sniff_riff
+    if magic[4:8] in isobmff.TOP_LEVEL_TYPES:
+        return isobmff.sniff_isobmff
+    if magic.startswith(id3.SIGNATURE):
+        return id3.sniff_id3
+    if magic.startswith(exr.SIGNATURE):
+        return exr.sniff_exr
+    return _BY_EXTENSION.get(_extension(name))
+
+
+def _extension(name: str) -> str:
+    return posixpath.splitext(name.replace("\\", "/").lower())[1]

@@ -1,0 +1,238 @@
+"""C2PA manifest stores (JUMBF, ISO 19566-5): read, not validated (SPEC §6).
+
+The walker reads box headers and only the boxes that matter (claims and `c2pa.actions*`
+assertions), so thumbnails and ingredients in a large store cost nothing. Brotli-compressed
+manifests, which the standard library cannot open, are handed to c2pa-python when it is
+installed and the store fits the read budget; otherwise the file is reported uninspected.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import io
+import json
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from genai_hooks.provenance import cbor
+from genai_hooks.provenance.evidence import EvidenceLog, decode_text, genai_source_type
+from genai_hooks.provenance.reader import ByteWindow, Corrupt
+
+C2PA_KIND = "c2pa"
+_UUID_SUFFIX = bytes.fromhex("00110010800000aa00389b71")
+_WALK_INTO = {b"c2pa", b"c2ma", b"c2um", b"c2as"}  # store, manifests, assertion store
+_MANIFESTS = {b"c2ma", b"c2um"}
+_ACTIONS_LABEL = re.compile(r"c2pa\.actions(?:\.v\d+)?(?:__\d+)?")
+_CLAIM_LABEL = re.compile(r"c2pa\.claim(?:\.v\d+)?")
+_SOURCE_TYPE_URI = re.compile(
+    rb"https?://cv\.iptc\.org/newscodes/digitalsourcetype/(?:compositeWithT|t)rainedAlgorithmicMedia"
+)
+MAX_BOXES = 4096
+MAX_DEPTH = 8
+
+
+@dataclass
+class _Manifest:
+    label: str
+    source_types: list[str] = field(default_factory=list)
+    generator: str | None = None
+
+
+def looks_like_store(head: bytes) -> bool:
+    """Whether bytes start a JUMBF superbox (the first 8 bytes of a manifest store)."""
+    return len(head) >= 8 and head[4:8] == b"jumb"
+
+
+def sniff_store(window: ByteWindow, log: EvidenceLog) -> None:
+    """Record the GenAI digital source types of every manifest in a manifest store."""
+    walker = _StoreWalker(window, log)
+    try:
+        walker.walk(0, window.size, 0, None)
+    except Corrupt:
+        walker.broken = True
+    finally:  # what was found stands even when the rest of the store is out of reach
+        for manifest in walker.manifests:
+            context = f"claim generator: {manifest.generator}" if manifest.generator else ""
+            for value in manifest.source_types:
+                log.source_type(C2PA_KIND, value, context)
+    if walker.stores and (walker.compressed or walker.broken or not walker.manifests):
+        _read_undecoded_store(window, log)
+
+
+class _StoreWalker:
+    def __init__(self, window: ByteWindow, log: EvidenceLog) -> None:
+        self.window = window
+        self.log = log
+        self.manifests: list[_Manifest] = []
+        self.boxes = 0
+        self.compressed = False
+        self.broken = False
+        self.stores = 0  # superboxes typed as a C2PA manifest store
+
+    def boxes_in(self, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+        """(type, content start, end) of each box in [start, end)."""
+        pos = start
+        while pos + 8 <= end:
+            self.boxes += 1
+            if self.boxes > MAX_BOXES:
+                raise Corrupt("too many JUMBF boxes")
+            head = self.window.read(pos, 8)
+            length, box_type = int.from_bytes(head[:4], "big"), head[4:8]
+            header = 8
+            if length == 1:
+                length, header = int.from_bytes(self.window.read(pos + 8, 8), "big"), 16
+            elif length == 0:
+                length = end - pos
+            if length < header or pos + length > end:
+                raise Corrupt(f"bad JUMBF box length {length}")
+            yield box_type, pos + header, pos + length
+            pos += length
+
+    def walk(self, start: int, end: int, depth: int, manifest: _Manifest | None) -> None:
+        if depth > MAX_DEPTH:
+            raise Corrupt("JUMBF nested too deeply")
+        for box_type, content, box_end in self.boxes_in(start, end):
+            if box_type == b"jumb":
+                self.superbox(content, box_end, depth, manifest)
+            elif box_type == b"brob":
+                self.compressed = True
+
+    def superbox(self, start: int, end: int, depth: int, manifest: _Manifest | None) -> None:
+        boxes = self.boxes_in(start, end)
+        first = next(boxes, None)
+        if first is None or first[0] != b"jumd":
+            return
+        _, desc_start, desc_end = first
+        description = self.window.read(desc_start, min(desc_end - desc_start, 512))
+        content_type = description[:4] if description[4:16] == _UUID_SUFFIX else b""
+        label = _label(description)
+        if content_type in _WALK_INTO:
+            if content_type == b"c2pa":
+                self.stores += 1
+            if content_type in _MANIFESTS:
+                manifest = _Manifest(label)
+                self.manifests.append(manifest)
+            self.walk(desc_end, end, depth + 1, manifest)
+        elif manifest is not None and (content_type == b"c2cl" or _CLAIM_LABEL.fullmatch(label)):
+            claim = self.decoded_content(desc_end, end, label)
+            if isinstance(claim, dict):
+                manifest.generator = _claim_generator(claim)
+        elif manifest is not None and _ACTIONS_LABEL.fullmatch(label):
+            raw = self.content(desc_end, end, label)
+            if raw is not None:
+                manifest.source_types.extend(_action_source_types(raw[0], raw[1]))
+
+    def content(self, start: int, end: int, label: str) -> tuple[bytes, bytes] | None:
+        """The (type, bytes) of a superbox's CBOR or JSON content box, if it fits the budget."""
+        for box_type, content, box_end in self.boxes_in(start, end):
+            if box_type in (b"cbor", b"json"):
+                if not self.window.fits(box_end - content):
+                    self.log.not_inspected(f"C2PA {label} is larger than the read budget")
+                    return None
+                return box_type, self.window.read(content, box_end - content)
+            if box_type == b"brob":
+                self.compressed = True
+        return None
+
+    def decoded_content(self, start: int, end: int, label: str) -> Any:
+        raw = self.content(start, end, label)
+        return None if raw is None else _decode(*raw)
+
+
+def _label(description: bytes) -> str:
+    """The label of a JUMBF description box (toggle bit 0x02: a NUL-terminated label follows)."""
+    if len(description) < 17 or not description[16] & 0x02:
+        return ""
+    return decode_text(description[17:].split(b"\x00", 1)[0])
+
+
+def _decode(box_type: bytes, raw: bytes) -> Any:
+    try:
+        return cbor.decode(raw) if box_type == b"cbor" else json.loads(raw.decode("utf-8"))
+    except (cbor.CborError, ValueError, RecursionError):
+        return None
+
+
+def _action_source_types(box_type: bytes, raw: bytes) -> list[str]:
+    """digitalSourceType values of an actions assertion; a byte scan when it does not decode."""
+    decoded = _decode(box_type, raw)
+    if decoded is None:
+        return [match.decode("ascii") for match in _SOURCE_TYPE_URI.findall(raw)]
+    found: list[str] = []
+    pending: list[Any] = [decoded]
+    while pending and len(found) < 64:
+        node = pending.pop()
+        if isinstance(node, dict):
+            value = node.get("digitalSourceType")
+            if isinstance(value, str):
+                found.append(value)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return [value for value in reversed(found) if genai_source_type(value)]
+
+
+def _claim_generator(claim: Any) -> str | None:
+    """The claim generator's name (and version), from claim_generator_info or claim_generator."""
+    info = claim.get("claim_generator_info")
+    if isinstance(info, list):
+        info = info[0] if info else None
+    if isinstance(info, dict) and isinstance(info.get("name"), str):
+        version = info.get("version")
+        return f"{info['name']} {version}" if isinstance(version, str) else str(info["name"])
+    generator = claim.get("claim_generator")
+    return generator if isinstance(generator, str) else None
+
+
+def _read_undecoded_store(window: ByteWindow, log: EvidenceLog) -> None:
+    """A store the walker could not open: ask c2pa-python, within the budget, else say so."""
+    if window.size == 0:
+        return
+    if window.fits(window.size) and importlib.util.find_spec("c2pa") is not None:
+        found = read_store_with_c2pa(window.read(0, window.size))
+        if found is not None:
+            for value, generator in found:
+                log.source_type(C2PA_KIND, value, f"claim generator: {generator}" if generator else "")
+            return
+    log.not_inspected("C2PA manifest store could not be decoded")
+
+
+def read_store_with_c2pa(store: bytes) -> list[tuple[str, str | None]] | None:
+    """(digitalSourceType, claim generator) pairs read by c2pa-python from the store bytes alone.
+
+    Offline and unvalidated: no remote manifests, no OCSP, no verification after reading; the
+    only input is the store already read. None when c2pa-python is absent or cannot read it.
+    """
+    try:
+        c2pa: Any = importlib.import_module("c2pa")
+        settings = c2pa.Settings.from_dict(
+            {
+                "verify": {
+                    "verify_after_reading": False,
+                    "verify_trust": False,
+                    "ocsp_fetch": False,
+                    "remote_manifest_fetch": False,
+                }
+            }
+        )
+        with (
+            c2pa.Context(settings=settings) as context,
+            c2pa.Reader("application/c2pa", io.BytesIO(store), None, context) as reader,
+        ):
+            report = json.loads(reader.json())
+    except Exception:  # noqa: BLE001 -- an optional native library: any failure means "not read"
+        return None
+    found: list[tuple[str, str | None]] = []
+    manifests = report.get("manifests") if isinstance(report, dict) else None
+    for manifest in (manifests or {}).values():
+        if not isinstance(manifest, dict):
+            continue
+        generator = _claim_generator(manifest)
+        for assertion in manifest.get("assertions") or []:
+            if isinstance(assertion, dict) and _ACTIONS_LABEL.fullmatch(str(assertion.get("label", ""))):
+                raw = json.dumps(assertion.get("data")).encode("utf-8")
+                found.extend((value, generator) for value in _action_source_types(b"json", raw))
+    return found

@@ -1,0 +1,128 @@
+"""What counts as evidence (SPEC §6), and the log parsers write it to.
+
+Strong: a GenAI IPTC digital source type (C2PA actions, XMP). Medium: generator records.
+Weak: a known generator name, or a declared tool's marker, in a software-like field.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from genai_hooks.findings import Evidence, Strength
+
+DETAIL_LIMIT = 200
+
+# Digital source types that mean a trained model made (some of) the content; algorithmicMedia
+# and compositeSynthetic are left out on purpose: CGI is synthetic too.
+GENAI_SOURCE_TYPES = frozenset({"trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia"})
+_SOURCE_TYPE = re.compile(r"(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/)?([A-Za-z]+)/?")
+
+# Generator names of SPEC §6; bounded by non-letters so "Imagenomic" or "Klingon" do not match.
+GENERATOR_NAMES = (
+    "Midjourney",
+    "DALL-E",
+    "Adobe Firefly",
+    "Stable Diffusion",
+    "ComfyUI",
+    "AUTOMATIC1111",
+    "InvokeAI",
+    "NovelAI",
+    "Runway",
+    "Sora",
+    "Kling",
+    "Veo",
+    "Imagen",
+    "Leonardo",
+    "Krea",
+    "FLUX",
+    "ElevenLabs",
+    "Suno",
+)
+_GENERATOR = re.compile(
+    r"(?<![a-z0-9])(midjourney|dall[^a-z0-9]?e|adobe firefly|stable[ _-]?diffusion|comfyui"
+    r"|automatic1111|invokeai|novelai|runway(?:ml)?|sora|kling|veo|imagen|leonardo|krea|flux"
+    r"|eleven ?labs|suno)(?![a-z])",
+    re.IGNORECASE,
+)
+# Control characters, line/paragraph separators and bidi overrides never reach a terminal.
+_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]+")
+_RANK = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}
+
+
+def clean(text: str, limit: int = DETAIL_LIMIT) -> str:
+    """One short printable line."""
+    text = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
+
+
+def decode_text(data: bytes) -> str:
+    """Metadata text as a str: UTF-8 where valid, otherwise Latin-1 (never fails)."""
+    data = data.rstrip(b"\x00")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def genai_source_type(value: str) -> str | None:
+    """The code of a GenAI digital source type (IPTC URI, http or https, or the bare code), else None."""
+    match = _SOURCE_TYPE.fullmatch(value.strip())
+    if match and match.group(1) in GENAI_SOURCE_TYPES:
+        return match.group(1)
+    return None
+
+
+def generator_name(value: str) -> str | None:
+    """The first known generator name in a value, as written there."""
+    match = _GENERATOR.search(value)
+    return match.group(1) if match else None
+
+
+def looks_like_generation_parameters(text: str) -> bool:
+    """AUTOMATIC1111/Forge "parameters" text: a prompt followed by "Steps: .., Sampler: .., Seed: .."."""
+    return "Steps: " in text and "Seed: " in text and ("Sampler: " in text or "CFG scale: " in text)
+
+
+class EvidenceLog:
+    """Collects evidence as parsers find it; deduplicated and ordered strongest first."""
+
+    def __init__(self, markers: Sequence[str] = ()) -> None:
+        self.markers = tuple(m.strip().lower() for m in markers if m and m.strip())
+        self._found: list[Evidence] = []
+        self._seen: set[tuple[str, Strength, str]] = set()
+        self.uninspected: str | None = None
+
+    def add(self, kind: str, strength: Strength, detail: str) -> None:
+        item = Evidence(kind=kind, strength=strength, detail=clean(detail))
+        key = (item.kind, item.strength, item.detail)
+        if key not in self._seen:
+            self._seen.add(key)
+            self._found.append(item)
+
+    def not_inspected(self, reason: str) -> None:
+        """Evidence could lie beyond what was read; the first reason is kept."""
+        if self.uninspected is None:
+            self.uninspected = clean(reason)
+
+    def software(self, field: str, value: str) -> None:
+        """A software-like field (Software, CreatorTool, EXR software/comments...): weak evidence."""
+        shown = f"{field}: {value}"
+        if generator_name(value):
+            self.add("software", Strength.WEAK, shown)
+        lowered = value.lower()
+        for marker in self.markers:
+            if marker in lowered:
+                self.add("marker", Strength.WEAK, shown)
+                break
+
+    def source_type(self, kind: str, value: str, context: str = "") -> bool:
+        """A digital source type value; strong evidence when it names a trained model."""
+        if genai_source_type(value) is None:
+            return False
+        self.add(kind, Strength.STRONG, value.strip() + (f"; {context}" if context else ""))
+        return True
+
+    @property
+    def evidence(self) -> tuple[Evidence, ...]:
+        return tuple(sorted(self._found, key=lambda item: _RANK[item.strength]))

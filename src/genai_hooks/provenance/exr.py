@@ -1,0 +1,101 @@
+"""OpenEXR: header attributes of every part (single- and multi-part files).
+
+Every `string` and `stringvector` attribute is read (software, comments, and any other a
+pipeline adds, but for lone file paths): a known generator name there is weak evidence, an XMP
+packet is parsed, and a GenAI IPTC digital source type is strong. Pixels are never read.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from genai_hooks.provenance.evidence import EvidenceLog, decode_text
+from genai_hooks.provenance.reader import BoundedReader, Corrupt
+from genai_hooks.provenance.xmp import sniff_xmp
+
+SIGNATURE = b"\x76\x2f\x31\x01"
+EXR_SOURCE_TYPE_KIND = "exr-digital-source-type"
+_MULTIPART = 0x1000
+_NAME_LIMIT = 256  # attribute and type names: 31 bytes, 255 with long names
+_VALUE_LIMIT = 64 * 1024  # strings read whole up to this; longer ones only when they hold XMP
+MAX_PARTS = 4096
+_TOOL_ATTRIBUTES = ("software", "comments")
+_LONE_PATH = re.compile(r"\S*[/\\]\S*")
+
+
+def sniff_exr(reader: BoundedReader, log: EvidenceLog) -> None:
+    header = _Cursor(reader)
+    multipart = bool(int.from_bytes(header.take(4, 4), "little") & _MULTIPART)
+    pos, parts, attributes = 8, 0, 0
+    while True:
+        name, pos = header.name(pos)
+        if not name:  # end of a header; in a multi-part file, an empty header ends the list
+            parts += 1
+            if not multipart or attributes == 0 or parts >= MAX_PARTS:
+                return
+            attributes = 0
+            continue
+        type_name, pos = header.name(pos)
+        size = int.from_bytes(header.take(pos, 4), "little", signed=True)
+        pos += 4
+        if size < 0 or pos + size > reader.size:
+            raise Corrupt(f"EXR attribute {name!r} of {size} bytes")
+        if type_name in ("string", "stringvector"):
+            for value in _strings(header, type_name, pos, size):
+                _attribute(log, name, value)
+        attributes += 1
+        pos += size
+
+
+class _Cursor:
+    """Reads the header in blocks: names end in NUL, so their length is only known once read."""
+
+    BLOCK = 4096
+
+    def __init__(self, reader: BoundedReader) -> None:
+        self.reader = reader
+        self.start = 0
+        self.buffer = b""
+
+    def take(self, pos: int, length: int) -> bytes:
+        if not (self.start <= pos and pos + length <= self.start + len(self.buffer)):
+            block = max(length, min(self.BLOCK, self.reader.available - pos, self.reader.remaining))
+            self.buffer, self.start = self.reader.read(pos, min(block, self.reader.size - pos)), pos
+        return self.buffer[pos - self.start : pos - self.start + length]
+
+    def name(self, pos: int) -> tuple[str, int]:
+        """A NUL-terminated name at `pos`, and the position after it."""
+        raw = self.take(pos, min(_NAME_LIMIT, self.reader.size - pos))
+        end = raw.find(b"\x00")
+        if end < 0:
+            raise Corrupt("EXR name without terminator")
+        return raw[:end].decode("latin-1"), pos + end + 1
+
+
+def _strings(header: _Cursor, type_name: str, pos: int, size: int) -> Iterator[bytes]:
+    raw = header.take(pos, min(size, _VALUE_LIMIT))
+    if type_name == "string":
+        if size > len(raw) and b"xmpmeta" in raw and header.reader.fits(size - len(raw)):
+            raw += header.reader.read(pos + len(raw), size - len(raw))
+        yield raw
+        return
+    offset = 0
+    while offset + 4 <= len(raw):
+        length = int.from_bytes(raw[offset : offset + 4], "little", signed=True)
+        if length < 0:
+            raise Corrupt("negative EXR string length")
+        yield raw[offset + 4 : offset + 4 + length]
+        offset += 4 + length
+
+
+def _attribute(log: EvidenceLog, name: str, raw: bytes) -> None:
+    if b"<x:xmpmeta" in raw or b"<rdf:RDF" in raw:
+        sniff_xmp(raw, log)
+        return
+    value = decode_text(raw)
+    if log.source_type(EXR_SOURCE_TYPE_KIND, value, f"attribute {name}"):
+        return
+    # A lone file path (nuke/input/filename...) names where pixels came from, not what made them.
+    if name in _TOOL_ATTRIBUTES or not _LONE_PATH.fullmatch(value.strip()):
+        log.software(name, value)

@@ -1,0 +1,139 @@
+"""TIFF, BigTIFF and DNG files, and the TIFF structure inside EXIF blocks (JPEG, PNG, WebP, PSD).
+
+IFD0 carries Software (305), XMP (700) and the C2PA manifest store (0xCD41, often after the
+pixels); the EXIF IFD carries UserComment, where AUTOMATIC1111 writes its parameters in JPEGs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Literal, NamedTuple
+
+from genai_hooks.findings import Strength
+from genai_hooks.provenance.c2pa import sniff_store
+from genai_hooks.provenance.evidence import EvidenceLog, decode_text, looks_like_generation_parameters
+from genai_hooks.provenance.reader import ByteWindow, Corrupt, Memory, sub_window
+from genai_hooks.provenance.xmp import sniff_xmp
+
+EXIF_PREFIX = b"Exif\x00\x00"
+SOFTWARE, XMP, EXIF_IFD, USER_COMMENT, C2PA = 305, 700, 34665, 0x9286, 0xCD41
+_TYPE_SIZES = {
+    1: 1,
+    2: 1,
+    3: 2,
+    4: 4,
+    5: 8,
+    6: 1,
+    7: 1,
+    8: 2,
+    9: 4,
+    10: 8,
+    11: 4,
+    12: 8,
+    13: 4,
+    16: 8,
+    17: 8,
+    18: 8,
+}
+_TEXT_LIMIT = 4096  # a software name or a parameters line; longer values are cut, not read
+MAX_ENTRIES = 4096
+
+
+class _Entry(NamedTuple):
+    tag: int
+    type: int
+    values: int  # how many values of the type
+    offset: int  # of the value, inline or not
+    length: int  # of the value in bytes
+
+
+class _Layout:
+    """Byte order and offset size of one TIFF structure."""
+
+    def __init__(self, head: bytes) -> None:
+        if head[:2] == b"II":
+            self.order: Literal["little", "big"] = "little"
+        elif head[:2] == b"MM":
+            self.order = "big"
+        else:
+            raise Corrupt("not a TIFF byte order")
+        magic = self.int(head[2:4])
+        if magic not in (42, 43):
+            raise Corrupt("not a TIFF")
+        self.big = magic == 43
+        self.offset_size = 8 if self.big else 4
+
+    def int(self, raw: bytes) -> int:
+        return int.from_bytes(raw, self.order)
+
+
+def sniff_tiff(window: ByteWindow, log: EvidenceLog) -> None:
+    """Record the evidence of a TIFF structure (a file, or an EXIF block already in memory)."""
+    head = window.read(0, min(16, window.size))
+    if len(head) < 8:
+        raise Corrupt("TIFF header truncated")
+    layout = _Layout(head)
+    first_ifd = layout.int(head[8:16]) if layout.big else layout.int(head[4:8])
+    if layout.big and len(head) < 16:
+        raise Corrupt("BigTIFF header truncated")
+    for entry in _entries(window, layout, first_ifd):
+        try:
+            _ifd0_entry(window, layout, log, entry)
+        except Corrupt:
+            continue  # one broken entry does not hide the others
+
+
+def sniff_exif(payload: bytes, log: EvidenceLog) -> None:
+    """An EXIF block already read: a TIFF structure, with or without the JPEG "Exif" prefix."""
+    try:
+        sniff_tiff(Memory(payload[6:] if payload.startswith(EXIF_PREFIX) else payload), log)
+    except Corrupt:
+        pass  # a broken EXIF block says nothing, and hides nothing else
+
+
+def _ifd0_entry(window: ByteWindow, layout: _Layout, log: EvidenceLog, entry: _Entry) -> None:
+    if entry.tag == SOFTWARE and entry.type == 2:
+        log.software("Software", decode_text(window.read(entry.offset, min(entry.length, _TEXT_LIMIT))))
+    elif entry.tag == XMP:
+        if not window.fits(entry.length):
+            log.not_inspected("XMP in the TIFF header is larger than the read budget")
+            return
+        sniff_xmp(window.read(entry.offset, entry.length), log)
+    elif entry.tag == C2PA:
+        sniff_store(sub_window(window, entry.offset, entry.length), log)
+    elif entry.tag == EXIF_IFD and entry.type in (4, 13, 16, 18) and entry.values == 1:
+        pointer = layout.int(window.read(entry.offset, entry.length))
+        for sub in _entries(window, layout, pointer):
+            if sub.tag == USER_COMMENT:
+                _user_comment(window.read(sub.offset, min(sub.length, _TEXT_LIMIT)), log)
+
+
+def _entries(window: ByteWindow, layout: _Layout, ifd: int) -> Iterator[_Entry]:
+    """The entries of one IFD."""
+    count_size, entry_size = (8, 20) if layout.big else (2, 12)
+    count = layout.int(window.read(ifd, count_size))
+    if count > MAX_ENTRIES:
+        raise Corrupt(f"IFD of {count} entries")
+    table = window.read(ifd + count_size, count * entry_size)
+    field = layout.offset_size
+    for index in range(count):
+        entry = table[index * entry_size : (index + 1) * entry_size]
+        tag, value_type = layout.int(entry[0:2]), layout.int(entry[2:4])
+        value_count = layout.int(entry[4 : 4 + field])
+        length = value_count * _TYPE_SIZES.get(value_type, 1)
+        value_field = ifd + count_size + index * entry_size + 4 + field
+        offset = value_field if length <= field else layout.int(entry[4 + field : 4 + 2 * field])
+        yield _Entry(tag, value_type, value_count, offset, length)
+
+
+def _user_comment(raw: bytes, log: EvidenceLog) -> None:
+    """EXIF UserComment: an 8-byte character code, then the text (UTF-16 for "UNICODE")."""
+    code, body = raw[:8], raw[8:]
+    if code.startswith(b"UNICODE"):
+        text = body.replace(b"\x00", b"").decode("latin-1")  # ASCII markers survive either byte order
+    else:
+        text = decode_text(body)
+    if looks_like_generation_parameters(text):
+        log.add(
+            "exif-user-comment", Strength.MEDIUM, "UserComment: AUTOMATIC1111-style generation parameters"
+        )

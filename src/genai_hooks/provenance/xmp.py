@@ -1,0 +1,114 @@
+"""XMP packets, wherever a container keeps them: digital source type, AI system, tool names.
+
+Parsed with defusedxml (no DTD, no entity expansion); a packet that is not well-formed
+(truncated, padded oddly) falls back to a bounded regular-expression scan.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from xml.etree.ElementTree import Element, ParseError
+from xml.sax.saxutils import unescape
+
+from defusedxml import DefusedXmlException  # type: ignore[import-untyped,unused-ignore]
+from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped,unused-ignore]
+
+from genai_hooks.findings import Strength
+from genai_hooks.provenance.evidence import EvidenceLog, decode_text
+
+XMP_KIND = "xmp-digital-source-type"
+AI_SYSTEM_KIND = "xmp-ai-system"
+_RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
+# Software-like XMP properties, by local name, as shown in evidence details.
+_TOOL_FIELDS = {"CreatorTool": "CreatorTool", "Software": "Software", "softwareAgent": "softwareAgent"}
+# IPTC 2025.1 AI properties: a generator record (medium), though SPEC §6 predates them.
+_AI_FIELDS = ("AISystemUsed", "AISystemVersionUsed", "AIPromptInformation")
+_FIELDS = ("DigitalSourceType",) + tuple(_TOOL_FIELDS) + _AI_FIELDS
+
+# Prefixes bounded and every pattern anchored on a fixed character: no quadratic backtracking.
+_ROOT_START = re.compile(r"<(?:[\w.-]{1,40}:)?(?:xmpmeta|xapmeta|RDF)[\s>/]")
+_ROOT_END = re.compile(r"</(?:[\w.-]{1,40}:)?(?:xmpmeta|xapmeta|RDF)\s*>")
+_NAMES = "|".join(_FIELDS)
+_ATTR_FORM = re.compile(r"[:\s](" + _NAMES + r")\s*=\s*(?:\"([^\"<]{0,2000})\"|'([^'<]{0,2000})')")
+_ELEMENT_FORM = re.compile(r"<(?:[\w.-]{1,40}:)?(" + _NAMES + r")\b([^<>]{0,2000})>([^<]{0,2000})")
+_RESOURCE_ATTR = re.compile(r"resource\s*=\s*(?:\"([^\"]{0,2000})\"|'([^']{0,2000})')")
+
+
+def sniff_xmp(packet: bytes, log: EvidenceLog) -> None:
+    """Record the evidence an XMP packet carries."""
+    text = _packet_text(packet)
+    start = _ROOT_START.search(text)
+    if start is None:
+        return
+    ends = list(_ROOT_END.finditer(text, start.start()))
+    fragment = text[start.start() : ends[-1].end()] if ends else ""
+    try:
+        root = fromstring(fragment, forbid_dtd=True) if fragment else None
+    except (ParseError, DefusedXmlException, ValueError):
+        root = None
+    properties = _parsed_properties(root) if root is not None else _scanned_properties(text[start.start() :])
+    for name, value in properties:
+        _record(name, value, log)
+
+
+def _packet_text(packet: bytes) -> str:
+    if packet[:2] in (b"\xfe\xff", b"\xff\xfe"):
+        return packet.decode("utf-16", errors="replace")
+    return decode_text(packet)
+
+
+def _record(name: str, value: str, log: EvidenceLog) -> None:
+    value = value.strip()
+    if not value:
+        return
+    if name == "DigitalSourceType":
+        log.source_type(XMP_KIND, value)
+    elif name in _TOOL_FIELDS:
+        log.software(_TOOL_FIELDS[name], value)
+    elif name == "AIPromptInformation":
+        log.add(AI_SYSTEM_KIND, Strength.MEDIUM, "AIPromptInformation present")
+    else:
+        log.add(AI_SYSTEM_KIND, Strength.MEDIUM, f"{name}: {value}")
+
+
+def _parsed_properties(root: Element) -> Iterator[tuple[str, str]]:
+    for element in root.iter():
+        for key, value in element.attrib.items():
+            name = _local(key)
+            if name in _FIELDS:
+                yield name, value
+        name = _local(element.tag) if isinstance(element.tag, str) else ""
+        text = _element_value(element) if name in _FIELDS else None
+        if text:
+            yield name, text
+
+
+def _element_value(element: Element) -> str | None:
+    """A property's value in element form: rdf:resource, its text, or its first rdf:li."""
+    resource = element.get(_RDF_RESOURCE)
+    if resource:
+        return resource
+    for node in element.iter():
+        if node.text and node.text.strip():
+            return node.text
+    return None
+
+
+def _scanned_properties(text: str) -> Iterator[tuple[str, str]]:
+    for match in _ATTR_FORM.finditer(text):
+        yield match.group(1), _unescape(match.group(2) or match.group(3) or "")
+    for match in _ELEMENT_FORM.finditer(text):
+        resource = _RESOURCE_ATTR.search(match.group(2))
+        if resource:
+            yield match.group(1), _unescape(resource.group(1) or resource.group(2) or "")
+        elif match.group(3).strip():
+            yield match.group(1), _unescape(match.group(3))
+
+
+def _local(name: str) -> str:
+    return name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+
+
+def _unescape(value: str) -> str:
+    return unescape(value, {"&quot;": '"', "&apos;": "'"})
