@@ -34,7 +34,7 @@ def directory_of(path: str) -> str:
 class ManifestSet:
     valid: Dict[str, Manifest]  # by directory
     invalid: Dict[str, Invalid]  # by directory
-    generated: PatternIndex[GeneratedEntry] = field(default_factory=PatternIndex)
+    generated: PatternIndex[GeneratedEntry] = field(default_factory=lambda: PatternIndex(rank=entry_rank))
     deliverables: PatternIndex[Manifest] = field(default_factory=PatternIndex)
     ignored: PatternIndex[Manifest] = field(default_factory=PatternIndex)
     _chains: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
@@ -100,18 +100,10 @@ class ManifestSet:
 
     def winning_entry(self, path: str) -> Optional[GeneratedEntry]:
         """The nearest manifest's last matching [[generated]] entry."""
-        best: Optional[GeneratedEntry] = None
-        best_key = (-1, -1)
-        for entry in self.generated.matches(path):
-            key = (len(entry.manifest), entry.index)  # a deeper manifest has a longer path
-            if key > best_key:
-                best, best_key = entry, key
-        return best
+        return self.generated.best(path)
 
     def is_deliverable(self, path: str) -> bool:
-        for _ in self.deliverables.matches(path):
-            return True
-        return False
+        return self.deliverables.covers(path)
 
     def severity(self, rule: str, directory: str) -> Severity:
         if rule == "GAI001":
@@ -125,9 +117,7 @@ class ManifestSet:
         root = self.root_of(directory_of(path))
         if root is not None and not root.detect_metadata:
             return False
-        for _ in self.ignored.matches(path):
-            return False
-        return True
+        return not self.ignored.covers(path)
 
     def editorial(self, directory: str) -> Tuple[Dict[str, str], Optional[float]]:
         """The chain's path_map (nearer manifests override a prefix) and frame rate (nearest wins)."""
@@ -137,6 +127,11 @@ class ManifestSet:
             path_map.update(manifest.path_map)
             rate = manifest.rate if manifest.rate is not None else rate
         return path_map, rate
+
+
+def entry_rank(entry: GeneratedEntry) -> Tuple[int, int]:
+    """Nearest manifest first (in one chain a deeper manifest has a longer path), then the last entry."""
+    return (len(entry.manifest), entry.index)
 
 
 def _duplicate_tools(manifest: Manifest, above: List[Manifest]) -> List[Problem]:

@@ -1,7 +1,8 @@
 """Read what a snapshot holds: manifests and timelines whole, media through bounded sources.
 
-Media content comes from, in order: the Git LFS store when the blob is a pointer; the
-working-tree file when Git considers it unchanged from the snapshot (it can be seeked); the blob.
+Media content comes from the Git LFS store when the blob is a pointer; a small blob is read
+whole; a large one is read from the working-tree file when Git considers it unchanged from the
+snapshot (it can be seeked), else its first MiB (metadata beyond that is GAI303, never clean).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from .snapshot import Snapshot
 LFS_POINTER_MAX = 1024
 _LFS_SIGNATURE = b"version https://git-lfs.github.com/spec/v1"
 _LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
-_PATHSPEC_CHUNK = 500
+_PATHSPEC_MAX = 64
 Source = Union[FileSource, BytesSource]
 
 
@@ -44,61 +45,48 @@ class ContentReader:
 
     # -- whole small files ----------------------------------------------------------------------
     def read_whole(self, paths: Iterable[str], limit: int) -> Dict[str, Optional[bytes]]:
-        """Blob contents by path (None when over `limit` bytes or unreadable)."""
-        wanted = [p for p in paths if p in self.snapshot.blob_ids]
-        sizes = self.repository.object_sizes([self.snapshot.blob_ids[p] for p in wanted])
-        small = [p for p in wanted if (sizes.get(self.snapshot.blob_ids[p]) or 0) <= limit]
-        out: Dict[str, Optional[bytes]] = {p: None for p in wanted}
-        by_id = {self.snapshot.blob_ids[p]: p for p in small}
-        for name, data, _ in self.repository.read_objects(list(by_id), limit):
-            out[by_id[name]] = data
+        """Blob contents by path (None when missing, not a blob, or over `limit` bytes)."""
+        blobs = self.snapshot.blobs(list(paths))
+        out: Dict[str, Optional[bytes]] = dict.fromkeys(blobs)
+        small = {blob[0]: path for path, blob in blobs.items() if blob is not None and blob[1] <= limit}
+        for blob_id, data, _ in self.repository.read_objects(list(small), limit):
+            out[small[blob_id]] = data
         return out
 
     # -- media ----------------------------------------------------------------------------------
     def media_sources(self, paths: List[str]) -> Iterator[Tuple[str, Union[Source, Unavailable]]]:
-        """Yield a bounded source for each path (callers close FileSources)."""
-        clean = self._unchanged(paths)
-        from_blob: List[str] = []
-        for path in paths:
-            if path in clean:
-                source = self._from_worktree(path)
-                if source is not None:
-                    yield path, source
-                    continue
-            from_blob.append(path)
-        if not from_blob:
-            return
-        ids = [self.snapshot.blob_ids[p] for p in from_blob if p in self.snapshot.blob_ids]
-        sizes = self.repository.object_sizes(ids)
-        small = {self.snapshot.blob_ids[p]: p for p in from_blob
-                 if p in self.snapshot.blob_ids and (sizes.get(self.snapshot.blob_ids[p]) or 0) <= MAX_READ}
-        for blob_id, data, size in self.repository.read_objects(list(small), MAX_READ):
-            path = small[blob_id]
-            if data is None:
-                yield path, Unavailable("the blob is not in the local object store")
+        """Yield a bounded source for each path (callers close FileSources).
+
+        Small blobs are read whole (an LFS pointer is resolved in the LFS store); a large blob
+        comes from the working-tree file when Git considers it unchanged, else its first MiB.
+        """
+        blobs = self.snapshot.blobs(paths)
+        small: Dict[str, List[str]] = {}
+        large: List[str] = []
+        for path, blob in blobs.items():
+            if blob is None:
+                yield path, Unavailable("no blob for this path in the snapshot")
+            elif blob[1] > MAX_READ:
+                large.append(path)
             else:
-                yield path, self._resolve_pointer(data) or BytesSource(data, size)
-        for path in from_blob:
-            blob_id = self.snapshot.blob_ids.get(path)
-            if blob_id is None:
-                yield path, Unavailable("no content in the snapshot")
-            elif blob_id not in small:
-                size = sizes.get(blob_id)
-                if size is None:
+                small.setdefault(blob[0], []).append(path)
+        for blob_id, data, size in self.repository.read_objects(list(small), MAX_READ):
+            for path in small[blob_id]:
+                if data is None:
                     yield path, Unavailable("the blob is not in the local object store")
                 else:
-                    yield path, BytesSource(self.repository.read_prefix(blob_id, MAX_READ), size)
+                    yield path, self._resolve_pointer(data) or BytesSource(data, size)
+        clean = self._unchanged(large)
+        for path in large:
+            source = self._from_worktree(path) if path in clean else None
+            if source is None:
+                blob_id, size = blobs[path]  # type: ignore[misc]
+                source = BytesSource(self.repository.read_prefix(blob_id, MAX_READ), size)
+            yield path, source
 
     def _from_worktree(self, path: str) -> Optional[Source]:
-        full = os.path.join(self.repository.toplevel, *path.split("/"))
         try:
-            if os.path.getsize(full) <= LFS_POINTER_MAX:
-                with open(full, "rb") as handle:
-                    head = handle.read(LFS_POINTER_MAX + 1)
-                pointer = self._resolve_pointer(head)
-                if pointer is not None:
-                    return pointer
-            return FileSource(full)
+            return FileSource(os.path.join(self.repository.toplevel, *path.split("/")))
         except OSError:
             return None
 
@@ -131,13 +119,9 @@ class ContentReader:
         base = (["diff-index", "-z", "--name-only", "--no-renames", self.snapshot.commit]
                 if self.snapshot.commit else ["diff-files", "-z", "--name-only"])
         try:
-            if len(paths) > 20 * _PATHSPEC_CHUNK:
-                changed.update(decode_paths(self.repository.run(*base, "--")))
-            else:
-                for start in range(0, len(paths), _PATHSPEC_CHUNK):
-                    chunk = paths[start:start + _PATHSPEC_CHUNK]
-                    specs = [":(literal)" + p for p in chunk]
-                    changed.update(decode_paths(self.repository.run(*base, "--", *specs)))
+            # git matches pathspecs entry by entry: many of them cost more than one pass over the tree
+            specs = [":(literal)" + p for p in paths] if len(paths) <= _PATHSPEC_MAX else []
+            changed.update(decode_paths(self.repository.run(*base, "--", *specs)))
         except GitFailed:
             return set()
         return {p for p in paths if p not in changed}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import bisect
+import os
 import posixpath
 from dataclasses import replace
 from typing import Dict, Iterable, List, Optional, Tuple
@@ -15,6 +15,7 @@ from .manifest import MANIFEST_NAME
 from .policy import make
 from .snapshot import Snapshot
 
+_CHUNK = 4096
 _STRENGTH_ORDER = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}
 
 
@@ -33,10 +34,19 @@ class Detector:
         self.notes: List[Note] = []
         self._cache: Dict[str, provenance.Inspection] = {}
         self._markers: Dict[str, Tuple[str, ...]] = {}
+        self._detecting: Dict[str, bool] = {}
 
     def wants(self, path: str) -> bool:
-        return (self.enabled and posixpath.basename(path) != MANIFEST_NAME and provenance.is_inspectable(path)
-                and not is_sidecar(path) and self.manifests.detects_metadata(path))
+        """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
+        if not self.enabled or not provenance.is_inspectable(path) or is_sidecar(path):
+            return False
+        directory = path.rpartition("/")[0]
+        on = self._detecting.get(directory)
+        if on is None:
+            root = self.manifests.root_of(directory)
+            on = root is None or root.detect_metadata
+            self._detecting[directory] = on
+        return on and posixpath.basename(path) != MANIFEST_NAME and not self.manifests.ignored.covers(path)
 
     def markers(self, path: str) -> Tuple[str, ...]:
         directory = directory_of(path)
@@ -47,31 +57,40 @@ class Detector:
             self._markers[directory] = found
         return found
 
-    def sidecars(self, path: str) -> List[str]:
-        stem = posixpath.splitext(path)[0]
-        return [c for c in (stem + ".xmp", path + ".xmp", stem + ".XMP", path + ".XMP") if c in self.snapshot.members]
+    def sidecars_of(self, paths: List[str]) -> Dict[str, List[str]]:
+        """XMP sidecars (NAME.xmp, NAME.EXT.xmp) present in the snapshot, by media path.
+
+        Without the full listing, only names the working tree also holds are looked up: sidecars
+        are rare, and four lookups per frame would cost more than the sniffing itself.
+        """
+        candidates: Dict[str, List[str]] = {}
+        top = self.snapshot.repository.toplevel
+        for path in paths:
+            names = [posixpath.splitext(path)[0] + ext for ext in (".xmp", ".XMP")] + [path + ".xmp", path + ".XMP"]
+            if not self.snapshot.listed:
+                names = [n for n in names if os.path.lexists(os.path.join(top, n))]
+            if names:
+                candidates[path] = names
+        present = set(self.snapshot.existing([c for found in candidates.values() for c in found]))
+        return {p: [c for c in found if c in present] for p, found in candidates.items()}
 
     def media_of_sidecar(self, sidecar: str) -> List[str]:
         stem = sidecar[:-4]
-        if stem in self.snapshot.members:
+        if self.snapshot.existing([stem]):
             return [stem]
-        paths = self.snapshot.paths
-        start = bisect.bisect_left(paths, stem + ".")
-        out = []
-        for candidate in paths[start:]:
-            if not candidate.startswith(stem + "."):
-                break
-            if "/" not in candidate[len(stem):] and not is_sidecar(candidate):
-                out.append(candidate)
-        return out
+        directory = directory_of(sidecar)
+        return [p for p in self.snapshot.below(directory) if p.startswith(stem + ".") and
+                "/" not in p[len(stem):] and not is_sidecar(p)]
 
-    def inspect(self, paths: Iterable[str]) -> Dict[str, provenance.Inspection]:
+    def inspect(self, paths: Iterable[str], *, remember: bool = True) -> Dict[str, provenance.Inspection]:
         """Inspect each path (and its XMP sidecars), reading at most MAX_READ bytes of each file."""
-        todo = [p for p in dict.fromkeys(paths) if p not in self._cache]
-        sidecars = {p: self.sidecars(p) for p in todo}
-        wanted = todo + [s for found in sidecars.values() for s in found if s not in self._cache]
+        wanted = list(dict.fromkeys(paths))
+        out = {p: self._cache[p] for p in wanted if p in self._cache}
+        todo = [p for p in wanted if p not in out]
+        sidecars = self.sidecars_of(todo)
+        with_sidecars = todo + sorted({s for found in sidecars.values() for s in found})
         raw: Dict[str, provenance.Inspection] = {}
-        for path, source in self.content.media_sources(sorted(set(wanted))):
+        for path, source in self.content.media_sources(with_sidecars):
             if isinstance(source, Unavailable):
                 raw[path] = provenance.Inspection((), source.reason)
                 continue
@@ -80,17 +99,24 @@ class Detector:
             finally:
                 if isinstance(source, provenance.FileSource):
                     source.close()
+        empty = provenance.Inspection((), None)
         for path in todo:
-            own = raw.get(path, provenance.Inspection((), None))
-            evidence = list(own.evidence)
-            for sidecar in sidecars[path]:
-                evidence.extend(e for e in raw.get(sidecar, provenance.Inspection((), None)).evidence
-                                if e not in evidence)
-            evidence.sort(key=lambda e: _STRENGTH_ORDER[e.strength])
-            self._cache[path] = provenance.Inspection(tuple(evidence), own.uninspected)
-        return {p: self._cache[p] for p in paths}
+            own = raw.get(path, empty)
+            found = sidecars.get(path)
+            if found:
+                evidence = list(own.evidence)
+                for sidecar in found:
+                    evidence.extend(e for e in raw.get(sidecar, empty).evidence if e not in evidence)
+                evidence.sort(key=lambda e: _STRENGTH_ORDER[e.strength])
+                own = provenance.Inspection(tuple(evidence), own.uninspected)
+            out[path] = own
+            if remember:
+                self._cache[path] = own
+        return out
 
     def judge_files(self, selected: Iterable[str]) -> List[Finding]:
+        if not self.enabled:
+            return []
         targets: Dict[str, None] = {}
         for path in selected:
             if is_sidecar(path):
@@ -98,9 +124,13 @@ class Detector:
             else:
                 targets[path] = None
         candidates = [p for p in targets if self.wants(p) and self.manifests.winning_entry(p) is None]
+        self.snapshot.blobs(candidates)  # one lookup for all: large batches use one listing
         findings: List[Finding] = []
-        for path, inspection in self.inspect(candidates).items():
-            findings.extend(self._findings(path, inspection))
+        for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
+            chunk = candidates[start:start + _CHUNK]
+            for path, inspection in self.inspect(chunk, remember=False).items():
+                if inspection.evidence or inspection.uninspected:
+                    findings.extend(self._findings(path, inspection))
         return findings
 
     def _findings(self, path: str, inspection: provenance.Inspection) -> List[Finding]:

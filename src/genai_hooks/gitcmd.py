@@ -85,16 +85,21 @@ class GitRepository:
             del stream  # GitPython drains what was not read
             yield blob_id, data, size
 
-    def object_sizes(self, names: Sequence[str]) -> Dict[str, Optional[int]]:
-        """Sizes of objects by name (`:path`, `sha:path`); None when missing."""
+    def objects(self, names: Sequence[str], keys: Sequence[str]) -> Dict[str, Optional[Tuple[str, str, int]]]:
+        """(type, id, size) for object names like `:path` or `sha:path`, by key; None when missing."""
         if not names:
             return {}
-        raw = self.run("cat-file", "--batch-check=%(objectsize)", "-z",
+        raw = self.run("cat-file", "--batch-check=%(objecttype) %(objectname) %(objectsize)", "-z", "--buffer",
                        stdin=b"".join(encode_path(n) + b"\0" for n in names))
-        sizes: Dict[str, Optional[int]] = {}
-        for name, line in zip(names, raw.split(b"\n")):
-            sizes[name] = int(line) if line.strip().isdigit() else None
-        return sizes
+        lines = raw.decode("utf-8", "surrogateescape").split("\n")
+        found: Dict[str, Optional[Tuple[str, str, int]]] = dict.fromkeys(keys)
+        if len(lines) - 1 != len(names):  # a missing name with a newline in it: trust nothing
+            return found
+        for key, line in zip(keys, lines):
+            fields = line.split(" ")
+            if len(fields) == 3 and fields[0] in ("blob", "tree", "commit") and fields[2].isdigit():
+                found[key] = (fields[0], fields[1], int(fields[2]))
+        return found
 
     def read_prefix(self, name: str, limit: int) -> bytes:
         """The first `limit` bytes of a large object, without reading the rest."""

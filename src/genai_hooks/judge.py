@@ -15,7 +15,7 @@ from .findings import Finding, Note, RunResult
 from .manifest import MANIFEST_NAME, GeneratedEntry, Tool
 from .sequences import group_sequences
 from .snapshot import Selection, Snapshot
-from .timelines import is_timeline, judge_timelines
+from .timelines import TIMELINE_SUFFIXES, judge_timelines
 
 
 @dataclass(frozen=True)
@@ -55,29 +55,45 @@ class Judgement:
         return f"'{entry.tool}'" + (f" ({tool.vendor})" if tool and tool.vendor else "")
 
     def policy_pass(self, paths: List[str], *, audit: bool) -> None:
-        """GAI201/GAI204 on each generated file; remember the entries and tools those files use."""
+        """GAI201/GAI204 on each generated file; remember the entries and tools those files use.
+
+        Work is per directory where it can be: most files share their directory's answer.
+        """
         manifests = self.manifests
+        generated, deliverables = manifests.generated, manifests.deliverables
         matched: Set[int] = set()
-        seen_dirs: Set[str] = set()
         as_of = self.options.as_of
+        directory: Optional[str] = None
+        view = None
         for path in paths:
-            directory = path.rpartition("/")[0]
-            if directory not in seen_dirs:
-                seen_dirs.add(directory)
-                self.report_invalid_in_chain(directory)
+            slash = path.rfind("/")
+            here = path[:slash] if slash >= 0 else ""
+            if here != directory:
+                directory = here
+                view = generated.view(here)
+                self.report_invalid_in_chain(here)
+                if audit:
+                    matched.update(id(e) for e in view.whole)
+                    unmarked = [c for c in view.per_file if id(c[2]) not in matched]
+            assert view is not None
+            if not view.whole and not view.per_file:
+                continue
             if path.endswith(MANIFEST_NAME) and posixpath.basename(path) == MANIFEST_NAME:
                 continue
-            best: Optional[GeneratedEntry] = None
-            best_key = (-1, -1)
-            for entry in manifests.generated.matches(path):
-                matched.add(id(entry))
-                key = (len(entry.manifest), entry.index)
-                if key > best_key:
-                    best, best_key = entry, key
+            if audit and unmarked:
+                for regex, offset, entry in unmarked:
+                    if regex.match(path, offset):
+                        matched.add(id(entry))
+                unmarked = [c for c in unmarked if id(c[2]) not in matched]
+            best = view.best_whole
+            for regex, offset, entry in view.challengers:
+                if regex.match(path, offset):
+                    best = entry
+                    break
             if best is None:
                 continue
             self.use_entry(best)
-            deliverable = manifests.is_deliverable(path)
+            deliverable = deliverables.covers(path)
             if deliverable or best.sensitive:
                 self.findings.extend(policy.file_findings(
                     manifests, path, best, self.tool_label(best), deliverable, as_of))
@@ -118,20 +134,22 @@ class Judgement:
 def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, content: ContentReader,
           options: Options) -> RunResult:
     judgement = Judgement(snapshot, manifests, content, options)
-    scope: Dict[str, None] = dict.fromkeys(selection.files)
-    if not selection.full_audit:
+    if selection.full_audit:
+        policy_paths = snapshot.paths
+    else:
+        scope: Dict[str, None] = dict.fromkeys(selection.files)
         for manifest_path in sorted(selection.manifests):
             judgement.select_manifest(manifest_path)
             scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
-    policy_paths = snapshot.paths if selection.full_audit else sorted(scope)
+        policy_paths = sorted(scope)
     judgement.policy_pass(policy_paths, audit=selection.full_audit)
 
     detector = Detector(snapshot, manifests, content, enabled=options.metadata)
     judgement.findings.extend(detector.judge_files(selection.files))
     judgement.notes.extend(detector.notes)
 
-    timelines = [p for p in (snapshot.paths if selection.manifests else policy_paths)
-                 if is_timeline(p) and manifests.is_deliverable(p)]
+    candidates = snapshot.paths if selection.manifests else policy_paths
+    timelines = [p for p in candidates if p.endswith(TIMELINE_SUFFIXES) and manifests.is_deliverable(p)]
     if timelines:
         findings, notes = judge_timelines(timelines, snapshot, manifests, content, detector, options.as_of)
         judgement.findings.extend(findings)

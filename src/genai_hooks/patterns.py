@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, Generic, Iterator, List, Optional, Pattern, Tuple, TypeVar
+from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Pattern, Tuple, TypeVar
 
 T = TypeVar("T")
 
@@ -179,32 +179,44 @@ class _Bucket(Generic[T]):
     regex: List[Tuple[Pattern[str], T]] = field(default_factory=list)
 
 
-class PatternIndex(Generic[T]):
-    """Many patterns, each carrying a payload; `matches(path)` yields the payloads of those that cover it.
+@dataclass
+class DirectoryView(Generic[T]):
+    """What the patterns say about the files of one directory."""
 
-    A payload comes out once for each of its patterns that matches (callers rank them); files of
-    one directory share the work of finding their candidate patterns.
+    whole: List[T]  # payloads whose patterns cover every file of the directory
+    per_file: List[Tuple[Pattern[str], int, T]]  # (regex, offset into the path, payload), best rank first
+    best_whole: Optional[T]
+    challengers: List[Tuple[Pattern[str], int, T]]  # per_file entries that outrank best_whole
+
+
+class PatternIndex(Generic[T]):
+    """Many patterns, each carrying a payload ranked by `rank`; answers per file in near-constant time.
+
+    Patterns sit in buckets by literal prefix; a directory's view gathers the buckets of its
+    ancestors once, and the files of that directory only test the patterns that need a file name.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, rank: Callable[[T], Any] = lambda payload: 0) -> None:
+        self._rank = rank
         self._buckets: Dict[str, _Bucket[T]] = {}
-        self._order: Dict[int, int] = {}
-        self._dir_cache: Dict[str, Tuple[List[T], List[Tuple[Pattern[str], int, T]]]] = {}
+        self._children: Dict[str, List[Tuple[Pattern[str], T]]] = {}  # literal patterns by parent directory
+        self._views: Dict[str, DirectoryView[T]] = {}
 
     def add(self, pattern: CompiledPattern, payload: T) -> None:
         bucket = self._buckets.setdefault(pattern.prefix, _Bucket())
         if pattern.rest is None:
             bucket.literal.append(payload)
+            parent, _, name = pattern.prefix.rpartition("/")
+            self._children.setdefault(parent, []).append((re.compile(re.escape(name) + r"(?:/.*)?\Z", re.S), payload))
         else:
             bucket.regex.append((pattern.rest, payload))
-        self._dir_cache.clear()
+        self._views.clear()
 
     def __bool__(self) -> bool:
         return bool(self._buckets)
 
-    def _for_directory(self, directory: str) -> Tuple[List[T], List[Tuple[Pattern[str], int, T]]]:
-        """Payloads covering the whole directory, and (regex, offset, payload) left to test per file."""
-        cached = self._dir_cache.get(directory)
+    def view(self, directory: str) -> DirectoryView[T]:
+        cached = self._views.get(directory)
         if cached is not None:
             return cached
         whole: List[T] = []
@@ -217,7 +229,8 @@ class PatternIndex(Generic[T]):
             bucket = self._buckets.get(ancestor)
             if bucket is None:
                 continue
-            whole.extend(bucket.literal)
+            if ancestor:
+                whole.extend(bucket.literal)
             offset = len(ancestor) + 1 if ancestor else 0
             below = directory[offset:] if ancestor != directory else ""
             for regex, payload in bucket.regex:
@@ -225,20 +238,37 @@ class PatternIndex(Generic[T]):
                     whole.append(payload)
                 else:
                     per_file.append((regex, offset, payload))
-        result = (whole, per_file)
-        if len(self._dir_cache) > 200_000:
-            self._dir_cache.clear()
-        self._dir_cache[directory] = result
-        return result
+        offset = len(directory) + 1 if directory else 0
+        per_file.extend((regex, offset, payload) for regex, payload in self._children.get(directory, ()))
+        rank = self._rank
+        per_file.sort(key=lambda item: rank(item[2]), reverse=True)
+        best_whole = max(whole, key=rank) if whole else None
+        floor = rank(best_whole) if best_whole is not None else None
+        challengers = [c for c in per_file if floor is None or rank(c[2]) > floor]
+        view = DirectoryView(whole, per_file, best_whole, challengers)
+        if len(self._views) > 200_000:
+            self._views.clear()
+        self._views[directory] = view
+        return view
 
     def matches(self, path: str) -> Iterator[T]:
-        slash = path.rfind("/")
-        directory = path[:slash] if slash >= 0 else ""
-        whole, per_file = self._for_directory(directory)
-        yield from whole
-        exact = self._buckets.get(path)
-        if exact is not None:
-            yield from exact.literal
-        for regex, offset, payload in per_file:
+        """Every payload whose pattern covers `path` (once per matching pattern)."""
+        view = self.view(path.rpartition("/")[0])
+        yield from view.whole
+        for regex, offset, payload in view.per_file:
             if regex.match(path, offset):
                 yield payload
+
+    def best(self, path: str) -> Optional[T]:
+        """The highest-ranked payload covering `path`."""
+        view = self.view(path.rpartition("/")[0])
+        for regex, offset, payload in view.challengers:
+            if regex.match(path, offset):
+                return payload
+        return view.best_whole
+
+    def covers(self, path: str) -> bool:
+        view = self.view(path.rpartition("/")[0])
+        if view.whole:
+            return True
+        return any(regex.match(path, offset) for regex, offset, _ in view.per_file)

@@ -6,17 +6,16 @@ import datetime
 import os
 import posixpath
 from dataclasses import dataclass
-from typing import Optional, Sequence, Tuple
+from typing import List, Optional, Sequence, Set
 
-from . import provenance
 from .chains import ManifestSet
 from .content import ContentReader
 from .findings import RunResult
 from .gitcmd import GitRepository
+from .timelines import is_timeline
 from .judge import Options, judge
 from .manifest import MANIFEST_NAME
 from .snapshot import Selection, Snapshot, changed_since, open_snapshot, repository_paths, select
-from .timelines import is_timeline
 
 MANIFEST_LIMIT = 4 << 20
 
@@ -29,28 +28,29 @@ class Outcome:
     selection: Selection
 
 
-def wants_content(path: str, *, metadata: bool = True) -> bool:
-    """Paths whose blob may be read: manifests, inspectable media, sidecars, timelines."""
-    return posixpath.basename(path) == MANIFEST_NAME or is_timeline(path) or (metadata and provenance.is_inspectable(path))
-
-
-def load(repo: str, rev: Optional[str], *, metadata: bool = True
-         ) -> Tuple[GitRepository, Snapshot, ManifestSet, ContentReader]:
-    repository = GitRepository(repo)
-    snapshot = open_snapshot(repository, rev, lambda path: wants_content(path, metadata=metadata))
-    content = ContentReader(snapshot)
-    manifest_paths = [p for p in snapshot.blob_ids if posixpath.basename(p) == MANIFEST_NAME]
-    manifests = ManifestSet.load(content.read_whole(manifest_paths, MANIFEST_LIMIT))
-    return repository, snapshot, manifests, content
+def manifest_paths(snapshot: Snapshot, selection: Selection) -> List[str]:
+    """The manifests a run needs: all of them, or those in the chains of the selected files."""
+    needs_all = selection.full_audit or selection.manifests or any(is_timeline(p) for p in selection.files)
+    if needs_all:
+        return [p for p in snapshot.paths if p.endswith(MANIFEST_NAME) and posixpath.basename(p) == MANIFEST_NAME]
+    directories = {p.rpartition("/")[0] for p in selection.files}
+    candidates: Set[str] = set()
+    for directory in directories:
+        parts = directory.split("/") if directory else []
+        candidates.update("/".join(parts[:i] + [MANIFEST_NAME]) for i in range(len(parts) + 1))
+    return snapshot.existing(sorted(candidates))
 
 
 def run_check(*, repo: str, paths: Optional[Sequence[str]], rev: Optional[str], diff: Optional[str],
               as_of: datetime.date, metadata: bool, cwd: Optional[str] = None) -> Outcome:
-    repository, snapshot, manifests, content = load(repo, rev, metadata=metadata)
+    repository = GitRepository(repo)
     try:
+        snapshot = open_snapshot(repository, rev)
         given = repository_paths(repository, paths, cwd or os.getcwd()) if paths else None
         changes = changed_since(repository, snapshot, diff) if diff else None
         selection = select(snapshot, given, changes, MANIFEST_NAME)
+        content = ContentReader(snapshot)
+        manifests = ManifestSet.load(content.read_whole(manifest_paths(snapshot, selection), MANIFEST_LIMIT))
         result = judge(snapshot, selection, manifests, content, Options(as_of, metadata))
     finally:
         repository.close()

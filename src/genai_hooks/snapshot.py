@@ -6,71 +6,132 @@ import bisect
 import os
 import posixpath
 from dataclasses import dataclass, field
-from typing import Callable, Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
 
+_LOOKUPS_BEFORE_LISTING = 50_000
 SHALLOW_ADVICE = ("this is a shallow clone; fetch the full history (actions/checkout with `fetch-depth: 0`, "
                   "or `git fetch --unshallow`) and run again")
 
 
-@dataclass
 class Snapshot:
-    """The files of the index or of one commit, sorted, without submodules."""
+    """The files of the index or of one commit, without submodules.
 
-    repository: GitRepository
-    commit: Optional[str]  # None: the index
-    paths: List[str]
-    blob_ids: Dict[str, str]  # path -> blob sha, for the paths whose content may be read
-    submodules: Tuple[str, ...] = ()
-    _members: Optional[FrozenSet[str]] = field(default=None, repr=False)
+    A check of given paths never lists the whole snapshot: it looks paths up one batch at a
+    time (`cat-file --batch-check`), so a 10,000-file commit in a million-file repository
+    costs what those files cost. The full, sorted listing is read only when asked for.
+    """
+
+    def __init__(self, repository: GitRepository, commit: Optional[str]) -> None:
+        self.repository = repository
+        self.commit = commit  # None: the index
+        self._paths: Optional[List[str]] = None
+        self._members: Optional[FrozenSet[str]] = None
+        self._objects: Dict[str, Optional[Tuple[str, str, int]]] = {}  # path -> (type, id, size)
 
     @property
     def label(self) -> str:
         return self.commit or "index"
 
     @property
-    def members(self) -> FrozenSet[str]:
-        if self._members is None:
-            self._members = frozenset(self.paths)
-        return self._members
+    def listed(self) -> bool:
+        return self._paths is not None
+
+    @property
+    def paths(self) -> List[str]:
+        """Every file, sorted (read on first use)."""
+        if self._paths is None:
+            self._paths = _list(self.repository, self.commit)
+        return self._paths
+
+    def _lookup(self, paths: Sequence[str]) -> Dict[str, Optional[Tuple[str, str, int]]]:
+        todo = [p for p in dict.fromkeys(paths) if p not in self._objects]
+        # a `REV:path` lookup walks trees each time; `:path` is a search of the index
+        if len(todo) > (_LOOKUPS_BEFORE_LISTING if self.commit is None else _LOOKUPS_BEFORE_LISTING // 25):
+            self._objects.update(self._from_listing(set(todo)))
+        elif todo:
+            prefix = self.commit or ""
+            self._objects.update(self.repository.objects([f"{prefix}:{p}" for p in todo], todo))
+        return {p: self._objects.get(p) for p in paths}
+
+    def _from_listing(self, wanted: Set[str]) -> Dict[str, Optional[Tuple[str, str, int]]]:
+        """Object ids from one detailed listing: one `path:name` lookup walks trees each time."""
+        if self.commit is None:
+            raw = self.repository.run("ls-files", "--stage", "-z")
+        else:
+            raw = self.repository.run("ls-tree", "-r", "-z", "--full-tree", self.commit)
+        ids: Dict[str, Tuple[str, str]] = {}
+        for record in decode_paths(raw):
+            meta, _, path = record.partition("\t")
+            if path in wanted:
+                fields = meta.split(" ")
+                object_id = fields[1] if self.commit is None else fields[2]
+                ids[path] = ("commit" if fields[0] == "160000" else "blob", object_id)
+        unique = sorted({object_id for kind, object_id in ids.values() if kind == "blob"})
+        sizes = self.repository.objects(unique, unique)
+        found: Dict[str, Optional[Tuple[str, str, int]]] = dict.fromkeys(wanted)
+        for path, (kind, object_id) in ids.items():
+            size = sizes.get(object_id)
+            found[path] = (kind, object_id, size[2] if size else 0) if kind == "commit" or size else None
+        return found
+
+    def existing(self, paths: Sequence[str]) -> List[str]:
+        """The given paths that are files of the snapshot."""
+        if self._paths is not None:
+            if self._members is None:
+                self._members = frozenset(self._paths)
+            return [p for p in paths if p in self._members]
+        return [p for p, found in self._lookup(paths).items() if found is not None and found[0] == "blob"]
+
+    def blobs(self, paths: Sequence[str]) -> Dict[str, Optional[Tuple[str, int]]]:
+        """(blob id, size) of each path; None for what is not a blob (a conflict, a submodule)."""
+        return {p: (found[1], found[2]) if found is not None and found[0] == "blob" else None
+                for p, found in self._lookup(paths).items()}
 
     def below(self, directory: str) -> List[str]:
-        """Paths inside `directory` ("" = everything)."""
+        """Files inside `directory` ("" = everything), sorted."""
         if not directory:
             return self.paths
-        prefix = directory + "/"
-        start = bisect.bisect_left(self.paths, prefix)
-        end = bisect.bisect_left(self.paths, directory + "0")  # "0" sorts right after "/"
-        return self.paths[start:end]
+        if self._paths is None:
+            found = _list(self.repository, self.commit, ":(literal)" + directory + "/")
+            return found
+        start = bisect.bisect_left(self._paths, directory + "/")
+        end = bisect.bisect_left(self._paths, directory + "0")  # "0" sorts right after "/"
+        return self._paths[start:end]
 
 
-def open_snapshot(repository: GitRepository, rev: Optional[str], wants_content: Callable[[str], bool]) -> Snapshot:
-    """List the index (rev None) or commit REV; keep blob ids of the paths `wants_content` names."""
-    if rev is None:
-        raw = repository.run("ls-files", "--stage", "-z")
-        commit = None
+def open_snapshot(repository: GitRepository, rev: Optional[str]) -> Snapshot:
+    return Snapshot(repository, None if rev is None else resolve_commit(repository, rev))
+
+
+def _list(repository: GitRepository, commit: Optional[str], pathspec: Optional[str] = None) -> List[str]:
+    """Names only, the cheapest listing git has; sorted, deduplicated, submodules left out."""
+    spec = ("--", pathspec) if pathspec else ()
+    if commit is None:
+        raw = repository.try_run("ls-files", "-z", "--deduplicate", *spec)  # conflicts: one line, not three
+        if raw is None:  # git < 2.31
+            raw = repository.run("ls-files", "-z", *spec)
     else:
-        commit = resolve_commit(repository, rev)
-        raw = repository.run("ls-tree", "-r", "-z", "--full-tree", commit)
-    paths: List[str] = []
-    blob_ids: Dict[str, str] = {}
-    submodules: List[str] = []
-    last = None
-    for record in decode_paths(raw):
-        meta, _, path = record.partition("\t")
-        if path == last:  # conflicted index: stages 1-3 of one path
-            continue
-        last = path
-        if meta.startswith("160000"):
-            submodules.append(path)
-            continue
-        paths.append(path)
-        if wants_content(path) and not meta.startswith("120000"):  # symlinks have no content to judge
-            blob_ids[path] = meta.split(" ")[1] if rev is None else meta.split(" ")[2]
+        raw = repository.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, *spec)
+    paths = decode_paths(raw)
     paths.sort()
-    return Snapshot(repository, commit, paths, blob_ids, tuple(submodules))
+    if commit is None and len(paths) > 1 and any(a == b for a, b in zip(paths, paths[1:])):
+        paths = list(dict.fromkeys(paths))
+    if paths and (pathspec or paths[bisect.bisect_left(paths, ".gitmodules") % len(paths)] == ".gitmodules"):
+        gitlinks = set(_submodule_paths(repository, commit))
+        if gitlinks:
+            paths = [p for p in paths if p not in gitlinks]
+    return paths
+
+
+def _submodule_paths(repository: GitRepository, commit: Optional[str]) -> Tuple[str, ...]:
+    raw = repository.try_run("config", "-z", "--blob", f"{commit or ''}:.gitmodules", "--get-regexp",
+                             r"^submodule\..*\.path$")
+    if not raw:
+        return ()
+    return tuple(entry.partition("\n")[2] for entry in decode_paths(raw))
 
 
 def resolve_commit(repository: GitRepository, rev: str) -> str:
@@ -168,26 +229,29 @@ def select(snapshot: Snapshot, given: Optional[Sequence[str]], changes: Optional
            manifest_name: str) -> Selection:
     """Selection from given PATHs and/or --diff changes; neither means a full audit."""
     def is_manifest(path: str) -> bool:
-        return posixpath.basename(path) == manifest_name
+        return path.endswith(manifest_name) and posixpath.basename(path) == manifest_name
 
     if given is None and changes is None:
-        return Selection(list(snapshot.paths), True, {p for p in snapshot.paths if is_manifest(p)})
-    members = snapshot.members
+        suffixed = [p for p in snapshot.paths if p.endswith(manifest_name)]
+        return Selection(snapshot.paths, True, {p for p in suffixed if is_manifest(p)})
     chosen: Set[str] = set()
     deleted_manifests: Set[str] = set()
     missing: List[str] = []
     if given is not None:
+        files = set(snapshot.existing(given))
         for path in given:
-            if path in members:
+            if path in files:
                 chosen.add(path)
-            elif snapshot.below(path):
-                chosen.update(snapshot.below(path))
+                continue
+            inside = snapshot.below(path)
+            if inside:
+                chosen.update(inside)
             elif is_manifest(path):
                 deleted_manifests.add(path)  # a deleted manifest: its scope is judged without it
             else:
                 missing.append(path)
     if changes is not None:
-        changed = {c.path for c in changes if c.status != "D" and c.path in members}
+        changed = {c.path for c in changes if c.status != "D"}
         deleted = {c.path for c in changes if c.status == "D" and is_manifest(c.path)}
         if given is None:
             chosen, deleted_manifests = changed, deleted

@@ -22,8 +22,12 @@ TIMELINE_LIMIT = 64 << 20
 _FRAME_TOKEN = re.compile(r"#|%0?\d*d|\$F\d*|<UDIM>|\[[0-9]+-[0-9]+\]")
 
 
+# str.endswith on a tuple is fast enough for a million paths; lower, upper and title case cover real names
+TIMELINE_SUFFIXES = tuple(sorted({f(s) for s in editorial.TIMELINE_SUFFIXES for f in (str.lower, str.upper, str.title)}))
+
+
 def is_timeline(path: str) -> bool:
-    return path.lower().endswith(editorial.TIMELINE_SUFFIXES)
+    return path.endswith(TIMELINE_SUFFIXES)
 
 
 @dataclass(frozen=True)
@@ -39,7 +43,7 @@ class _Use:
 
 def _expand(snapshot: Snapshot, mapped: str) -> List[str]:
     """A mapped media path -> snapshot files (frame-token paths and `[1001-1100]` ranges expanded)."""
-    if mapped in snapshot.members:
+    if snapshot.existing([mapped]):
         return [mapped]
     name = posixpath.basename(mapped)
     if not _FRAME_TOKEN.search(name):

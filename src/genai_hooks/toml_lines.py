@@ -56,6 +56,7 @@ class Header:
 class TomlLines:
     root_keys: Dict[Tuple[str, ...], int]
     headers: List[Header]
+    _arrays: Optional[Dict[Tuple[str, ...], List[Header]]] = None
 
     def table(self, name: Tuple[str, ...]) -> Optional[Header]:
         for header in self.headers:
@@ -64,7 +65,12 @@ class TomlLines:
         return None
 
     def array_item(self, name: Tuple[str, ...], index: int) -> Optional[Header]:
-        items = [h for h in self.headers if h.name == name and h.array]
+        if self._arrays is None:
+            self._arrays = {}
+            for header in self.headers:
+                if header.array:
+                    self._arrays.setdefault(header.name, []).append(header)
+        items = self._arrays.get(name, [])
         return items[index] if index < len(items) else None
 
     def key_line(self, header: Optional[Header], key: str, default: int) -> int:

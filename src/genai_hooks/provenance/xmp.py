@@ -9,10 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError
-from xml.sax.saxutils import unescape
 
-from defusedxml import DefusedXmlException  # type: ignore[import-untyped,unused-ignore]
-from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped,unused-ignore]
 
 from genai_hooks.findings import Strength
 from genai_hooks.provenance.evidence import EvidenceLog, decode_text
@@ -44,8 +41,8 @@ def sniff_xmp(packet: bytes, log: EvidenceLog) -> None:
     ends = list(_ROOT_END.finditer(text, start.start()))
     fragment = text[start.start() : ends[-1].end()] if ends else ""
     try:
-        root = fromstring(fragment, forbid_dtd=True) if fragment else None
-    except (ParseError, DefusedXmlException, ValueError):
+        root = _safe_fromstring(fragment) if fragment else None
+    except (ParseError, ValueError):
         root = None
     properties = _parsed_properties(root) if root is not None else _scanned_properties(text[start.start() :])
     for name, value in properties:
@@ -111,4 +108,18 @@ def _local(name: str) -> str:
 
 
 def _unescape(value: str) -> str:
-    return unescape(value, {"&quot;": '"', "&apos;": "'"})
+    # the five XML entities only; xml.sax.saxutils would import urllib (70 ms) for this
+    for entity, char in (("&lt;", "<"), ("&gt;", ">"), ("&quot;", '"'), ("&apos;", "'"), ("&amp;", "&")):
+        value = value.replace(entity, char)
+    return value
+
+
+def _safe_fromstring(fragment: str) -> Element:
+    """defusedxml, imported on first use: most runs never meet an XMP packet."""
+    from defusedxml import DefusedXmlException  # type: ignore[import-untyped,unused-ignore]
+    from defusedxml.ElementTree import fromstring  # type: ignore[import-untyped,unused-ignore]
+
+    try:
+        return fromstring(fragment, forbid_dtd=True)  # type: ignore[no-any-return]
+    except DefusedXmlException as error:
+        raise ValueError(str(error)) from None

@@ -1,0 +1,138 @@
+"""Scale benchmark: a synthetic show of N files and M [[generated]] entries.
+
+    python benchmarks/scale.py --files 1000000 --entries 1000 [--repeat 3] [--keep DIR]
+
+Builds the repository with `git update-index --index-info` (one shared blob, so it takes
+seconds), commits it, then prints medians of:
+  floor        `git ls-tree -r -z --name-only HEAD` read into Python
+  audit        `genai-hooks run --rev HEAD --no-metadata` (every policy rule, GAI401 included)
+  audit+meta   `genai-hooks run --rev HEAD` (embedded-provenance sniffing of every media file)
+  paths        `genai-hooks run PATH x 10,000` against the index (what the pre-commit hook does)
+and the peak RSS of each genai-hooks process.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Dict, List, Sequence, Tuple
+
+ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
+       "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com", "NO_COLOR": "1"}
+ENV.pop("GITHUB_ACTIONS", None)
+DEPARTMENTS = ("plates", "comp", "roto", "previs", "lighting")
+
+
+def synthetic_paths(files: int) -> List[str]:
+    """Shots of 5 departments x frames; about 1 in 50 files under deliverables/."""
+    paths: List[str] = []
+    shot = 0
+    while len(paths) < files:
+        seq, sh = divmod(shot, 50)
+        for dept in DEPARTMENTS:
+            for frame in range(1001, 1041):
+                paths.append(f"shots/sq{seq:03d}/sh{sh:03d}0/{dept}/sh{sh:03d}0_{dept}_v001.{frame}.exr")
+        for frame in range(1001, 1005):
+            paths.append(f"deliverables/sq{seq:03d}/sh{sh:03d}0/sh{sh:03d}0_final_v001.{frame}.exr")
+        shot += 1
+    return paths[:files]
+
+
+def manifest(entries: int) -> str:
+    lines = ['version = 1', '[deliverables]', 'paths = ["deliverables/**"]',
+             '[tools.firefly]', 'vendor = "Adobe"', 'trains_on_inputs = false', 'retains_inputs = false',
+             'environment = "enterprise"', 'terms = "ETLA"', 'disclosed = 2025-09-02']
+    for n in range(entries):
+        seq, sh = divmod(n, 50)
+        dept = DEPARTMENTS[n % len(DEPARTMENTS)]
+        if n % 10 == 0:
+            pattern = f"deliverables/sq{seq:03d}/sh{sh:03d}0/*.####.exr"
+        else:
+            pattern = f"shots/sq{seq:03d}/sh{sh:03d}0/{dept}/**"
+        lines += ["[[generated]]", f'paths = ["{pattern}"]', 'tool = "firefly"']
+    return "\n".join(lines) + "\n"
+
+
+def build(root: Path, files: int, entries: int) -> List[str]:
+    subprocess.run(["git", "init", "-q", str(root)], check=True, env=ENV)
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=root, input=b"pixels\n",
+                          capture_output=True, check=True, env=ENV).stdout.decode().strip()
+    (root / "genai.toml").write_text(manifest(entries))
+    paths = synthetic_paths(files)
+    info = "".join(f"100644 {blob}\t{p}\n" for p in paths).encode()
+    subprocess.run(["git", "update-index", "--add", "--index-info"], cwd=root, input=info, check=True, env=ENV)
+    subprocess.run(["git", "add", "genai.toml"], cwd=root, check=True, env=ENV)
+    subprocess.run(["git", "commit", "-q", "-m", "synthetic show"], cwd=root, check=True, env=ENV)
+    return paths
+
+
+def floor(cwd: Path) -> float:
+    start = time.perf_counter()
+    out = subprocess.run(["git", "ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=cwd, capture_output=True,
+                         check=True).stdout
+    names = out.decode("utf-8", "surrogateescape").split("\0")
+    assert names
+    return time.perf_counter() - start
+
+
+def measure_rss(command: Sequence[str], cwd: Path) -> Tuple[float, float]:
+    """Run via a fresh python so RUSAGE_CHILDREN is this command's alone."""
+    probe = ("import resource,subprocess,sys,time;t=time.perf_counter();"
+             "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
+             "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, r.returncode)")
+    out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, env=ENV, capture_output=True,
+                         text=True, check=True).stdout.split()
+    if out[2] not in ("0", "1"):
+        raise SystemExit(f"{' '.join(command[:4])} exited {out[2]}")
+    return float(out[0]), float(out[1])
+
+
+def main(argv: Sequence[str] = ()) -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--files", type=int, default=1_000_000)
+    parser.add_argument("--entries", type=int, default=1000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--keep", help="build (or reuse) the repository here")
+    parser.add_argument("--skip-metadata", action="store_true", help="skip the audit with provenance sniffing")
+    args = parser.parse_args(list(argv) or None)
+    exe = [sys.executable, "-m", "genai_hooks.cli"]
+
+    workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="genai-bench-"))
+    root = workdir / f"show-{args.files}-{args.entries}"
+    start = time.perf_counter()
+    if (root / ".git").exists():
+        paths = synthetic_paths(args.files)
+    else:
+        paths = build(root, args.files, args.entries)
+    print(f"repository: {args.files:,} files, {args.entries:,} entries at {root} "
+          f"(built in {time.perf_counter() - start:.1f} s)")
+
+    results: Dict[str, List[Tuple[float, float]]] = {"floor": [], "audit": [], "audit+meta": [], "paths": []}
+    sample = paths[:: max(1, len(paths) // 10_000)][:10_000]
+    for _ in range(args.repeat):
+        results["floor"].append((floor(root), 0.0))
+        results["audit"].append(measure_rss([*exe, "run", "--rev", "HEAD", "--no-metadata", "--format", "json"],
+                                            root))
+        if not args.skip_metadata:
+            results["audit+meta"].append(measure_rss([*exe, "run", "--rev", "HEAD", "--format", "json"], root))
+        results["paths"].append(measure_rss([*exe, "run", "--format", "json", "--", *sample], root))
+    base = statistics.median(t for t, _ in results["floor"])
+    for name, runs in results.items():
+        if not runs:
+            continue
+        seconds = statistics.median(t for t, _ in runs)
+        rss = max(m for _, m in runs)
+        extra = f"  peak RSS {rss:6.0f} MB  ({seconds / base:4.1f}x floor)" if name != "floor" else ""
+        print(f"{name:<11} median {seconds:7.3f} s{extra}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
