@@ -115,13 +115,13 @@ def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool
     where = f"{entry.manifest}:{entry.line}"
     if deliverable and not entry.approvals:
         found.append(make(manifests, "GAI201", directory, path, None,
-                          f"generated with {tool_label} ({where}) and in a deliverable path, with no approval",
+                          f"generated with {tool_label} (entry at {where}) and in a deliverable path without written approval",
                           entry.manifest, entry.line))
     if entry.approvals and (deliverable or entry.sensitive):
         judged = coverage(manifests, entry, deliverable, as_of)
         if judged.problems:
             found.append(make(manifests, "GAI204", directory, path, None,
-                              f"generated with {tool_label} ({where}): " + "; ".join(judged.problems),
+                              f"generated with {tool_label} (entry at {where}): " + "; ".join(judged.problems),
                               entry.manifest, entry.line))
     return [f for f in found if f is not None]
 

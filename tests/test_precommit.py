@@ -1,0 +1,114 @@
+"""Real pre-commit: the hook installed from this project blocks a real `git commit`."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Dict, Iterator
+
+import pytest
+
+from conftest import ROOT_MANIFEST, Repo, generated
+
+PROJECT = Path(__file__).resolve().parents[1]
+
+
+def _pre_commit() -> str:
+    found = shutil.which("pre-commit") or str(Path(sys.executable).with_name("pre-commit"))
+    if not os.path.exists(found):
+        pytest.fail("pre-commit is not installed: pip install -e '.[test]'")
+    return found
+
+
+@pytest.fixture(scope="module")
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, str]]:
+    """This project's current files committed into a repository pre-commit can install from."""
+    root = tmp_path_factory.mktemp("hook-repo")
+    for name in ("src", "pyproject.toml", ".pre-commit-hooks.yaml", "README.md"):
+        source = PROJECT / name
+        if source.is_dir():
+            shutil.copytree(source, root / name, ignore=shutil.ignore_patterns("__pycache__", "*.egg-info"))
+        else:
+            shutil.copy(source, root / name)
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.com",
+           "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
+           "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
+           "HOME": str(tmp_path_factory.mktemp("home"))}
+    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "hook"]):
+        subprocess.run(["git", *args], cwd=root, env=env, check=True)
+    sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, env=env, check=True,
+                         capture_output=True, text=True).stdout.strip()
+    yield {"path": str(root), "rev": sha, **{f"env:{k}": v for k, v in env.items()}}
+
+
+def _env(hook: Dict[str, str]) -> Dict[str, str]:
+    env = {k[4:]: v for k, v in hook.items() if k.startswith("env:")}
+    for key in ("GITHUB_ACTIONS", "PRE_COMMIT_TO_REF", "PRE_COMMIT_FROM_REF"):
+        env.pop(key, None)
+    return env
+
+
+def _config(repo: Repo, hook: Dict[str, str]) -> None:
+    repo.write(".pre-commit-config.yaml", f"""\
+        repos:
+          - repo: {hook['path']}
+            rev: {hook['rev']}
+            hooks:
+              - id: genai-hooks
+              - id: genai-hooks-audit
+        """)
+
+
+def _run(repo: Repo, hook: Dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), cwd=repo.root, env=_env(hook), capture_output=True, text=True)
+
+
+def test_commit_is_blocked_then_allowed_after_approval(repo: Repo, hook_repo: Dict[str, str]) -> None:
+    _config(repo, hook_repo)
+    repo.add(".pre-commit-config.yaml")
+    repo.commit("config")
+    installed = _run(repo, hook_repo, _pre_commit(), "install")
+    assert installed.returncode == 0, installed.stderr
+
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.write("deliverables/sh020/sky v003.1001.exr", "pixels")
+    repo.add()
+    blocked = _run(repo, hook_repo, "git", "commit", "-m", "add generated sky")
+    assert blocked.returncode != 0
+    output = blocked.stdout + blocked.stderr
+    assert "GAI201 deliverable-without-approval" in output, output
+    assert "deliverables/sh020/sky v003.1001.exr" in output
+    assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-GAI-0042"))
+    repo.add("genai.toml")
+    allowed = _run(repo, hook_repo, "git", "commit", "-m", "add approved generated sky")
+    assert allowed.returncode == 0, allowed.stdout + allowed.stderr
+    assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "2"
+
+
+def test_run_all_files_and_manual_audit_fail_on_a_committed_violation(repo: Repo, hook_repo: Dict[str, str]) -> None:
+    _config(repo, hook_repo)
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]) + generated(["nowhere/**"]))
+    repo.write("deliverables/a.exr")
+    repo.add()
+    repo.commit("committed with --no-verify, in effect")
+    all_files = _run(repo, hook_repo, _pre_commit(), "run", "--all-files", "genai-hooks")
+    assert all_files.returncode == 1
+    assert "GAI201" in all_files.stdout and "GAI401" not in all_files.stdout
+    audit = _run(repo, hook_repo, _pre_commit(), "run", "--hook-stage", "manual", "genai-hooks-audit")
+    assert audit.returncode == 1
+    assert "GAI201" in audit.stdout and "GAI401" in audit.stdout
+
+
+def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: Dict[str, str]) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.write("deliverables/a.exr")
+    repo.add()
+    done = _run(repo, hook_repo, _pre_commit(), "try-repo", hook_repo["path"], "genai-hooks",
+                "--ref", hook_repo["rev"], "--files", "deliverables/a.exr", "genai.toml")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "Passed" in done.stdout
