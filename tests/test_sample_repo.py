@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import subprocess
 import sys
@@ -47,8 +48,10 @@ def test_sample_audit_prints_exactly_the_documented_findings(tmp_path: Path) -> 
 
 def test_sample_text_output_in_readme_is_current(tmp_path: Path) -> None:
     root = _sample_in_a_repository(tmp_path)
+    env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PRE_COMMIT_TO_REF")}
     done = subprocess.run([sys.executable, "-m", "genai_hooks.cli", "run", "sample-repo", "--as-of", "2026-11-25"],
-                          cwd=root, capture_output=True, text=True, env={"NO_COLOR": "1", "PATH": ""})
+                          cwd=root, capture_output=True, text=True, env={**env, "NO_COLOR": "1"})
+    assert done.returncode == 1 and done.stdout.startswith("sample-repo/"), done.stderr
     readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
-    shown = readme.rsplit("```\n", 2)[-2] if readme.rstrip().endswith("```") else ""
-    assert re.sub(r"\s+", " ", done.stdout).strip() in re.sub(r"\s+", " ", shown)
+    shown = readme.split("The full text output")[1].split("```")[1]
+    assert re.sub(r"\s+", " ", done.stdout).strip() == re.sub(r"\s+", " ", shown).strip()

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Dict, List, Mapping, Optional, Tuple
 
 from .findings import Severity
 from .manifest import MANIFEST_NAME, GeneratedEntry, Manifest, ManifestInvalid, Problem, Tool, parse_manifest
@@ -15,10 +15,10 @@ from .rules import RULES
 @dataclass(frozen=True)
 class Invalid:
     path: str
-    problems: Tuple[Problem, ...]
+    problems: tuple[Problem, ...]
 
 
-def _ancestors(directory: str) -> List[str]:
+def _ancestors(directory: str) -> list[str]:
     """"" and every ancestor of `directory`, itself included, root first."""
     if not directory:
         return [""]
@@ -32,19 +32,19 @@ def directory_of(path: str) -> str:
 
 @dataclass
 class ManifestSet:
-    valid: Dict[str, Manifest]  # by directory
-    invalid: Dict[str, Invalid]  # by directory
+    valid: dict[str, Manifest]  # by directory
+    invalid: dict[str, Invalid]  # by directory
     generated: PatternIndex[GeneratedEntry] = field(default_factory=lambda: PatternIndex(rank=entry_rank))
     deliverables: PatternIndex[Manifest] = field(default_factory=PatternIndex)
     ignored: PatternIndex[Manifest] = field(default_factory=PatternIndex)
-    _chains: Dict[str, Tuple[str, ...]] = field(default_factory=dict)
+    _chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod
-    def load(cls, texts: Mapping[str, Optional[bytes]]) -> "ManifestSet":
+    def load(cls, texts: Mapping[str, bytes | None]) -> ManifestSet:
         """Parse every genai.toml (path -> content; None: unreadable) and check each chain."""
         directories = {directory_of(p): p for p in texts}
-        valid: Dict[str, Manifest] = {}
-        invalid: Dict[str, Invalid] = {}
+        valid: dict[str, Manifest] = {}
+        invalid: dict[str, Invalid] = {}
         for directory in sorted(directories, key=lambda d: (d.count("/") if d else -1, d)):
             path = directories[directory]
             above = [a for a in _ancestors(directory)[:-1] if a in directories]
@@ -76,7 +76,7 @@ class ManifestSet:
             for pattern in manifest.detect_ignore:
                 self.ignored.add(pattern, manifest)
 
-    def chain_dirs(self, directory: str) -> Tuple[str, ...]:
+    def chain_dirs(self, directory: str) -> tuple[str, ...]:
         """Directories holding a manifest (valid or not) from the root down to `directory`."""
         cached = self._chains.get(directory)
         if cached is None:
@@ -84,21 +84,21 @@ class ManifestSet:
             self._chains[directory] = cached
         return cached
 
-    def chain(self, directory: str) -> List[Manifest]:
+    def chain(self, directory: str) -> list[Manifest]:
         return [self.valid[d] for d in self.chain_dirs(directory) if d in self.valid]
 
-    def root_of(self, directory: str) -> Optional[Manifest]:
+    def root_of(self, directory: str) -> Manifest | None:
         dirs = self.chain_dirs(directory)
         return self.valid.get(dirs[0]) if dirs else None
 
-    def tool_for(self, entry: GeneratedEntry) -> Optional[Tool]:
+    def tool_for(self, entry: GeneratedEntry) -> Tool | None:
         for manifest in reversed(self.chain(directory_of(entry.manifest))):
             for tool in manifest.tools:
                 if tool.id == entry.tool:
                     return tool
         return None
 
-    def winning_entry(self, path: str) -> Optional[GeneratedEntry]:
+    def winning_entry(self, path: str) -> GeneratedEntry | None:
         """The nearest manifest's last matching [[generated]] entry."""
         return self.generated.best(path)
 
@@ -119,25 +119,25 @@ class ManifestSet:
             return False
         return not self.ignored.covers(path)
 
-    def editorial(self, directory: str) -> Tuple[Dict[str, str], Optional[float]]:
+    def editorial(self, directory: str) -> tuple[dict[str, str], float | None]:
         """The chain's path_map (nearer manifests override a prefix) and frame rate (nearest wins)."""
-        path_map: Dict[str, str] = {}
-        rate: Optional[float] = None
+        path_map: dict[str, str] = {}
+        rate: float | None = None
         for manifest in self.chain(directory):
             path_map.update(manifest.path_map)
             rate = manifest.rate if manifest.rate is not None else rate
         return path_map, rate
 
 
-def entry_rank(entry: GeneratedEntry) -> Tuple[int, int]:
+def entry_rank(entry: GeneratedEntry) -> tuple[int, int]:
     """Nearest manifest first (in one chain a deeper manifest has a longer path), then the last entry."""
     return (len(entry.manifest), entry.index)
 
 
-def _duplicate_tools(manifest: Manifest, above: List[Manifest]) -> List[Problem]:
+def _duplicate_tools(manifest: Manifest, above: list[Manifest]) -> list[Problem]:
     declared = {tool.id: m.path for m in above for tool in m.tools}
     return [Problem(tool.line, f"tool id '{tool.id}' is already declared in {declared[tool.id]}; "
                     "ids are unique across a chain") for tool in manifest.tools if tool.id in declared]
 
 
-__all__ = ["ManifestSet", "Invalid", "MANIFEST_NAME", "directory_of"]
+__all__ = ["MANIFEST_NAME", "Invalid", "ManifestSet", "directory_of"]

@@ -7,7 +7,8 @@ import datetime
 import os
 import sys
 import tempfile
-from typing import List, NoReturn, Optional, Sequence
+from collections.abc import Sequence
+from typing import NoReturn
 
 from . import __version__
 from .errors import UsageError
@@ -63,7 +64,7 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def write_output(text: str, output: Optional[str]) -> None:
+def write_output(text: str, output: str | None) -> None:
     """Print, or write FILE atomically (a reader never sees half a report)."""
     if output is None:
         sys.stdout.write(text)
@@ -79,7 +80,7 @@ def write_output(text: str, output: Optional[str]) -> None:
         raise UsageError(f"cannot write --output {output}: {error.strerror or error}") from None
 
 
-def _split_dashed_paths(parser: argparse.ArgumentParser, argv: List[str]) -> argparse.Namespace:
+def _split_dashed_paths(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
     """Parse, taking unknown dash-words that name existing files as paths (pre-commit passes `-x.png` as is)."""
     args, extras = parser.parse_known_args(argv)
     unknown = [e for e in extras if not os.path.lexists(os.path.join(getattr(args, "repo", None) or ".", e))
@@ -150,7 +151,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     return EXIT_USAGE
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = _split_dashed_paths(parser, list(sys.argv[1:] if argv is None else argv))

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Dict, Iterable, Iterator, List, Optional, Set, Tuple, Union
+from typing import Union
 
 from .gitcmd import GitFailed, GitRepository, decode_paths, encode_path
 from .provenance import MAX_READ, BytesSource, FileSource
@@ -18,7 +19,7 @@ from .snapshot import Snapshot
 
 LFS_POINTER_MAX = 1024
 _LFS_SIGNATURE = b"version https://git-lfs.github.com/spec/v1"
-_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.M)
+_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
 _PATHSPEC_MAX = 64
 Source = Union[FileSource, BytesSource]
 
@@ -28,7 +29,7 @@ class Unavailable:
     reason: str
 
 
-def lfs_oid(head: bytes) -> Optional[str]:
+def lfs_oid(head: bytes) -> str | None:
     """The sha256 of a Git LFS pointer, or None when `head` is not one."""
     if not head.startswith(_LFS_SIGNATURE) or len(head) > LFS_POINTER_MAX:
         return None
@@ -40,29 +41,29 @@ class ContentReader:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         self.repository: GitRepository = snapshot.repository
-        self._clean: Optional[Set[str]] = None
-        self._lfs_dir: Optional[str] = None
+        self._clean: set[str] | None = None
+        self._lfs_dir: str | None = None
 
     # -- whole small files ----------------------------------------------------------------------
-    def read_whole(self, paths: Iterable[str], limit: int) -> Dict[str, Optional[bytes]]:
+    def read_whole(self, paths: Iterable[str], limit: int) -> dict[str, bytes | None]:
         """Blob contents by path (None when missing, not a blob, or over `limit` bytes)."""
         blobs = self.snapshot.blobs(list(paths))
-        out: Dict[str, Optional[bytes]] = dict.fromkeys(blobs)
+        out: dict[str, bytes | None] = dict.fromkeys(blobs)
         small = {blob[0]: path for path, blob in blobs.items() if blob is not None and blob[1] <= limit}
         for blob_id, data, _ in self.repository.read_objects(list(small), limit):
             out[small[blob_id]] = data
         return out
 
     # -- media ----------------------------------------------------------------------------------
-    def media_sources(self, paths: List[str]) -> Iterator[Tuple[str, Union[Source, Unavailable]]]:
+    def media_sources(self, paths: list[str]) -> Iterator[tuple[str, Source | Unavailable]]:
         """Yield a bounded source for each path (callers close FileSources).
 
         Small blobs are read whole (an LFS pointer is resolved in the LFS store); a large blob
         comes from the working-tree file when Git considers it unchanged, else its first MiB.
         """
         blobs = self.snapshot.blobs(paths)
-        small: Dict[str, List[str]] = {}
-        large: List[str] = []
+        small: dict[str, list[str]] = {}
+        large: list[str] = []
         for path, blob in blobs.items():
             if blob is None:
                 yield path, Unavailable("no blob for this path in the snapshot")
@@ -84,13 +85,13 @@ class ContentReader:
                 source = BytesSource(self.repository.read_prefix(blob_id, MAX_READ), size)
             yield path, source
 
-    def _from_worktree(self, path: str) -> Optional[Source]:
+    def _from_worktree(self, path: str) -> Source | None:
         try:
             return FileSource(os.path.join(self.repository.toplevel, *path.split("/")))
         except OSError:
             return None
 
-    def _resolve_pointer(self, head: bytes) -> Optional[Union[Source, Unavailable]]:  # type: ignore[return]
+    def _resolve_pointer(self, head: bytes) -> Source | Unavailable | None:
         oid = lfs_oid(head)
         if oid is None:
             return None
@@ -111,11 +112,11 @@ class ContentReader:
             self._lfs_dir = os.path.join(base, "objects")
         return self._lfs_dir
 
-    def _unchanged(self, paths: List[str]) -> Set[str]:
+    def _unchanged(self, paths: list[str]) -> set[str]:
         """Paths whose working-tree file Git considers unchanged from the snapshot."""
         if not paths:
             return set()
-        changed: Set[str] = set()
+        changed: set[str] = set()
         base = (["diff-index", "-z", "--name-only", "--no-renames", self.snapshot.commit]
                 if self.snapshot.commit else ["diff-files", "-z", "--name-only"])
         try:
@@ -127,4 +128,4 @@ class ContentReader:
         return {p for p in paths if p not in changed}
 
 
-__all__ = ["ContentReader", "Unavailable", "lfs_oid", "encode_path"]
+__all__ = ["ContentReader", "Unavailable", "encode_path", "lfs_oid"]

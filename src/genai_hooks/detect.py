@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import os
 import posixpath
+from collections.abc import Iterable
 from dataclasses import replace
-from typing import Dict, Iterable, List, Optional, Tuple
 
 from . import provenance
 from .chains import ManifestSet, directory_of
@@ -31,10 +31,10 @@ class Detector:
         self.manifests = manifests
         self.content = content
         self.enabled = enabled
-        self.notes: List[Note] = []
-        self._cache: Dict[str, provenance.Inspection] = {}
-        self._markers: Dict[str, Tuple[str, ...]] = {}
-        self._detecting: Dict[str, bool] = {}
+        self.notes: list[Note] = []
+        self._cache: dict[str, provenance.Inspection] = {}
+        self._markers: dict[str, tuple[str, ...]] = {}
+        self._detecting: dict[str, bool] = {}
 
     def wants(self, path: str) -> bool:
         """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
@@ -48,7 +48,7 @@ class Detector:
             self._detecting[directory] = on
         return on and posixpath.basename(path) != MANIFEST_NAME and not self.manifests.ignored.covers(path)
 
-    def markers(self, path: str) -> Tuple[str, ...]:
+    def markers(self, path: str) -> tuple[str, ...]:
         directory = directory_of(path)
         found = self._markers.get(directory)
         if found is None:
@@ -57,13 +57,13 @@ class Detector:
             self._markers[directory] = found
         return found
 
-    def sidecars_of(self, paths: List[str]) -> Dict[str, List[str]]:
+    def sidecars_of(self, paths: list[str]) -> dict[str, list[str]]:
         """XMP sidecars (NAME.xmp, NAME.EXT.xmp) present in the snapshot, by media path.
 
         Without the full listing, only names the working tree also holds are looked up: sidecars
         are rare, and four lookups per frame would cost more than the sniffing itself.
         """
-        candidates: Dict[str, List[str]] = {}
+        candidates: dict[str, list[str]] = {}
         top = self.snapshot.repository.toplevel
         for path in paths:
             names = [posixpath.splitext(path)[0] + ext for ext in (".xmp", ".XMP")] + [path + ".xmp", path + ".XMP"]
@@ -74,7 +74,7 @@ class Detector:
         present = set(self.snapshot.existing([c for found in candidates.values() for c in found]))
         return {p: [c for c in found if c in present] for p, found in candidates.items()}
 
-    def media_of_sidecar(self, sidecar: str) -> List[str]:
+    def media_of_sidecar(self, sidecar: str) -> list[str]:
         stem = sidecar[:-4]
         if self.snapshot.existing([stem]):
             return [stem]
@@ -82,14 +82,14 @@ class Detector:
         return [p for p in self.snapshot.below(directory) if p.startswith(stem + ".") and
                 "/" not in p[len(stem):] and not is_sidecar(p)]
 
-    def inspect(self, paths: Iterable[str], *, remember: bool = True) -> Dict[str, provenance.Inspection]:
+    def inspect(self, paths: Iterable[str], *, remember: bool = True) -> dict[str, provenance.Inspection]:
         """Inspect each path (and its XMP sidecars), reading at most MAX_READ bytes of each file."""
         wanted = list(dict.fromkeys(paths))
         out = {p: self._cache[p] for p in wanted if p in self._cache}
         todo = [p for p in wanted if p not in out]
         sidecars = self.sidecars_of(todo)
         with_sidecars = todo + sorted({s for found in sidecars.values() for s in found})
-        raw: Dict[str, provenance.Inspection] = {}
+        raw: dict[str, provenance.Inspection] = {}
         for path, source in self.content.media_sources(with_sidecars):
             if isinstance(source, Unavailable):
                 raw[path] = provenance.Inspection((), source.reason)
@@ -114,10 +114,10 @@ class Detector:
                 self._cache[path] = own
         return out
 
-    def judge_files(self, selected: Iterable[str]) -> List[Finding]:
+    def judge_files(self, selected: Iterable[str]) -> list[Finding]:
         if not self.enabled:
             return []
-        targets: Dict[str, None] = {}
+        targets: dict[str, None] = {}
         for path in selected:
             if is_sidecar(path):
                 targets.update(dict.fromkeys(self.media_of_sidecar(path)))
@@ -125,7 +125,7 @@ class Detector:
                 targets[path] = None
         candidates = [p for p in targets if self.wants(p) and self.manifests.winning_entry(p) is None]
         self.snapshot.blobs(candidates)  # one lookup for all: large batches use one listing
-        findings: List[Finding] = []
+        findings: list[Finding] = []
         for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
             chunk = candidates[start:start + _CHUNK]
             for path, inspection in self.inspect(chunk, remember=False).items():
@@ -133,8 +133,8 @@ class Detector:
                     findings.extend(self._findings(path, inspection))
         return findings
 
-    def _findings(self, path: str, inspection: provenance.Inspection) -> List[Finding]:
-        out: List[Optional[Finding]] = []
+    def _findings(self, path: str, inspection: provenance.Inspection) -> list[Finding]:
+        out: list[Finding | None] = []
         directory = directory_of(path)
         if inspection.evidence:
             top = inspection.evidence[0]

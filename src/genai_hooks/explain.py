@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import difflib
-from typing import Optional
 
 from .errors import UsageError
 from .rules import RULES
 
 
-def explain(rule_id: Optional[str]) -> str:
+def explain(rule_id: str | None) -> str:
     if rule_id is None:
         rows = [f"{r.id}  {r.name:<32} {r.default.value:<8} {r.summary}" for r in RULES.values()]
         return "\n".join(rows) + "\n\nRun `genai-hooks explain ID` for one rule.\n"

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import enum
 from dataclasses import dataclass, field
-from typing import Optional, Tuple
 
 
 class Severity(str, enum.Enum):
@@ -33,16 +32,16 @@ class Finding:
     rule: str  # "GAI201"
     severity: Severity
     path: str  # repository-relative, "/"-separated
-    line: Optional[int]
+    line: int | None
     message: str
     fix: str
-    manifest: Optional[str] = None
-    manifest_line: Optional[int] = None
-    files: Tuple[str, ...] = ()
-    evidence: Tuple[Evidence, ...] = ()
+    manifest: str | None = None
+    manifest_line: int | None = None
+    files: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
 
     @property
-    def sort_key(self) -> Tuple[str, int, str, str]:
+    def sort_key(self) -> tuple[str, int, str, str]:
         return (self.path, self.line if self.line is not None else 0, self.rule, self.message)
 
 
@@ -58,8 +57,8 @@ class Note:
 class RunResult:
     snapshot: str  # "index" or a commit sha
     files_checked: int
-    findings: Tuple[Finding, ...] = ()
-    notes: Tuple[Note, ...] = field(default=())
+    findings: tuple[Finding, ...] = ()
+    notes: tuple[Note, ...] = field(default=())
 
     @property
     def errors(self) -> int:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import os
 import subprocess
-from typing import IO, Any, Dict, Iterable, List, Optional, Sequence, Tuple, cast
+from collections.abc import Iterable, Sequence
+from typing import IO, Any, cast
 
 import git
 
@@ -18,7 +19,7 @@ def encode_path(path: str) -> bytes:
     return path.encode("utf-8", "surrogateescape")
 
 
-def decode_paths(raw: bytes) -> List[str]:
+def decode_paths(raw: bytes) -> list[str]:
     """NUL-separated git output -> paths (non-UTF-8 bytes survive as surrogates)."""
     text = raw.decode("utf-8", "surrogateescape")
     parts = text.split("\0")
@@ -41,13 +42,13 @@ class GitRepository:
         self.toplevel = str(self.repo.working_tree_dir)
         self.git = self.repo.git
 
-    def run(self, *args: str, stdin: Optional[bytes] = None) -> bytes:
+    def run(self, *args: str, stdin: bytes | None = None) -> bytes:
         """Run `git ARGS` at the top level and return stdout as bytes; GitFailed on a non-zero exit."""
         try:
             if stdin is not None:
                 return self._run_with_input(args, stdin)
             out = self.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, env=_ENV)
-            return cast(bytes, out)
+            return out  # type: ignore[no-any-return,unused-ignore]
         except git.GitCommandError as error:
             raise GitFailed(args, error) from None
 
@@ -58,7 +59,7 @@ class GitRepository:
             raise git.GitCommandError(["git", *args], done.returncode, done.stderr)
         return done.stdout
 
-    def try_run(self, *args: str) -> Optional[bytes]:
+    def try_run(self, *args: str) -> bytes | None:
         try:
             return self.run(*args)
         except GitFailed:
@@ -69,7 +70,7 @@ class GitRepository:
         return os.path.normpath(os.path.join(self.toplevel, common))
 
     # -- object reading: GitPython's persistent `cat-file --batch` (blob ids only: no path quoting) ------
-    def read_objects(self, blob_ids: Iterable[str], limit: int) -> Iterable[Tuple[str, Optional[bytes], int]]:
+    def read_objects(self, blob_ids: Iterable[str], limit: int) -> Iterable[tuple[str, bytes | None, int]]:
         """Yield (blob id, content or None when missing, size); content is cut to its first `limit` bytes.
 
         Callers send only objects they know to be small (`object_sizes`): the rest of a large
@@ -85,14 +86,14 @@ class GitRepository:
             del stream  # GitPython drains what was not read
             yield blob_id, data, size
 
-    def objects(self, names: Sequence[str], keys: Sequence[str]) -> Dict[str, Optional[Tuple[str, str, int]]]:
+    def objects(self, names: Sequence[str], keys: Sequence[str]) -> dict[str, tuple[str, str, int] | None]:
         """(type, id, size) for object names like `:path` or `sha:path`, by key; None when missing."""
         if not names:
             return {}
         raw = self.run("cat-file", "--batch-check=%(objecttype) %(objectname) %(objectsize)", "-z", "--buffer",
                        stdin=b"".join(encode_path(n) + b"\0" for n in names))
         lines = raw.decode("utf-8", "surrogateescape").split("\n")
-        found: Dict[str, Optional[Tuple[str, str, int]]] = dict.fromkeys(keys)
+        found: dict[str, tuple[str, str, int] | None] = dict.fromkeys(keys)
         if len(lines) - 1 != len(names):  # a missing name with a newline in it: trust nothing
             return found
         for key, line in zip(keys, lines):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-from typing import List
 
 from . import __version__
 from .errors import UsageError
@@ -72,7 +71,7 @@ def init(directory: str) -> str:
     target = os.path.join(directory, MANIFEST_NAME)
     if os.path.lexists(target):
         raise UsageError(f"{target} already exists; genai-hooks init never overwrites a manifest")
-    found: List[str] = [g for g in DELIVERABLE_GUESSES if os.path.isdir(os.path.join(directory, *g.split("/")))]
+    found: list[str] = [g for g in DELIVERABLE_GUESSES if os.path.isdir(os.path.join(directory, *g.split("/")))]
     if found:
         deliverables = ("# Final deliverables (guessed from the folders here; check them):\n[deliverables]\n"
                         f"paths = [{', '.join(json.dumps(g + '/**') for g in found)}]\n")

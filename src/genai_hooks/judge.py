@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import posixpath
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Set
 
 from . import policy
 from .chains import ManifestSet, directory_of
@@ -32,11 +31,11 @@ class Judgement:
         self.manifests = manifests
         self.content = content
         self.options = options
-        self.findings: List[Finding] = []
-        self.notes: List[Note] = []
-        self._entries: Dict[int, GeneratedEntry] = {}
-        self._tools: Dict[int, Tool] = {}
-        self._invalid: Set[str] = set()
+        self.findings: list[Finding] = []
+        self.notes: list[Note] = []
+        self._entries: dict[int, GeneratedEntry] = {}
+        self._tools: dict[int, Tool] = {}
+        self._invalid: set[str] = set()
 
     def use_entry(self, entry: GeneratedEntry) -> None:
         if id(entry) not in self._entries:
@@ -54,16 +53,16 @@ class Judgement:
         tool = self.manifests.tool_for(entry)
         return f"'{entry.tool}'" + (f" ({tool.vendor})" if tool and tool.vendor else "")
 
-    def policy_pass(self, paths: List[str], *, audit: bool) -> None:
+    def policy_pass(self, paths: list[str], *, audit: bool) -> None:
         """GAI201/GAI204 on each generated file; remember the entries and tools those files use.
 
         Work is per directory where it can be: most files share their directory's answer.
         """
         manifests = self.manifests
         generated, deliverables = manifests.generated, manifests.deliverables
-        matched: Set[int] = set()
+        matched: set[int] = set()
         as_of = self.options.as_of
-        directory: Optional[str] = None
+        directory: str | None = None
         view = None
         for path in paths:
             slash = path.rfind("/")
@@ -137,7 +136,7 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     if selection.full_audit:
         policy_paths = snapshot.paths
     else:
-        scope: Dict[str, None] = dict.fromkeys(selection.files)
+        scope: dict[str, None] = dict.fromkeys(selection.files)
         for manifest_path in sorted(selection.manifests):
             judgement.select_manifest(manifest_path)
             scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
@@ -158,7 +157,7 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     judgement.finish()
     grouped = group_sequences(judgement.findings)
     unique = {(f.rule, f.path, f.line, f.message): f for f in grouped}
-    findings = tuple(sorted(unique.values(), key=lambda f: f.sort_key))
+    ordered = tuple(sorted(unique.values(), key=lambda f: f.sort_key))
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
-    return RunResult(snapshot.label, len(selection.files), findings,
+    return RunResult(snapshot.label, len(selection.files), ordered,
                      tuple(sorted(set(notes), key=lambda n: (n.path, n.message))))

@@ -6,8 +6,9 @@ import datetime
 import difflib
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, List, Mapping, Optional, Tuple
+from typing import Any
 
 from . import schema
 from .findings import Severity
@@ -17,7 +18,7 @@ from .toml_lines import Header, TomlLines, scan
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11
-    import tomli as tomllib
+    import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 MANIFEST_NAME = "genai.toml"
 
@@ -29,16 +30,16 @@ class Problem:
 
 
 class ManifestInvalid(Exception):
-    def __init__(self, problems: List[Problem]) -> None:
+    def __init__(self, problems: list[Problem]) -> None:
         super().__init__("; ".join(p.message for p in problems))
         self.problems = problems
 
 
 @dataclass(frozen=True)
 class Production:
-    title: Optional[str]
-    contact: Optional[str]
-    approval_pattern: Optional[str]
+    title: str | None
+    contact: str | None
+    approval_pattern: str | None
     line: int
 
 
@@ -48,13 +49,13 @@ class Tool:
     manifest: str
     line: int
     vendor: str
-    product: Optional[str]
-    trains_on_inputs: Optional[bool]
-    retains_inputs: Optional[bool]
-    environment: Optional[str]
-    terms: Optional[str]
-    disclosed: Optional[datetime.date]
-    markers: Tuple[str, ...]
+    product: str | None
+    trains_on_inputs: bool | None
+    retains_inputs: bool | None
+    environment: str | None
+    terms: str | None
+    disclosed: datetime.date | None
+    markers: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -62,21 +63,21 @@ class GeneratedEntry:
     manifest: str
     line: int
     index: int  # position among the manifest's [[generated]] entries
-    paths: Tuple[str, ...]
-    patterns: Tuple[CompiledPattern, ...]
+    paths: tuple[str, ...]
+    patterns: tuple[CompiledPattern, ...]
     tool: str
-    purpose: Optional[str]
-    sensitive: Tuple[str, ...]
-    approvals: Tuple[str, ...]
+    purpose: str | None
+    sensitive: tuple[str, ...]
+    approvals: tuple[str, ...]
 
 
 @dataclass(frozen=True)
 class Approval:
     id: str
-    covers: Tuple[str, ...]
+    covers: tuple[str, ...]
     granted_by: str
     date: datetime.date
-    expires: Optional[datetime.date]
+    expires: datetime.date | None
     line: int
 
 
@@ -84,15 +85,15 @@ class Approval:
 class Manifest:
     path: str  # repository path of the genai.toml
     directory: str  # its directory ("" for the repository root)
-    production: Optional[Production]
-    deliverables: Tuple[CompiledPattern, ...]
-    tools: Tuple[Tool, ...]
-    generated: Tuple[GeneratedEntry, ...]
-    approvals: Optional[Tuple[Approval, ...]]  # None: no register
+    production: Production | None
+    deliverables: tuple[CompiledPattern, ...]
+    tools: tuple[Tool, ...]
+    generated: tuple[GeneratedEntry, ...]
+    approvals: tuple[Approval, ...] | None  # None: no register
     detect_metadata: bool
-    detect_ignore: Tuple[CompiledPattern, ...]
-    path_map: Tuple[Tuple[str, str], ...]
-    rate: Optional[float]
+    detect_ignore: tuple[CompiledPattern, ...]
+    path_map: tuple[tuple[str, str], ...]
+    rate: float | None
     severity: Mapping[str, Severity]
 
 
@@ -124,7 +125,7 @@ _EXPECTED = {
 }
 
 
-def _unknown(key: str, valid: Tuple[str, ...], where: str) -> str:
+def _unknown(key: str, valid: tuple[str, ...], where: str) -> str:
     near = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
     hint = f"; did you mean '{near[0]}'?" if near else f"; valid keys: {', '.join(valid)}"
     return f"unknown key '{key}' in {where}{hint}"
@@ -138,19 +139,19 @@ class _Reader:
         self.directory = directory
         self.lines = lines
         self.is_root = is_root
-        self.problems: List[Problem] = []
+        self.problems: list[Problem] = []
 
     def fail(self, line: int, message: str) -> None:
         self.problems.append(Problem(line, message))
 
-    def check_table(self, name: str, where: str, header: Optional[Header], body: Any,
-                    spec: schema.Table) -> Dict[str, Any]:
+    def check_table(self, name: str, where: str, header: Header | None, body: Any,
+                    spec: schema.Table) -> dict[str, Any]:
         line = header.line if header else self.lines.key_line(None, name, 1)
         if not isinstance(body, dict):
             self.fail(line, f"{where} must be a table")
             return {}
         valid = tuple(spec.keys)
-        clean: Dict[str, Any] = {}
+        clean: dict[str, Any] = {}
         for key, value in body.items():
             key_line = self.lines.key_line(header, key, line)
             if key not in spec.keys:
@@ -171,10 +172,10 @@ class _Reader:
                 self.fail(line, f"{where} is missing the required key '{key}'")
         return clean
 
-    def patterns(self, values: List[str], line: int, where: str) -> Tuple[CompiledPattern, ...]:
+    def patterns(self, values: list[str], line: int, where: str) -> tuple[CompiledPattern, ...]:
         if not values:
             self.fail(line, f"'paths' in {where} is empty; list at least one pattern")
-        compiled: List[CompiledPattern] = []
+        compiled: list[CompiledPattern] = []
         for text in values:
             try:
                 compiled.append(compile_pattern(text, self.directory))
@@ -203,7 +204,7 @@ def parse_manifest(path: str, data: bytes, *, is_root: bool) -> Manifest:
     return manifest
 
 
-def _build(r: _Reader, doc: Dict[str, Any]) -> Manifest:
+def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
     lines = r.lines
     for key in doc:
         if key not in schema.TOP_KEYS:
@@ -228,7 +229,7 @@ def _build(r: _Reader, doc: Dict[str, Any]) -> Manifest:
                 r.fail(lines.key_line(header, "approval_pattern", 1), f"approval_pattern is not a valid regex: {error}")
         production = Production(body.get("title"), body.get("contact"), pattern, header.line if header else 1)
 
-    deliverables: Tuple[CompiledPattern, ...] = ()
+    deliverables: tuple[CompiledPattern, ...] = ()
     if "deliverables" in doc:
         header = lines.table(("deliverables",))
         body = r.check_table("deliverables", "[deliverables]", header, doc["deliverables"],
@@ -240,7 +241,8 @@ def _build(r: _Reader, doc: Dict[str, Any]) -> Manifest:
     generated = _generated(r, doc.get("generated"))
     approvals = _approvals(r, doc.get("approvals")) if "approvals" in doc else None
 
-    detect_metadata, detect_ignore = True, ()  # type: Tuple[bool, Tuple[CompiledPattern, ...]]
+    detect_metadata: bool = True
+    detect_ignore: tuple[CompiledPattern, ...] = ()
     if "detect" in doc:
         header = lines.table(("detect",))
         body = r.check_table("detect", "[detect]", header, doc["detect"], schema.MANIFEST["detect"])
@@ -248,7 +250,7 @@ def _build(r: _Reader, doc: Dict[str, Any]) -> Manifest:
         detect_ignore = r.patterns(body["ignore"], lines.key_line(header, "ignore", 1), "[detect] ignore") \
             if body.get("ignore") else ()
 
-    path_map: Tuple[Tuple[str, str], ...] = ()
+    path_map: tuple[tuple[str, str], ...] = ()
     rate = None
     if "editorial" in doc:
         header = lines.table(("editorial",))
@@ -256,7 +258,7 @@ def _build(r: _Reader, doc: Dict[str, Any]) -> Manifest:
         path_map = tuple(sorted(body.get("path_map", {}).items()))
         rate = float(body["rate"]) if "rate" in body else None
 
-    severity: Dict[str, Severity] = {}
+    severity: dict[str, Severity] = {}
     if "policy" in doc:
         header = lines.table(("policy",))
         body = r.check_table("policy", "[policy]", header, doc["policy"], schema.MANIFEST["policy"])
@@ -273,7 +275,7 @@ def _header_line(lines: TomlLines, name: str) -> int:
     return lines.key_line(None, name, 1)
 
 
-def _tools(r: _Reader, body: Any) -> Tuple[Tool, ...]:
+def _tools(r: _Reader, body: Any) -> tuple[Tool, ...]:
     if body is None:
         return ()
     if not isinstance(body, dict):
@@ -291,7 +293,7 @@ def _tools(r: _Reader, body: Any) -> Tuple[Tool, ...]:
     return tuple(tools)
 
 
-def _generated(r: _Reader, body: Any) -> Tuple[GeneratedEntry, ...]:
+def _generated(r: _Reader, body: Any) -> tuple[GeneratedEntry, ...]:
     if body is None:
         return ()
     if not isinstance(body, list):
@@ -313,12 +315,12 @@ def _generated(r: _Reader, body: Any) -> Tuple[GeneratedEntry, ...]:
     return tuple(entries)
 
 
-def _approvals(r: _Reader, body: Any) -> Tuple[Approval, ...]:
+def _approvals(r: _Reader, body: Any) -> tuple[Approval, ...]:
     if not isinstance(body, list):
         r.fail(_header_line(r.lines, "approvals"), "approvals must be an array of tables: [[approvals]]")
         return ()
-    approvals: List[Approval] = []
-    seen: Dict[str, int] = {}
+    approvals: list[Approval] = []
+    seen: dict[str, int] = {}
     for index, table in enumerate(body):
         header = r.lines.array_item(("approvals",), index)
         clean = r.check_table("approvals", f"[[approvals]] #{index + 1}", header, table,
@@ -335,10 +337,10 @@ def _approvals(r: _Reader, body: Any) -> Tuple[Approval, ...]:
     return tuple(approvals)
 
 
-def _severity(r: _Reader, body: Dict[str, str], line: int) -> Dict[str, Severity]:
+def _severity(r: _Reader, body: dict[str, str], line: int) -> dict[str, Severity]:
     from .rules import RULES
 
-    out: Dict[str, Severity] = {}
+    out: dict[str, Severity] = {}
     for rule_id, level in body.items():
         if rule_id not in RULES:
             near = difflib.get_close_matches(rule_id, list(RULES), n=1)

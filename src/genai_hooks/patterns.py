@@ -8,8 +8,10 @@ whose prefix is one of its ancestors: cost per file grows with path depth, not p
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Generic, Iterator, List, Optional, Pattern, Tuple, TypeVar
+from re import Pattern
+from typing import Any, Callable, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -22,7 +24,7 @@ _HOUDINI = re.compile(r"\$F(\d*)")
 class PatternError(ValueError):
     """A pattern that cannot be compiled; `suggestion` is a corrected pattern when one is obvious."""
 
-    def __init__(self, message: str, suggestion: Optional[str] = None) -> None:
+    def __init__(self, message: str, suggestion: str | None = None) -> None:
         super().__init__(message)
         self.suggestion = suggestion
 
@@ -37,7 +39,7 @@ def frame_regex(padding: int) -> str:
 class CompiledPattern:
     text: str  # as written in the manifest
     prefix: str  # repository path of the leading literal segments ("" = repository root)
-    rest: Optional[Pattern[str]]  # matches the path below `prefix` (and anything under it); None: literal
+    rest: Pattern[str] | None  # matches the path below `prefix` (and anything under it); None: literal
 
     def matches(self, path: str) -> bool:
         """Does this pattern cover `path` (a repository path)? For tests and one-off checks."""
@@ -58,9 +60,9 @@ def _join(base: str, rel: str) -> str:
     return f"{base}/{rel}" if rel else base
 
 
-def _segment_regex(segment: str, pattern: str) -> Tuple[str, bool]:
+def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
     """Translate one segment to a regex; return (regex, is_literal)."""
-    out: List[str] = []
+    out: list[str] = []
     literal = True
     i = 0
     n = len(segment)
@@ -147,7 +149,7 @@ def compile_pattern(pattern: str, base: str = "") -> CompiledPattern:
     if ".." in segments:
         raise PatternError(f"pattern {pattern!r} leaves the manifest's directory ('..')")
 
-    prefix_parts: List[str] = []
+    prefix_parts: list[str] = []
     index = 0
     for index, segment in enumerate(segments):
         regex, literal = ("", False) if segment == "**" else _segment_regex(segment, pattern)
@@ -157,7 +159,7 @@ def compile_pattern(pattern: str, base: str = "") -> CompiledPattern:
     else:
         return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), None)
 
-    pieces: List[str] = []
+    pieces: list[str] = []
     rest = segments[index:]
     for position, segment in enumerate(rest):
         last = position == len(rest) - 1
@@ -168,25 +170,24 @@ def compile_pattern(pattern: str, base: str = "") -> CompiledPattern:
         regex, _ = _segment_regex(segment, pattern)
         pieces.append(regex if last else regex + "/")
     body = "".join(pieces)
-    if body.endswith("/"):
-        body = body[:-1]
-    return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), re.compile(f"(?:{body})(?:/.*)?\\Z", re.S))
+    body = body.removesuffix("/")
+    return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), re.compile(f"(?:{body})(?:/.*)?\\Z", re.DOTALL))
 
 
 @dataclass
 class _Bucket(Generic[T]):
-    literal: List[T] = field(default_factory=list)  # patterns equal to the prefix: cover it and below
-    regex: List[Tuple[Pattern[str], T]] = field(default_factory=list)
+    literal: list[T] = field(default_factory=list)  # patterns equal to the prefix: cover it and below
+    regex: list[tuple[Pattern[str], T]] = field(default_factory=list)
 
 
 @dataclass
 class DirectoryView(Generic[T]):
     """What the patterns say about the files of one directory."""
 
-    whole: List[T]  # payloads whose patterns cover every file of the directory
-    per_file: List[Tuple[Pattern[str], int, T]]  # (regex, offset into the path, payload), best rank first
-    best_whole: Optional[T]
-    challengers: List[Tuple[Pattern[str], int, T]]  # per_file entries that outrank best_whole
+    whole: list[T]  # payloads whose patterns cover every file of the directory
+    per_file: list[tuple[Pattern[str], int, T]]  # (regex, offset into the path, payload), best rank first
+    best_whole: T | None
+    challengers: list[tuple[Pattern[str], int, T]]  # per_file entries that outrank best_whole
 
 
 class PatternIndex(Generic[T]):
@@ -198,16 +199,16 @@ class PatternIndex(Generic[T]):
 
     def __init__(self, rank: Callable[[T], Any] = lambda payload: 0) -> None:
         self._rank = rank
-        self._buckets: Dict[str, _Bucket[T]] = {}
-        self._children: Dict[str, List[Tuple[Pattern[str], T]]] = {}  # literal patterns by parent directory
-        self._views: Dict[str, DirectoryView[T]] = {}
+        self._buckets: dict[str, _Bucket[T]] = {}
+        self._children: dict[str, list[tuple[Pattern[str], T]]] = {}  # literal patterns by parent directory
+        self._views: dict[str, DirectoryView[T]] = {}
 
     def add(self, pattern: CompiledPattern, payload: T) -> None:
         bucket = self._buckets.setdefault(pattern.prefix, _Bucket())
         if pattern.rest is None:
             bucket.literal.append(payload)
             parent, _, name = pattern.prefix.rpartition("/")
-            self._children.setdefault(parent, []).append((re.compile(re.escape(name) + r"(?:/.*)?\Z", re.S), payload))
+            self._children.setdefault(parent, []).append((re.compile(re.escape(name) + r"(?:/.*)?\Z", re.DOTALL), payload))
         else:
             bucket.regex.append((pattern.rest, payload))
         self._views.clear()
@@ -219,8 +220,8 @@ class PatternIndex(Generic[T]):
         cached = self._views.get(directory)
         if cached is not None:
             return cached
-        whole: List[T] = []
-        per_file: List[Tuple[Pattern[str], int, T]] = []
+        whole: list[T] = []
+        per_file: list[tuple[Pattern[str], int, T]] = []
         ancestors = [""]
         if directory:
             parts = directory.split("/")
@@ -259,7 +260,7 @@ class PatternIndex(Generic[T]):
             if regex.match(path, offset):
                 yield payload
 
-    def best(self, path: str) -> Optional[T]:
+    def best(self, path: str) -> T | None:
         """The highest-ranked payload covering `path`."""
         view = self.view(path.rpartition("/")[0])
         for regex, offset, payload in view.challengers:

@@ -6,7 +6,6 @@ import datetime
 import difflib
 import re
 from dataclasses import dataclass
-from typing import List, Optional, Tuple
 
 from .chains import ManifestSet, directory_of
 from .findings import Finding, Severity
@@ -19,18 +18,18 @@ class Coverage:
     """What an entry's approvals establish for one file."""
 
     approved_final: bool  # approved for final-deliverable use
-    problems: Tuple[str, ...]  # GAI204 reasons for this file
+    problems: tuple[str, ...]  # GAI204 reasons for this file
 
 
-def make(manifests: ManifestSet, rule: str, directory: str, path: str, line: Optional[int], message: str,
-         manifest: Optional[str], manifest_line: Optional[int], fix: Optional[str] = None) -> Optional[Finding]:
+def make(manifests: ManifestSet, rule: str, directory: str, path: str, line: int | None, message: str,
+         manifest: str | None, manifest_line: int | None, fix: str | None = None) -> Finding | None:
     severity = manifests.severity(rule, directory)
     if severity is Severity.OFF:
         return None
     return Finding(rule, severity, path, line, message, fix or RULES[rule].fix, manifest, manifest_line, (path,))
 
 
-def tool_findings(manifests: ManifestSet, tool: Tool) -> List[Finding]:
+def tool_findings(manifests: ManifestSet, tool: Tool) -> list[Finding]:
     where = directory_of(tool.manifest)
     label = f"tool '{tool.id}'" + (f" ({tool.vendor})" if tool.vendor else "")
     checks = [
@@ -49,11 +48,11 @@ def tool_findings(manifests: ManifestSet, tool: Tool) -> List[Finding]:
     return [f for f in found if f is not None]
 
 
-def entry_findings(manifests: ManifestSet, entry: GeneratedEntry) -> List[Finding]:
+def entry_findings(manifests: ManifestSet, entry: GeneratedEntry) -> list[Finding]:
     where = directory_of(entry.manifest)
-    found: List[Optional[Finding]] = []
+    found: list[Finding | None] = []
 
-    def add(rule: str, message: str, fix: Optional[str] = None) -> None:
+    def add(rule: str, message: str, fix: str | None = None) -> None:
         found.append(make(manifests, rule, where, entry.manifest, entry.line, message, entry.manifest, entry.line, fix))
 
     if manifests.tool_for(entry) is None:
@@ -73,7 +72,7 @@ def entry_findings(manifests: ManifestSet, entry: GeneratedEntry) -> List[Findin
     return [f for f in found if f is not None]
 
 
-def _lookup(root: Manifest, approval_id: str) -> Optional[Approval]:
+def _lookup(root: Manifest, approval_id: str) -> Approval | None:
     for approval in root.approvals or ():
         if approval.id == approval_id:
             return approval
@@ -96,7 +95,7 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
     covered = {c for a in current for c in a.covers}
     needed = (["final-deliverable"] if deliverable else []) + list(entry.sensitive)
     missing = [c for c in needed if c not in covered]
-    problems: List[str] = []
+    problems: list[str] = []
     if missing:
         expired = [a for a in resolved if a not in current]
         for approval in expired:
@@ -109,9 +108,9 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
 
 
 def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool_label: str, deliverable: bool,
-                  as_of: datetime.date) -> List[Finding]:
+                  as_of: datetime.date) -> list[Finding]:
     directory = directory_of(path)
-    found: List[Optional[Finding]] = []
+    found: list[Finding | None] = []
     where = f"{entry.manifest}:{entry.line}"
     if deliverable and not entry.approvals:
         found.append(make(manifests, "GAI201", directory, path, None,
@@ -126,6 +125,6 @@ def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool
     return [f for f in found if f is not None]
 
 
-def stale_finding(manifests: ManifestSet, entry: GeneratedEntry) -> Optional[Finding]:
+def stale_finding(manifests: ManifestSet, entry: GeneratedEntry) -> Finding | None:
     return make(manifests, "GAI401", directory_of(entry.manifest), entry.manifest, entry.line,
                 f"entry's patterns match no file: {', '.join(entry.paths)}", entry.manifest, entry.line)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Dict, Mapping
 
 from .findings import Severity
 
@@ -24,7 +24,7 @@ class Rule:
     id: str
     name: str
     default: Severity
-    principles: tuple  # numbers in PRINCIPLES
+    principles: tuple[int, ...]  # numbers in PRINCIPLES
     summary: str  # one line: what fires
     why: str
     fix: str  # one-line fix, also printed under each finding
@@ -123,4 +123,4 @@ _CATALOGUE = (
          '[[generated]]\npaths = ["shots/sq010/sh999/**"]   # no such files'),
 )
 
-RULES: Dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}
+RULES: dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any, Dict, Mapping, Optional, Tuple
+from typing import Any
 
 SENSITIVE = ("talent-likeness", "personal-data", "third-party-ip", "union-work", "key-creative")
 COVERS = ("final-deliverable",) + SENSITIVE
@@ -17,7 +18,7 @@ class Key:
     kind: str  # string | boolean | date | integer | number | strings | string-or-strings | string-map | severity-map
     description: str
     required: bool = False
-    choices: Tuple[str, ...] = ()  # for strings / strings: allowed values
+    choices: tuple[str, ...] = ()  # for strings / strings: allowed values
 
 
 @dataclass(frozen=True)
@@ -78,8 +79,8 @@ MANIFEST: Mapping[str, Table] = {
 TOP_KEYS = ("version",) + tuple(MANIFEST)
 
 
-def _key_schema(key: Key) -> Dict[str, Any]:
-    base: Dict[str, Any]
+def _key_schema(key: Key) -> dict[str, Any]:
+    base: dict[str, Any]
     if key.kind == "string":
         base = {"type": "string"}
     elif key.kind == "boolean":
@@ -91,7 +92,7 @@ def _key_schema(key: Key) -> Dict[str, Any]:
     elif key.kind == "number":
         base = {"type": "number", "exclusiveMinimum": 0}
     elif key.kind == "strings":
-        item: Dict[str, Any] = {"type": "string", "minLength": 1}
+        item: dict[str, Any] = {"type": "string", "minLength": 1}
         if key.choices:
             item = {"enum": list(key.choices)}
         base = {"type": "array", "items": item}
@@ -111,8 +112,8 @@ def _key_schema(key: Key) -> Dict[str, Any]:
     return base
 
 
-def _table_schema(table: Table) -> Dict[str, Any]:
-    body: Dict[str, Any] = {
+def _table_schema(table: Table) -> dict[str, Any]:
+    body: dict[str, Any] = {
         "type": "object",
         "additionalProperties": False,
         "properties": {name: _key_schema(key) for name, key in table.keys.items()},
@@ -128,8 +129,8 @@ def _table_schema(table: Table) -> Dict[str, Any]:
     return body
 
 
-def json_schema(schema_id: Optional[str] = None) -> Dict[str, Any]:
-    document: Dict[str, Any] = {
+def json_schema(schema_id: str | None = None) -> dict[str, Any]:
+    document: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "genai.toml",
         "description": "genai-hooks manifest: generative-AI tools, generated files, deliverables and approvals.",

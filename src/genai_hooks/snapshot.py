@@ -5,8 +5,8 @@ from __future__ import annotations
 import bisect
 import os
 import posixpath
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Dict, FrozenSet, Iterable, List, Optional, Sequence, Set, Tuple
 
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
@@ -24,12 +24,12 @@ class Snapshot:
     costs what those files cost. The full, sorted listing is read only when asked for.
     """
 
-    def __init__(self, repository: GitRepository, commit: Optional[str]) -> None:
+    def __init__(self, repository: GitRepository, commit: str | None) -> None:
         self.repository = repository
         self.commit = commit  # None: the index
-        self._paths: Optional[List[str]] = None
-        self._members: Optional[FrozenSet[str]] = None
-        self._objects: Dict[str, Optional[Tuple[str, str, int]]] = {}  # path -> (type, id, size)
+        self._paths: list[str] | None = None
+        self._members: frozenset[str] | None = None
+        self._objects: dict[str, tuple[str, str, int] | None] = {}  # path -> (type, id, size)
 
     @property
     def label(self) -> str:
@@ -40,13 +40,13 @@ class Snapshot:
         return self._paths is not None
 
     @property
-    def paths(self) -> List[str]:
+    def paths(self) -> list[str]:
         """Every file, sorted (read on first use)."""
         if self._paths is None:
             self._paths = _list(self.repository, self.commit)
         return self._paths
 
-    def _lookup(self, paths: Sequence[str]) -> Dict[str, Optional[Tuple[str, str, int]]]:
+    def _lookup(self, paths: Sequence[str]) -> dict[str, tuple[str, str, int] | None]:
         todo = [p for p in dict.fromkeys(paths) if p not in self._objects]
         # a `REV:path` lookup walks trees each time; `:path` is a search of the index
         if len(todo) > (_LOOKUPS_BEFORE_LISTING if self.commit is None else _LOOKUPS_BEFORE_LISTING // 25):
@@ -56,13 +56,13 @@ class Snapshot:
             self._objects.update(self.repository.objects([f"{prefix}:{p}" for p in todo], todo))
         return {p: self._objects.get(p) for p in paths}
 
-    def _from_listing(self, wanted: Set[str]) -> Dict[str, Optional[Tuple[str, str, int]]]:
+    def _from_listing(self, wanted: set[str]) -> dict[str, tuple[str, str, int] | None]:
         """Object ids from one detailed listing: one `path:name` lookup walks trees each time."""
         if self.commit is None:
             raw = self.repository.run("ls-files", "--stage", "-z")
         else:
             raw = self.repository.run("ls-tree", "-r", "-z", "--full-tree", self.commit)
-        ids: Dict[str, Tuple[str, str]] = {}
+        ids: dict[str, tuple[str, str]] = {}
         for record in decode_paths(raw):
             meta, _, path = record.partition("\t")
             if path in wanted:
@@ -71,13 +71,13 @@ class Snapshot:
                 ids[path] = ("commit" if fields[0] == "160000" else "blob", object_id)
         unique = sorted({object_id for kind, object_id in ids.values() if kind == "blob"})
         sizes = self.repository.objects(unique, unique)
-        found: Dict[str, Optional[Tuple[str, str, int]]] = dict.fromkeys(wanted)
+        found: dict[str, tuple[str, str, int] | None] = dict.fromkeys(wanted)
         for path, (kind, object_id) in ids.items():
             size = sizes.get(object_id)
             found[path] = (kind, object_id, size[2] if size else 0) if kind == "commit" or size else None
         return found
 
-    def existing(self, paths: Sequence[str]) -> List[str]:
+    def existing(self, paths: Sequence[str]) -> list[str]:
         """The given paths that are files of the snapshot."""
         if self._paths is not None:
             if self._members is None:
@@ -85,12 +85,12 @@ class Snapshot:
             return [p for p in paths if p in self._members]
         return [p for p, found in self._lookup(paths).items() if found is not None and found[0] == "blob"]
 
-    def blobs(self, paths: Sequence[str]) -> Dict[str, Optional[Tuple[str, int]]]:
+    def blobs(self, paths: Sequence[str]) -> dict[str, tuple[str, int] | None]:
         """(blob id, size) of each path; None for what is not a blob (a conflict, a submodule)."""
         return {p: (found[1], found[2]) if found is not None and found[0] == "blob" else None
                 for p, found in self._lookup(paths).items()}
 
-    def below(self, directory: str) -> List[str]:
+    def below(self, directory: str) -> list[str]:
         """Files inside `directory` ("" = everything), sorted."""
         if not directory:
             return self.paths
@@ -102,11 +102,11 @@ class Snapshot:
         return self._paths[start:end]
 
 
-def open_snapshot(repository: GitRepository, rev: Optional[str]) -> Snapshot:
+def open_snapshot(repository: GitRepository, rev: str | None) -> Snapshot:
     return Snapshot(repository, None if rev is None else resolve_commit(repository, rev))
 
 
-def _list(repository: GitRepository, commit: Optional[str], pathspec: Optional[str] = None) -> List[str]:
+def _list(repository: GitRepository, commit: str | None, pathspec: str | None = None) -> list[str]:
     """Names only, the cheapest listing git has; sorted, deduplicated, submodules left out."""
     spec = ("--", pathspec) if pathspec else ()
     if commit is None:
@@ -126,7 +126,7 @@ def _list(repository: GitRepository, commit: Optional[str], pathspec: Optional[s
     return paths
 
 
-def _submodule_paths(repository: GitRepository, commit: Optional[str]) -> Tuple[str, ...]:
+def _submodule_paths(repository: GitRepository, commit: str | None) -> tuple[str, ...]:
     raw = repository.try_run("config", "-z", "--blob", f"{commit or ''}:.gitmodules", "--get-regexp",
                              r"^submodule\..*\.path$")
     if not raw:
@@ -156,7 +156,7 @@ class Change:
     path: str  # new path (old path for D)
 
 
-def changed_since(repository: GitRepository, snapshot: Snapshot, base: str) -> List[Change]:
+def changed_since(repository: GitRepository, snapshot: Snapshot, base: str) -> list[Change]:
     """Files added, modified, renamed or deleted between merge-base(BASE, snapshot) and the snapshot."""
     base_commit = resolve_commit(repository, base)
     head = snapshot.commit or _head(repository)
@@ -176,14 +176,14 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str) -> L
     return parse_name_status(raw)
 
 
-def _head(repository: GitRepository) -> Optional[str]:
+def _head(repository: GitRepository) -> str | None:
     out = repository.try_run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
     return out.decode().strip() if out else None
 
 
-def parse_name_status(raw: bytes) -> List[Change]:
+def parse_name_status(raw: bytes) -> list[Change]:
     fields = decode_paths(raw)
-    changes: List[Change] = []
+    changes: list[Change] = []
     i = 0
     while i < len(fields):
         status = fields[i][:1]
@@ -198,7 +198,7 @@ def parse_name_status(raw: bytes) -> List[Change]:
     return changes
 
 
-def repository_paths(repository: GitRepository, given: Sequence[str], cwd: str) -> List[str]:
+def repository_paths(repository: GitRepository, given: Sequence[str], cwd: str) -> list[str]:
     """PATHs as the user typed them (relative to `cwd`, as in git) -> repository paths."""
     top = os.path.realpath(repository.toplevel)
     here = os.path.realpath(cwd)
@@ -215,17 +215,17 @@ def repository_paths(repository: GitRepository, given: Sequence[str], cwd: str) 
 class Selection:
     """Files whose content is judged, and the manifests whose scope is brought in."""
 
-    files: List[str]
+    files: list[str]
     full_audit: bool
-    manifests: Set[str] = field(default_factory=set)  # selected genai.toml paths, deleted ones included
-    missing: List[str] = field(default_factory=list)  # given paths that are not in the snapshot
+    manifests: set[str] = field(default_factory=set)  # selected genai.toml paths, deleted ones included
+    missing: list[str] = field(default_factory=list)  # given paths that are not in the snapshot
 
 
 def _within(path: str, directories: Iterable[str]) -> bool:
     return any(not d or path == d or path.startswith(d + "/") for d in directories)
 
 
-def select(snapshot: Snapshot, given: Optional[Sequence[str]], changes: Optional[List[Change]],
+def select(snapshot: Snapshot, given: Sequence[str] | None, changes: list[Change] | None,
            manifest_name: str) -> Selection:
     """Selection from given PATHs and/or --diff changes; neither means a full audit."""
     def is_manifest(path: str) -> bool:
@@ -234,9 +234,9 @@ def select(snapshot: Snapshot, given: Optional[Sequence[str]], changes: Optional
     if given is None and changes is None:
         suffixed = [p for p in snapshot.paths if p.endswith(manifest_name)]
         return Selection(snapshot.paths, True, {p for p in suffixed if is_manifest(p)})
-    chosen: Set[str] = set()
-    deleted_manifests: Set[str] = set()
-    missing: List[str] = []
+    chosen: set[str] = set()
+    deleted_manifests: set[str] = set()
+    missing: list[str] = []
     if given is not None:
         files = set(snapshot.existing(given))
         for path in given:

@@ -6,7 +6,6 @@ import datetime
 import posixpath
 import re
 from dataclasses import dataclass
-from typing import Dict, List, Optional, Tuple
 
 from . import editorial
 from .chains import ManifestSet, directory_of
@@ -36,12 +35,12 @@ class _Use:
 
     clip: str
     record_in: str
-    media: Tuple[str, ...]
+    media: tuple[str, ...]
     reason: str
-    evidence: Tuple[Evidence, ...]
+    evidence: tuple[Evidence, ...]
 
 
-def _expand(snapshot: Snapshot, mapped: str) -> List[str]:
+def _expand(snapshot: Snapshot, mapped: str) -> list[str]:
     """A mapped media path -> snapshot files (frame-token paths and `[1001-1100]` ranges expanded)."""
     if snapshot.existing([mapped]):
         return [mapped]
@@ -57,7 +56,7 @@ def _expand(snapshot: Snapshot, mapped: str) -> List[str]:
             and pattern.matches(p)]
 
 
-def _display(media: Tuple[str, ...]) -> str:
+def _display(media: tuple[str, ...]) -> str:
     if len(media) == 1:
         return media[0]
     parts = split_frame(media[0])
@@ -67,10 +66,10 @@ def _display(media: Tuple[str, ...]) -> str:
     return f"{parts[0]}[{frame_ranges(frames)}]{parts[2]} ({len(media)} frames)"
 
 
-def judge_timelines(timelines: List[str], snapshot: Snapshot, manifests: ManifestSet, content: ContentReader,
-                    detector: Detector, as_of: datetime.date) -> Tuple[List[Finding], List[Note]]:
-    findings: List[Optional[Finding]] = []
-    notes: List[Note] = []
+def judge_timelines(timelines: list[str], snapshot: Snapshot, manifests: ManifestSet, content: ContentReader,
+                    detector: Detector, as_of: datetime.date) -> tuple[list[Finding], list[Note]]:
+    findings: list[Finding | None] = []
+    notes: list[Note] = []
     texts = content.read_whole(timelines, TIMELINE_LIMIT)
     for timeline in timelines:
         directory = directory_of(timeline)
@@ -99,12 +98,12 @@ def judge_timelines(timelines: List[str], snapshot: Snapshot, manifests: Manifes
     return [f for f in findings if f is not None], notes
 
 
-def _generated_uses(timeline: str, clips: Tuple[editorial.ClipReference, ...], snapshot: Snapshot,
-                    manifests: ManifestSet, detector: Detector, path_map: Dict[str, str], as_of: datetime.date,
-                    notes: List[Note]) -> List[_Use]:
-    uses: List[_Use] = []
+def _generated_uses(timeline: str, clips: tuple[editorial.ClipReference, ...], snapshot: Snapshot,
+                    manifests: ManifestSet, detector: Detector, path_map: dict[str, str], as_of: datetime.date,
+                    notes: list[Note]) -> list[_Use]:
+    uses: list[_Use] = []
     for clip in clips:
-        media: List[str] = []
+        media: list[str] = []
         for target in clip.targets:
             mapped = editorial.map_reference(target, timeline_path=timeline, path_map=path_map)
             if mapped is None:
@@ -115,16 +114,17 @@ def _generated_uses(timeline: str, clips: Tuple[editorial.ClipReference, ...], s
             if not found:
                 notes.append(Note(timeline, f"clip '{clip.clip}': media {mapped!r} is not in the snapshot"))
             media.extend(found)
-        by_reason: Dict[Tuple[str, Tuple[Evidence, ...]], List[str]] = {}
+        by_reason: dict[tuple[str, tuple[Evidence, ...]], list[str]] = {}
         undeclared = [m for m in dict.fromkeys(media) if manifests.winning_entry(m) is None]
         inspected = detector.inspect([m for m in undeclared if detector.wants(m)]) if detector.enabled else {}
         for path in dict.fromkeys(media):
+            key: tuple[str, tuple[Evidence, ...]]
             entry = manifests.winning_entry(path)
             if entry is not None:
                 if coverage(manifests, entry, True, as_of).approved_final:
                     continue
-                key = (f"generated with '{entry.tool}' ({entry.manifest}:{entry.line}) and not approved "
-                       "for final-deliverable",
+                key = ((f"generated with '{entry.tool}' ({entry.manifest}:{entry.line}) and not approved "
+                       "for final-deliverable"),
                        (Evidence("declared", Strength.STRONG, f"{entry.manifest}:{entry.line} tool '{entry.tool}'"),))
             else:
                 inspection = inspected.get(path)
@@ -132,7 +132,7 @@ def _generated_uses(timeline: str, clips: Tuple[editorial.ClipReference, ...], s
                                if e.strength in (Strength.STRONG, Strength.MEDIUM))
                 if not strong:
                     continue
-                key = (f"undeclared generated media ({describe(strong[0])})", strong)
+                key = (f"undeclared generated media ({describe(strong[0])})", tuple(strong))
             by_reason.setdefault(key, []).append(path)
         for (reason, evidence), paths in by_reason.items():
             uses.append(_Use(clip.clip, clip.record_in, tuple(paths), reason, evidence))

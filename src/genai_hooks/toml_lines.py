@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
 
 _BARE = re.compile(r"[A-Za-z0-9_-]+")
 _KEY = re.compile(r"""\s*((?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*')(?:\s*\.\s*(?:[A-Za-z0-9_-]+|"(?:[^"\\]|\\.)*"|'[^']*'))*)\s*=""")
 
 
-def split_dotted(text: str) -> Tuple[str, ...]:
+def split_dotted(text: str) -> tuple[str, ...]:
     """`tools."my tool".vendor` -> ("tools", "my tool", "vendor")."""
-    parts: List[str] = []
+    parts: list[str] = []
     i = 0
     while i < len(text):
         c = text[i]
@@ -46,25 +45,25 @@ def split_dotted(text: str) -> Tuple[str, ...]:
 
 @dataclass
 class Header:
-    name: Tuple[str, ...]
+    name: tuple[str, ...]
     array: bool  # [[name]]
     line: int
-    keys: Dict[Tuple[str, ...], int] = field(default_factory=dict)
+    keys: dict[tuple[str, ...], int] = field(default_factory=dict)
 
 
 @dataclass
 class TomlLines:
-    root_keys: Dict[Tuple[str, ...], int]
-    headers: List[Header]
-    _arrays: Optional[Dict[Tuple[str, ...], List[Header]]] = None
+    root_keys: dict[tuple[str, ...], int]
+    headers: list[Header]
+    _arrays: dict[tuple[str, ...], list[Header]] | None = None
 
-    def table(self, name: Tuple[str, ...]) -> Optional[Header]:
+    def table(self, name: tuple[str, ...]) -> Header | None:
         for header in self.headers:
             if header.name == name and not header.array:
                 return header
         return None
 
-    def array_item(self, name: Tuple[str, ...], index: int) -> Optional[Header]:
+    def array_item(self, name: tuple[str, ...], index: int) -> Header | None:
         if self._arrays is None:
             self._arrays = {}
             for header in self.headers:
@@ -73,7 +72,7 @@ class TomlLines:
         items = self._arrays.get(name, [])
         return items[index] if index < len(items) else None
 
-    def key_line(self, header: Optional[Header], key: str, default: int) -> int:
+    def key_line(self, header: Header | None, key: str, default: int) -> int:
         keys = header.keys if header is not None else self.root_keys
         for dotted, line in keys.items():
             if dotted[0] == key:
@@ -81,9 +80,9 @@ class TomlLines:
         return default
 
 
-def _strip_strings(line: str, state: Dict[str, Optional[str]]) -> str:
+def _strip_strings(line: str, state: dict[str, str | None]) -> str:
     """Blank out string contents and comments, tracking multi-line strings across lines."""
-    out: List[str] = []
+    out: list[str] = []
     i = 0
     while i < len(line):
         open_ml = state.get("ml")
@@ -115,9 +114,9 @@ def _strip_strings(line: str, state: Dict[str, Optional[str]]) -> str:
 
 
 def scan(text: str) -> TomlLines:
-    root: Dict[Tuple[str, ...], int] = {}
-    headers: List[Header] = []
-    state: Dict[str, Optional[str]] = {"ml": None}
+    root: dict[tuple[str, ...], int] = {}
+    headers: list[Header] = []
+    state: dict[str, str | None] = {"ml": None}
     depth = 0  # open brackets/braces of a multi-line value
     for number, raw in enumerate(text.splitlines(), start=1):
         at_start_ml = state.get("ml") is not None

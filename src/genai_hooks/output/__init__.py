@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import importlib
-from typing import Tuple
 
 from ..errors import UsageError
 from ..findings import RunResult
 
 # --format name -> module in this package exposing `render(result: RunResult) -> str`
-FORMATS: Tuple[str, ...] = ("text", "json", "sarif", "github", "junit", "markdown")
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "junit", "markdown")
 _MODULES = {
     "text": "text",
     "json": "json_format",

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-from typing import Any, Dict
+from typing import Any
 
 from .. import __version__
 from ..findings import Finding, RunResult
 from ..rules import RULES
 
 
-def finding_dict(finding: Finding) -> Dict[str, Any]:
+def finding_dict(finding: Finding) -> dict[str, Any]:
     return {
         "rule": finding.rule,
         "name": RULES[finding.rule].name,
@@ -26,7 +26,7 @@ def finding_dict(finding: Finding) -> Dict[str, Any]:
     }
 
 
-def result_dict(result: RunResult) -> Dict[str, Any]:
+def result_dict(result: RunResult) -> dict[str, Any]:
     return {
         "version": 1,
         "tool": {"name": "genai-hooks", "version": __version__},

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import List
-
 from ..findings import RunResult, Severity
 from ..rules import RULES
 
@@ -19,7 +17,7 @@ def render(result: RunResult, *, color: bool = False) -> str:
     def paint(kind: str, text: str) -> str:
         return f"{_COLORS[kind]}{text}{_COLORS['reset']}" if color else text
 
-    lines: List[str] = []
+    lines: list[str] = []
     for finding in result.findings:
         where = _printable(finding.path) + (f":{finding.line}" if finding.line is not None else "")
         label = finding.severity.value
@@ -42,4 +40,4 @@ def render(result: RunResult, *, color: bool = False) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["render", "Severity"]
+__all__ = ["Severity", "render"]

@@ -10,7 +10,6 @@ import re
 from collections.abc import Iterator
 from xml.etree.ElementTree import Element, ParseError
 
-
 from genai_hooks.findings import Strength
 from genai_hooks.provenance.evidence import EvidenceLog, decode_text
 
