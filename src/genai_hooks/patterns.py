@@ -190,6 +190,9 @@ class DirectoryView(Generic[T]):
     challengers: list[tuple[Pattern[str], int, T]]  # per_file entries that outrank best_whole
 
 
+_EMPTY_VIEW: DirectoryView[Any] = DirectoryView([], [], None, [])
+
+
 class PatternIndex(Generic[T]):
     """Many patterns, each carrying a payload ranked by `rank`; answers per file in near-constant time.
 
@@ -223,9 +226,17 @@ class PatternIndex(Generic[T]):
         whole: list[T] = []
         per_file: list[tuple[Pattern[str], int, T]] = []
         ancestors = [""]
+        slash = directory.find("/")
+        while slash >= 0:
+            ancestors.append(directory[:slash])
+            slash = directory.find("/", slash + 1)
         if directory:
-            parts = directory.split("/")
-            ancestors += ["/".join(parts[: i + 1]) for i in range(len(parts))]
+            ancestors.append(directory)
+        buckets = self._buckets
+        if not any(a in buckets for a in ancestors) and directory not in self._children:
+            view: DirectoryView[T] = _EMPTY_VIEW  # type: ignore[assignment]
+            self._views[directory] = view
+            return view
         for ancestor in ancestors:
             bucket = self._buckets.get(ancestor)
             if bucket is None:
@@ -242,7 +253,8 @@ class PatternIndex(Generic[T]):
         offset = len(directory) + 1 if directory else 0
         per_file.extend((regex, offset, payload) for regex, payload in self._children.get(directory, ()))
         rank = self._rank
-        per_file.sort(key=lambda item: rank(item[2]), reverse=True)
+        if len(per_file) > 1:
+            per_file.sort(key=lambda item: rank(item[2]), reverse=True)
         best_whole = max(whole, key=rank) if whole else None
         floor = rank(best_whole) if best_whole is not None else None
         challengers = [c for c in per_file if floor is None or rank(c[2]) > floor]

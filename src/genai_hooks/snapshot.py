@@ -202,12 +202,18 @@ def repository_paths(repository: GitRepository, given: Sequence[str], cwd: str) 
     """PATHs as the user typed them (relative to `cwd`, as in git) -> repository paths."""
     top = os.path.realpath(repository.toplevel)
     here = os.path.realpath(cwd)
+    base = os.path.relpath(here, top).replace(os.sep, "/")
+    if base == os.curdir:
+        base = ""
     out = []
     for raw in given:
-        relative = os.path.relpath(os.path.normpath(os.path.join(here, raw)), top)
-        if relative == os.pardir or relative.startswith(os.pardir + os.sep):
+        if os.path.isabs(raw):
+            relative = os.path.relpath(os.path.normpath(raw), top).replace(os.sep, "/")
+        else:
+            relative = posixpath.normpath(posixpath.join(base, raw.replace(os.sep, "/")))
+        if relative == ".." or relative.startswith("../"):
             raise UsageError(f"{raw}: outside the repository {repository.toplevel}")
-        out.append("" if relative == os.curdir else relative.replace(os.sep, "/"))
+        out.append("" if relative == "." else relative)
     return out
 
 
