@@ -53,6 +53,8 @@ _RANK = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}
 def clean(text: str, limit: int = DETAIL_LIMIT) -> str:
     """One short printable line."""
     text = " ".join(_UNPRINTABLE.sub(" ", text).split())
+    if not text.isprintable():  # format characters (soft hyphen, zero-width joiners...) and the like
+        text = " ".join("".join(c if c.isprintable() else " " for c in text).split())
     return text if len(text) <= limit else text[: limit - 3].rstrip() + "..."
 
 
