@@ -113,12 +113,6 @@ class ManifestSet:
             return root.severity[rule]
         return RULES[rule].default
 
-    def detects_metadata(self, path: str) -> bool:
-        root = self.root_of(directory_of(path))
-        if root is not None and not root.detect_metadata:
-            return False
-        return not self.ignored.covers(path)
-
     def editorial(self, directory: str) -> tuple[dict[str, str], float | None]:
         """The chain's path_map (nearer manifests override a prefix) and frame rate (nearest wins)."""
         path_map: dict[str, str] = {}

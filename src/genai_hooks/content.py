@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
-from .gitcmd import GitFailed, GitRepository, decode_paths, encode_path
+from .gitcmd import GitFailed, GitRepository, decode_paths
 from .provenance import MAX_READ, BytesSource, FileSource
 from .snapshot import Snapshot
 
@@ -126,6 +126,3 @@ class ContentReader:
         except GitFailed:
             return set()
         return {p for p in paths if p not in changed}
-
-
-__all__ = ["ContentReader", "Unavailable", "encode_path", "lfs_oid"]

@@ -234,7 +234,7 @@ class PatternIndex(Generic[T]):
             ancestors.append(directory)
         buckets = self._buckets
         if not any(a in buckets for a in ancestors) and directory not in self._children:
-            view: DirectoryView[T] = _EMPTY_VIEW  # type: ignore[assignment]
+            view: DirectoryView[T] = _EMPTY_VIEW
             self._views[directory] = view
             return view
         for ancestor in ancestors:

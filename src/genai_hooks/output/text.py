@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..findings import RunResult, Severity
+from ..findings import RunResult
 from ..rules import RULES
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "dim": "\033[2m", "bold": "\033[1m", "reset": "\033[0m"}
@@ -38,6 +38,3 @@ def render(result: RunResult, *, color: bool = False) -> str:
         summary += "; run `genai-hooks explain RULE` for details"
     lines.append(paint("error" if errors else "bold", summary))
     return "\n".join(lines) + "\n"
-
-
-__all__ = ["Severity", "render"]
