@@ -104,3 +104,10 @@ def test_json_schema_lists_every_table_and_validates_a_real_manifest() -> None:
     jsonschema.Draft202012Validator(schema).validate(document)
     bad = dict(document, tools={"x": {"vendr": "Adobe"}})
     assert list(jsonschema.Draft202012Validator(schema).iter_errors(bad))
+
+
+def test_lines_survive_strings_with_brackets_hashes_and_multiline_values() -> None:
+    text = ('[production]\ntitle = "Show # [1]"\ncontact = """multi\n[not a table]\nline"""\n'
+            '[tools.a]\nvendor = "V"\nmarkers = [\n  "x]",\n  "# y",\n]\nvendr = "typo"\n')
+    [(line, message)] = problems(text)
+    assert line == 12 and "did you mean 'vendor'?" in message
