@@ -1,0 +1,226 @@
+"""A full audit's outcome -> the report's records: one pass over the snapshot, then sizes and states."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from .. import __version__
+from ..chains import ManifestSet, directory_of
+from ..content import LFS_POINTER_MAX, lfs_oid
+from ..findings import Finding
+from ..manifest import MANIFEST_NAME, Approval, GeneratedEntry, Manifest, Tool
+from ..rules import RULES
+from ..runner import Outcome
+from ..snapshot import Snapshot
+from .model import (
+    COVERED,
+    EXPIRED,
+    EXPIRING,
+    EXPIRING_DAYS,
+    MISSING,
+    NOT_COVERED,
+    NOT_NEEDED,
+    UNKNOWN,
+    VALID,
+    ApprovalRecord,
+    CitedApproval,
+    EntryRecord,
+    ProductionRecord,
+    Report,
+    RuleGroup,
+    SnapshotRecord,
+    ToolRecord,
+    Use,
+)
+
+_LFS_SIZE = re.compile(rb"^size ([0-9]+)$", re.MULTILINE)
+_POINTER_MIN = 100  # no Git LFS pointer is shorter: its version and oid lines alone take 119 bytes
+
+
+def build_model(outcome: Outcome, as_of: datetime.date) -> Report:
+    manifests, snapshot = outcome.manifests, outcome.snapshot
+    files_by_entry, deliverable = _generated_files(snapshot, manifests)
+    sizes, lfs = _media_sizes(snapshot, [p for paths in files_by_entry.values() for p in paths])
+    roots = _roots(manifests)
+    entries = tuple(_entry_record(manifests, entry, files_by_entry.get(id(entry), ()), deliverable, sizes, lfs,
+                                  as_of) for entry in _all_entries(manifests))
+    return Report(
+        version=__version__,
+        as_of=as_of,
+        snapshot=_snapshot_record(snapshot),
+        files=len(snapshot.paths),
+        productions=tuple(_production(m) for m in roots),
+        tools=_tool_records(manifests, entries),
+        entries=entries,
+        approvals=_register(manifests, roots, as_of),
+        rule_groups=_rule_groups(outcome.result.findings),
+        invalid_manifests=tuple(sorted(manifests.invalid.values(), key=lambda i: i.path)),
+        notes=tuple(outcome.result.notes),
+    )
+
+
+# -- the snapshot ---------------------------------------------------------------------------------
+
+def _snapshot_record(snapshot: Snapshot) -> SnapshotRecord:
+    repository = snapshot.repository
+    if snapshot.commit is not None:
+        return SnapshotRecord(snapshot.label, snapshot.commit, False, None)
+    head = repository.try_run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+    if not head:
+        return SnapshotRecord(snapshot.label, None, True, None)
+    # exit 1 (GitFailed -> None) when the index differs from HEAD
+    same = repository.try_run("diff-index", "--cached", "--quiet", "--ignore-submodules", "HEAD", "--")
+    return SnapshotRecord(snapshot.label, head.decode().strip(), True, same is None)
+
+
+# -- generated files: which entry wins each, deliverable or not, media size -------------------------
+
+def _generated_files(snapshot: Snapshot, manifests: ManifestSet) -> tuple[dict[int, list[str]], frozenset[str]]:
+    """Files each entry wins (by id of the entry), and which generated files are deliverable."""
+    by_entry: dict[int, list[str]] = defaultdict(list)
+    deliverable: list[str] = []
+    best, covers = manifests.generated.best, manifests.deliverables.covers
+    for path in snapshot.paths:
+        if path.endswith(MANIFEST_NAME) and path.rpartition("/")[2] == MANIFEST_NAME:
+            continue  # never judged as media
+        entry = best(path)
+        if entry is None:
+            continue
+        by_entry[id(entry)].append(path)
+        if covers(path):
+            deliverable.append(path)
+    return by_entry, frozenset(deliverable)
+
+
+def _media_sizes(snapshot: Snapshot, paths: Sequence[str]) -> tuple[dict[str, int], frozenset[str]]:
+    """Size of each file's media: a Git LFS pointer's `size` line, else the blob's size."""
+    blobs = snapshot.blobs(list(paths))
+    sizes = {p: blob[1] for p, blob in blobs.items() if blob is not None}
+    small = sorted({blob[0] for blob in blobs.values() if blob is not None and _POINTER_MIN <= blob[1] <= LFS_POINTER_MAX})
+    pointed: dict[str, int] = {}
+    for blob_id, data, _ in snapshot.repository.read_objects(small, LFS_POINTER_MAX):
+        size = _pointer_size(data) if data is not None else None
+        if size is not None:
+            pointed[blob_id] = size
+    lfs = []
+    for path, blob in blobs.items():
+        if blob is not None and blob[0] in pointed:
+            sizes[path] = pointed[blob[0]]
+            lfs.append(path)
+    return sizes, frozenset(lfs)
+
+
+def _pointer_size(data: bytes) -> int | None:
+    if lfs_oid(data) is None:
+        return None
+    found = _LFS_SIZE.search(data)
+    return int(found.group(1)) if found else None
+
+
+# -- manifests ---------------------------------------------------------------------------------------
+
+def _roots(manifests: ManifestSet) -> list[Manifest]:
+    """Valid manifests with no manifest (valid or not) above them, by path."""
+    return sorted((m for d, m in manifests.valid.items() if manifests.chain_dirs(d)[0] == d), key=lambda m: m.path)
+
+
+def _production(root: Manifest) -> ProductionRecord:
+    p = root.production
+    return ProductionRecord(root.path, root.directory, p.line if p else None, p.title if p else None,
+                            p.contact if p else None, p.approval_pattern if p else None, root.approvals is not None)
+
+
+def _all_entries(manifests: ManifestSet) -> list[GeneratedEntry]:
+    return sorted((e for m in manifests.valid.values() for e in m.generated), key=lambda e: (e.manifest, e.line))
+
+
+def _use(paths: Iterable[str], deliverable: frozenset[str], sizes: dict[str, int], lfs: frozenset[str]) -> Use:
+    listed = list(paths)
+    return Use(len(listed), sum(1 for p in listed if p in deliverable), sum(sizes.get(p, 0) for p in listed),
+               sum(1 for p in listed if p in lfs))
+
+
+def approval_state(approval: Approval, as_of: datetime.date) -> str:
+    """valid, expiring (holds on `as_of` and ends within EXPIRING_DAYS) or expired; it holds through `expires`."""
+    if approval.expires is None:
+        return VALID
+    if approval.expires < as_of:
+        return EXPIRED
+    return EXPIRING if (approval.expires - as_of).days <= EXPIRING_DAYS else VALID
+
+
+def _cite(root: Manifest | None, approval_id: str, as_of: datetime.date) -> CitedApproval:
+    """One approval id as policy.coverage judges it: pattern first, then the register."""
+    pattern = root.production.approval_pattern if root is not None and root.production else None
+    if pattern is not None and re.fullmatch(pattern, approval_id) is None:
+        return CitedApproval(approval_id, UNKNOWN, None, root is not None and root.approvals is not None)
+    if root is None or root.approvals is None:
+        return CitedApproval(approval_id, VALID, None, False)
+    for approval in root.approvals:
+        if approval.id == approval_id:
+            return CitedApproval(approval_id, approval_state(approval, as_of), approval, True)
+    return CitedApproval(approval_id, UNKNOWN, None, True)
+
+
+def _entry_record(manifests: ManifestSet, entry: GeneratedEntry, paths: Sequence[str], deliverable: frozenset[str],
+                  sizes: dict[str, int], lfs: frozenset[str], as_of: datetime.date) -> EntryRecord:
+    use = _use(paths, deliverable, sizes, lfs)
+    needs = (("final-deliverable",) if use.deliverable_files else ()) + entry.sensitive
+    root = manifests.root_of(directory_of(entry.manifest))
+    cited = tuple(_cite(root, i, as_of) for i in entry.approvals)
+    current = [c for c in cited if c.state in (VALID, EXPIRING)]
+    if any(not c.register for c in current):  # no register: a well-formed id covers every category
+        covered = set(needs)
+    else:
+        covered = {category for c in current if c.approval is not None for category in c.approval.covers}
+    uncovered = tuple(n for n in needs if n not in covered)
+    if not cited:
+        status = MISSING if needs else NOT_NEEDED
+    else:
+        status = NOT_COVERED if uncovered else COVERED
+    return EntryRecord(entry, manifests.tool_for(entry), use, needs, uncovered, cited, status)
+
+
+def _tool_records(manifests: ManifestSet, entries: Sequence[EntryRecord]) -> tuple[ToolRecord, ...]:
+    tools: list[Tool] = sorted((t for m in manifests.valid.values() for t in m.tools), key=lambda t: (t.manifest, t.line))
+    users: dict[int, list[EntryRecord]] = defaultdict(list)
+    for record in entries:
+        if record.tool is not None:
+            users[id(record.tool)].append(record)
+    records = []
+    for tool in tools:
+        used = users.get(id(tool), [])
+        records.append(ToolRecord(tool, len(used), Use(
+            sum(r.use.files for r in used), sum(r.use.deliverable_files for r in used),
+            sum(r.use.bytes for r in used), sum(r.use.lfs_files for r in used))))
+    return tuple(records)
+
+
+def _register(manifests: ManifestSet, roots: Sequence[Manifest], as_of: datetime.date) -> tuple[ApprovalRecord, ...]:
+    citing: dict[tuple[str, str], list[GeneratedEntry]] = defaultdict(list)
+    for entry in _all_entries(manifests):
+        root = manifests.root_of(directory_of(entry.manifest))
+        if root is not None:
+            for approval_id in dict.fromkeys(entry.approvals):
+                citing[(root.path, approval_id)].append(entry)
+    records = []
+    for root in roots:
+        for approval in sorted(root.approvals or (), key=lambda a: a.id):
+            days = (approval.expires - as_of).days if approval.expires is not None else None
+            records.append(ApprovalRecord(approval, root.path, approval_state(approval, as_of), days,
+                                          tuple(citing.get((root.path, approval.id), ()))))
+    return tuple(records)
+
+
+# -- findings ----------------------------------------------------------------------------------------
+
+def _rule_groups(findings: Iterable[Finding]) -> tuple[RuleGroup, ...]:
+    by_rule: dict[str, list[Finding]] = defaultdict(list)
+    for finding in findings:
+        by_rule[finding.rule].append(finding)
+    return tuple(RuleGroup(rule, RULES[rule].name, tuple(sorted(found, key=lambda f: f.sort_key)))
+                 for rule, found in sorted(by_rule.items()))
+

@@ -1,0 +1,93 @@
+"""The report as JSON: a stable, versioned shape (docs/report.md documents every field)."""
+
+from __future__ import annotations
+
+import datetime
+import json
+from typing import Any
+
+from ..output.json_format import finding_dict
+from .model import ApprovalRecord, EntryRecord, Report, RuleGroup, ToolRecord, Use
+
+REPORT_VERSION = 1
+
+
+def _date(value: datetime.date | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def _use(use: Use) -> dict[str, int]:
+    return {"files": use.files, "deliverable_files": use.deliverable_files, "bytes": use.bytes,
+            "lfs_files": use.lfs_files}
+
+
+def _tool(record: ToolRecord) -> dict[str, Any]:
+    t = record.tool
+    return {
+        "id": t.id, "manifest": t.manifest, "line": t.line, "vendor": t.vendor, "product": t.product,
+        "trains_on_inputs": t.trains_on_inputs, "retains_inputs": t.retains_inputs, "environment": t.environment,
+        "terms": t.terms, "disclosed": _date(t.disclosed), "markers": list(t.markers),
+        "entries": record.entries, **_use(record.use),
+    }
+
+
+def _entry(record: EntryRecord) -> dict[str, Any]:
+    e, tool = record.entry, record.tool
+    return {
+        "manifest": e.manifest, "line": e.line, "paths": list(e.paths), "tool": e.tool,
+        "tool_declaration": {"manifest": tool.manifest, "line": tool.line} if tool is not None else None,
+        "purpose": e.purpose, "sensitive": list(e.sensitive),
+        "approval_status": record.status, "needs": list(record.needs), "uncovered": list(record.uncovered),
+        "approvals": [{"id": c.id, "state": c.state, "registered": c.approval is not None} for c in record.approvals],
+        **_use(record.use),
+    }
+
+
+def _approval(record: ApprovalRecord) -> dict[str, Any]:
+    a = record.approval
+    return {
+        "id": a.id, "manifest": record.manifest, "line": a.line, "covers": list(a.covers), "granted_by": a.granted_by,
+        "date": _date(a.date), "expires": _date(a.expires), "state": record.state, "days_left": record.days_left,
+        "used_by": [{"manifest": e.manifest, "line": e.line} for e in record.used_by],
+    }
+
+
+def _rule_group(group: RuleGroup) -> dict[str, Any]:
+    return {"rule": group.rule, "name": group.name, "count": len(group.findings), "errors": group.errors,
+            "warnings": group.warnings, "findings": [finding_dict(f) for f in group.findings]}
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    generated = report.generated
+    snapshot = report.snapshot
+    invalid: list[dict[str, Any]] = [
+        {"path": i.path, "problems": [{"line": p.line, "message": p.message} for p in i.problems]}
+        for i in report.invalid_manifests]
+    return {
+        "version": REPORT_VERSION,
+        "tool": {"name": "genai-hooks", "version": report.version},
+        "as_of": report.as_of.isoformat(),
+        "snapshot": {"label": snapshot.label, "commit": snapshot.commit, "index": snapshot.index,
+                     "staged_changes": snapshot.staged_changes},
+        "complete": report.complete,
+        "summary": {
+            "files": report.files, "generated_files": generated.files,
+            "generated_deliverable_files": generated.deliverable_files, "generated_bytes": generated.bytes,
+            "tools": len(report.tools), "entries": len(report.entries), "approvals": len(report.approvals),
+            "errors": report.errors, "warnings": report.warnings,
+        },
+        "productions": [{"manifest": p.manifest, "scope": p.scope, "line": p.line, "title": p.title,
+                         "contact": p.contact, "approval_pattern": p.approval_pattern, "register": p.register}
+                        for p in report.productions],
+        "tools": [_tool(t) for t in report.tools],
+        "generated": [_entry(e) for e in report.entries],
+        "approvals": [_approval(a) for a in report.approvals],
+        "findings": {"errors": report.errors, "warnings": report.warnings,
+                     "rules": [_rule_group(g) for g in report.rule_groups]},
+        "invalid_manifests": invalid,
+        "notes": [{"path": n.path, "message": n.message} for n in report.notes],
+    }
+
+
+def render(report: Report) -> str:
+    return json.dumps(report_dict(report), indent=2, ensure_ascii=False) + "\n"

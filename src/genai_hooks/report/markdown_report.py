@@ -1,0 +1,167 @@
+"""The report as Markdown: headings and short lists, readable raw in an email body and rendered alike."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .model import EntryRecord, ProductionRecord, Report, RuleGroup, ToolRecord
+from .wording import (
+    FINDINGS_PER_RULE,
+    NOT_DECLARED,
+    approval_state,
+    attestation,
+    cited_state,
+    declared,
+    entry_status,
+    environment,
+    human_size,
+    incomplete_warning,
+    plural,
+    snapshot_text,
+    summary_sentences,
+    visible,
+    where,
+)
+
+# What could turn quoted text into markup: emphasis, code, HTML, entities, links; intraword `_` and a
+# lone `[` cannot, and stay unescaped so the raw email reads cleanly.
+_MARKUP = re.compile(r"[\\`*<>~]|(?<![A-Za-z0-9])_|_(?![A-Za-z0-9])|\](?=[(\[])|&(?=#?[A-Za-z0-9]+;)")
+_BACKTICKS = re.compile(r"`+")
+
+
+def text(value: str) -> str:
+    """Prose quoted from a manifest: Markdown and HTML punctuation escaped, one line."""
+    return _MARKUP.sub(lambda m: "\\" + m.group(), visible(value))
+
+
+def code(value: str) -> str:
+    """A path, pattern or id shown literally, whatever backticks or spaces it holds."""
+    shown = visible(value)
+    fence = "`" * (max((len(run) for run in _BACKTICKS.findall(shown)), default=0) + 1)
+    pad = " " if shown[:1] in ("`", " ") or shown[-1:] in ("`", " ") else ""
+    return f"{fence}{pad}{shown}{pad}{fence}"
+
+
+def _codes(values: Iterable[str], empty: str = "none") -> str:
+    shown = [code(v) for v in values]
+    return ", ".join(shown) if shown else empty
+
+
+def _header(report: Report) -> list[str]:
+    lines = [f"# Generative-AI disclosure: {text(report.title)}", ""]
+    contacts = list(dict.fromkeys(p.contact for p in report.productions if p.contact))
+    lines.append(f"**Contact:** {', '.join(text(c) for c in contacts) if contacts else NOT_DECLARED}  ")
+    lines.append(f"**Describes:** {text(snapshot_text(report.snapshot))}  ")
+    lines.append(f"**Approvals judged as of:** {report.as_of.isoformat()}  ")
+    lines.append(f"**Made by:** genai-hooks {text(report.version)}, from a full audit of "
+                 f"{plural(report.files, 'file')}")
+    lines.append("")
+    if not report.complete:
+        lines += [f"> **Warning:** {text(incomplete_warning(report))}", ""]
+    if not report.productions:
+        lines += ["> **Warning:** no valid root genai.toml was found: nothing about this production is declared.",
+                  ""]
+    return lines
+
+
+def _production(p: ProductionRecord) -> str:
+    pattern = f"approval ids must match {code(p.approval_pattern)}" if p.approval_pattern else "no approval id pattern"
+    register = "keeps an approval register" if p.register else "keeps no approval register"
+    scope = code(p.scope + "/") if p.scope else "the whole repository"
+    return (f"- **{text(p.title or 'Untitled')}**: contact {text(p.contact or NOT_DECLARED)}; {pattern}; {register}; "
+            f"governs {scope}; declared in {code(where(p.manifest, p.line))}")
+
+
+def _tool(record: ToolRecord) -> list[str]:
+    t = record.tool
+    product = f", {text(t.product)}" if t.product else ""
+    use = record.use
+    used = (f"Used by {plural(record.entries, 'entry', 'entries')}: {plural(use.files, 'file')} "
+            f"({use.deliverable_files} deliverable), {human_size(use.bytes)}" if record.entries else "Used by no entry")
+    return [
+        f"### {code(t.id)}: {text(t.vendor) or NOT_DECLARED}{product}", "",
+        (f"- Trains on inputs: **{attestation(t.trains_on_inputs)[0]}** · "
+        f"Retains inputs: **{attestation(t.retains_inputs)[0]}** · "
+        f"Environment: **{text(environment(t.environment)[0])}**"),
+        (f"- Terms: {text(declared(t.terms)[0])} · Disclosed to the contact: "
+        f"{t.disclosed.isoformat() if t.disclosed else NOT_DECLARED}"),
+        f"- {used}",
+        f"- Declared in {code(where(t.manifest, t.line))}", "",
+    ]
+
+
+def _entry(record: EntryRecord) -> list[str]:
+    e, use = record.entry, record.use
+    tool = (f"{code(e.tool)} ({text(record.tool.vendor)})" if record.tool is not None
+            else f"{code(e.tool)}, which no manifest in its chain declares")
+    lfs = f", {use.lfs_files} stored in Git LFS" if use.lfs_files else ""
+    cited = "; ".join(f"{code(c.id)} {text(cited_state(c)[0])}" for c in record.approvals)
+    return [
+        f"### {text(e.purpose or 'No purpose given')}", "",
+        f"- Paths: {_codes(e.paths)}",
+        f"- Tool: {tool}",
+        f"- Files: {use.files} ({use.deliverable_files} deliverable), {human_size(use.bytes)}{lfs}",
+        f"- Sensitive: {text(', '.join(e.sensitive)) if e.sensitive else 'none'}",
+        f"- Approval: **{text(entry_status(record)[0])}**" + (f" ({cited})" if cited else ""),
+        f"- Declared in {code(where(e.manifest, e.line))}", "",
+    ]
+
+
+def _approvals(report: Report) -> list[str]:
+    lines = ["## Approval register", ""]
+    if not report.approvals:
+        return lines + ["No approval register is kept: any well-formed approval id is accepted unchecked.", ""]
+    for record in report.approvals:
+        a = record.approval
+        users = _codes((where(u.manifest, u.line) for u in record.used_by), "no entry")
+        lines += [
+            f"### {code(a.id)}: {approval_state(record)[0]}", "",
+            f"- Covers: {text(', '.join(a.covers))}",
+            f"- Granted by {text(a.granted_by)} on {a.date.isoformat()}; "
+            + (f"expires {a.expires.isoformat()}" if a.expires else "does not expire"),
+            f"- Cited by: {users}",
+            f"- Recorded in {code(where(record.manifest, a.line))}", "",
+        ]
+    unused = report.unused_approvals
+    if unused:
+        lines += [f"Approvals no entry cites: {_codes(r.approval.id for r in unused)}", ""]
+    return lines
+
+
+def _rule_group(group: RuleGroup) -> list[str]:
+    counts = ", ".join(c for c in (plural(group.errors, "error") if group.errors else "",
+                                   plural(group.warnings, "warning") if group.warnings else "") if c)
+    lines = [f"### {group.rule} {group.name}: {counts}", ""]
+    for finding in group.findings[:FINDINGS_PER_RULE]:
+        lines.append(f"- {code(where(finding.path, finding.line))}: {text(finding.message)}")
+    rest = len(group.findings) - FINDINGS_PER_RULE
+    if rest > 0:
+        lines.append(f"- … and {plural(rest, 'more finding')}; the JSON report lists every one")
+    return lines + [""]
+
+
+def _section(title: str, body: list[str], empty: str | None) -> list[str]:
+    if not body and empty is None:
+        return []
+    return [f"## {title}", ""] + (body or [empty or "", ""])
+
+
+def render(report: Report) -> str:
+    lines = _header(report)
+    lines += ["## Summary", ""] + [f"- {text(s)}" for s in summary_sentences(report)] + [""]
+    if report.invalid_manifests:
+        body = [f"- {code(where(i.path, p.line))}: {text(p.message)}" for i in report.invalid_manifests
+                for p in i.problems]
+        lines += _section("Manifests that could not be read", body + [""], None)
+    lines += _section("Productions", [_production(p) for p in report.productions] + [""] if report.productions
+                      else [], None)
+    lines += _section("Tools", [line for t in report.tools for line in _tool(t)], "No tool is declared.")
+    lines += _section("Generated material", [line for e in report.entries for line in _entry(e)],
+                      "No [[generated]] entry is declared.")
+    lines += _approvals(report)
+    lines += _section("Open findings", [line for g in report.rule_groups for line in _rule_group(g)],
+                      "No open findings.")
+    lines += _section("Notes", [f"- {code(n.path)}: {text(n.message)}" for n in report.notes] + [""]
+                      if report.notes else [], None)
+    return "\n".join(lines).rstrip("\n") + "\n"

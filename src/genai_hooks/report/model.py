@@ -1,0 +1,139 @@
+"""What the disclosure report says: frozen records that the renderers only lay out."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from ..chains import Invalid
+from ..findings import Finding, Note, Severity
+from ..manifest import Approval, GeneratedEntry, Tool
+
+EXPIRING_DAYS = 30  # an approval that ends within this many days of the as-of date is flagged
+
+# The state of one approval on the as-of date (register) or of one id an entry cites.
+VALID, EXPIRING, EXPIRED, UNKNOWN = "valid", "expiring", "expired", "unknown"
+# The approval status of one [[generated]] entry as a whole.
+NOT_NEEDED, MISSING, COVERED, NOT_COVERED = "not needed", "missing", "covered", "not covered"
+
+
+@dataclass(frozen=True)
+class SnapshotRecord:
+    label: str  # "index" or the commit sha, as `run` reports it
+    commit: str | None  # the commit described: --rev, or HEAD under the index (None before a first commit)
+    index: bool
+    staged_changes: bool | None  # index only: does it differ from HEAD? (None: unknown or no HEAD)
+
+
+@dataclass(frozen=True)
+class ProductionRecord:
+    """One root manifest: the production it declares and the scope it governs."""
+
+    manifest: str
+    scope: str  # the root manifest's directory ("" for the repository root)
+    line: int | None  # of [production]; None when the root declares none
+    title: str | None
+    contact: str | None
+    approval_pattern: str | None
+    register: bool  # does it keep an [[approvals]] register?
+
+
+@dataclass(frozen=True)
+class Use:
+    """How much material something accounts for, over the whole snapshot."""
+
+    files: int = 0
+    deliverable_files: int = 0
+    bytes: int = 0
+    lfs_files: int = 0  # files stored as Git LFS pointers (their media size is counted)
+
+
+@dataclass(frozen=True)
+class ToolRecord:
+    tool: Tool
+    entries: int
+    use: Use
+
+
+@dataclass(frozen=True)
+class CitedApproval:
+    id: str
+    state: str  # valid | expiring | expired | unknown
+    approval: Approval | None  # the register's record, when there is one
+    register: bool  # False: the production keeps no register, so the id is accepted unchecked
+
+
+@dataclass(frozen=True)
+class EntryRecord:
+    entry: GeneratedEntry
+    tool: Tool | None  # None: the entry names a tool its chain does not declare (GAI106)
+    use: Use
+    needs: tuple[str, ...]  # categories its files need approved: final-deliverable, then its sensitive ones
+    uncovered: tuple[str, ...]  # of `needs`, what no current approval covers
+    approvals: tuple[CitedApproval, ...]
+    status: str  # not needed | missing | covered | not covered
+
+
+@dataclass(frozen=True)
+class ApprovalRecord:
+    approval: Approval
+    manifest: str  # the root manifest whose register holds it
+    state: str  # valid | expiring | expired
+    days_left: int | None  # until `expires` (negative once expired); None when it does not expire
+    used_by: tuple[GeneratedEntry, ...]
+
+
+@dataclass(frozen=True)
+class RuleGroup:
+    rule: str
+    name: str
+    findings: tuple[Finding, ...]
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+
+
+@dataclass(frozen=True)
+class Report:
+    version: str  # genai-hooks version
+    as_of: datetime.date
+    snapshot: SnapshotRecord
+    files: int  # files in the snapshot
+    productions: tuple[ProductionRecord, ...]
+    tools: tuple[ToolRecord, ...]
+    entries: tuple[EntryRecord, ...]
+    approvals: tuple[ApprovalRecord, ...]
+    rule_groups: tuple[RuleGroup, ...]
+    invalid_manifests: tuple[Invalid, ...]
+    notes: tuple[Note, ...]
+
+    @property
+    def complete(self) -> bool:
+        return not self.invalid_manifests
+
+    @property
+    def generated(self) -> Use:
+        return Use(sum(e.use.files for e in self.entries), sum(e.use.deliverable_files for e in self.entries),
+                   sum(e.use.bytes for e in self.entries), sum(e.use.lfs_files for e in self.entries))
+
+    @property
+    def errors(self) -> int:
+        return sum(g.errors for g in self.rule_groups)
+
+    @property
+    def warnings(self) -> int:
+        return sum(g.warnings for g in self.rule_groups)
+
+    @property
+    def unused_approvals(self) -> tuple[ApprovalRecord, ...]:
+        return tuple(a for a in self.approvals if not a.used_by)
+
+    @property
+    def title(self) -> str:
+        titles = list(dict.fromkeys(p.title for p in self.productions if p.title))
+        return " · ".join(titles) if titles else "Untitled production"

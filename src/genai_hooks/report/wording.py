@@ -1,0 +1,139 @@
+"""Words shared by the Markdown and HTML reports: sizes, attestations, states, and their tone."""
+
+from __future__ import annotations
+
+import re
+
+from .model import (
+    COVERED,
+    EXPIRED,
+    EXPIRING,
+    MISSING,
+    NOT_COVERED,
+    NOT_NEEDED,
+    UNKNOWN,
+    VALID,
+    ApprovalRecord,
+    CitedApproval,
+    EntryRecord,
+    Report,
+    SnapshotRecord,
+)
+
+# Tones: how a renderer may colour a value. ok = as the guidance wants; warn = look at it; bad = a problem.
+OK, WARN, BAD, PLAIN = "ok", "warn", "bad", "plain"
+NOT_DECLARED = "not declared"
+FINDINGS_PER_RULE = 200  # beyond this only the JSON report lists the rest: a report must stay readable
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def visible(text: str) -> str:
+    """One line, control characters shown as escapes (a file name may hold a newline)."""
+    return _CONTROL.sub(lambda m: _ESCAPES.get(m.group(), f"\\x{ord(m.group()):02x}"), text)
+
+
+def plural(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"{count} {noun if count == 1 else (nouns or noun + 's')}"
+
+
+def human_size(size: int) -> str:
+    """Bytes in binary units, as file browsers on production workstations show them."""
+    if size < 1024:
+        return plural(size, "byte")
+    value = float(size)
+    for unit in ("KiB", "MiB", "GiB", "TiB"):
+        value /= 1024
+        if value < 1024 or unit == "TiB":
+            return f"{value:.1f} {unit}"
+    return f"{size} bytes"  # pragma: no cover - the loop always returns
+
+
+def attestation(value: bool | None) -> tuple[str, str]:
+    """trains_on_inputs / retains_inputs: only an explicit false meets principle 2."""
+    if value is None:
+        return NOT_DECLARED, BAD
+    return ("yes", BAD) if value else ("no", OK)
+
+
+def environment(value: str | None) -> tuple[str, str]:
+    if value is None:
+        return NOT_DECLARED, WARN
+    return value, WARN if value == "consumer" else OK
+
+
+def declared(value: str | None, missing_tone: str = WARN) -> tuple[str, str]:
+    return (value, PLAIN) if value else (NOT_DECLARED, missing_tone)
+
+
+def cited_state(cited: CitedApproval) -> tuple[str, str]:
+    """One approval id an entry cites, as the contact should read it."""
+    if cited.state == UNKNOWN:
+        return "unknown (not in the register or not a valid id)", BAD
+    if not cited.register:
+        return "accepted (no register kept)", OK
+    expires = cited.approval.expires if cited.approval is not None else None
+    if cited.state == EXPIRED:
+        return f"expired {expires}", BAD
+    if cited.state == EXPIRING:
+        return f"valid, expires {expires}", WARN
+    return ("valid" + (f" until {expires}" if expires else "")), OK
+
+
+def entry_status(record: EntryRecord) -> tuple[str, str]:
+    if record.status == NOT_NEEDED:
+        return "not needed", PLAIN
+    if record.status == MISSING:
+        return f"missing: needed for {', '.join(record.needs)}", BAD
+    if record.status == NOT_COVERED:
+        return f"not covered: {', '.join(record.uncovered)}", BAD
+    assert record.status == COVERED
+    return ("covers " + ", ".join(record.needs) if record.needs else "cited"), OK
+
+
+def approval_state(record: ApprovalRecord) -> tuple[str, str]:
+    if record.state == EXPIRED:
+        return f"expired ({plural(-(record.days_left or 0), 'day')} ago)", BAD
+    if record.state == EXPIRING:
+        return f"expires in {plural(record.days_left or 0, 'day')}", WARN
+    assert record.state == VALID
+    return "valid", OK
+
+
+def snapshot_text(snapshot: SnapshotRecord) -> str:
+    if not snapshot.index:
+        return f"commit {snapshot.commit}"
+    if snapshot.commit is None:
+        return "the staged files (index), before any commit"
+    if snapshot.staged_changes:
+        return f"the staged files (index): commit {snapshot.commit} plus staged changes"
+    return f"the staged files (index), identical to commit {snapshot.commit}"
+
+
+def where(path: str, line: int | None) -> str:
+    return f"{path}:{line}" if line is not None else path
+
+
+def summary_sentences(report: Report) -> tuple[str, ...]:
+    generated = report.generated
+    used_tools = sum(1 for t in report.tools if t.entries)
+    entries = plural(len(report.entries), "[[generated]] entry", "[[generated]] entries")
+    files = (f"{plural(generated.files, 'generated file')} ({generated.deliverable_files} in deliverable paths), "
+             f"{human_size(generated.bytes)}, declared by {entries} "
+             f"using {used_tools} of {plural(len(report.tools), 'declared tool')}.")
+    states = [a.state for a in report.approvals]
+    approvals = (f"{plural(len(states), 'approval')} in the register: {states.count(VALID)} valid, "
+                 f"{states.count(EXPIRING)} expiring within 30 days, {states.count(EXPIRED)} expired"
+                 + (f"; {len(report.unused_approvals)} cited by no entry." if report.unused_approvals else ".")
+                 if states else "No approval register is kept.")
+    findings = (f"Open findings: {plural(report.errors, 'error')}, {plural(report.warnings, 'warning')}."
+                if report.errors or report.warnings else "No open findings.")
+    return files, approvals, findings
+
+
+def incomplete_warning(report: Report) -> str:
+    count = len(report.invalid_manifests)
+    return (f"This report is incomplete: {plural(count, 'manifest')} could not be read "
+            f"({', '.join(i.path for i in report.invalid_manifests)}), so what "
+            f"{'it declares' if count == 1 else 'they declare'} is missing below. Fix the GAI001 findings and "
+            "report again.")
