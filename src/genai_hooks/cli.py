@@ -71,12 +71,15 @@ def write_output(text: str, output: str | None) -> None:
         sys.stdout.flush()
         return
     directory = os.path.dirname(os.path.abspath(output))
+    temporary = None
     try:
         handle, temporary = tempfile.mkstemp(prefix=".genai-hooks-", dir=directory)
         with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
             stream.write(text)
         os.replace(temporary, output)
     except OSError as error:
+        if temporary is not None and os.path.exists(temporary):
+            os.unlink(temporary)
         raise UsageError(f"cannot write --output {output}: {error.strerror or error}") from None
 
 
