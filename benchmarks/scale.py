@@ -7,7 +7,9 @@ seconds), commits it, then prints medians of:
   floor        `git ls-tree -r -z --name-only HEAD` read into Python
   audit        `genai-hooks run --rev HEAD --no-metadata` (every policy rule, GAI401 included)
   audit+meta   `genai-hooks run --rev HEAD` (embedded-provenance sniffing of every media file)
-  paths        `genai-hooks run PATH x 10,000` against the index (what the pre-commit hook does)
+  paths        `genai-hooks run PATH x 10,000` against the index (what the pre-commit hook does):
+               the frames of 50 shots, as an artist's commit holds them
+  scattered    the same with 10,000 paths spread over the whole repository (one per directory)
 and the peak RSS of each genai-hooks process.
 """
 
@@ -15,14 +17,13 @@ from __future__ import annotations
 
 import argparse
 import os
-import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Sequence, Tuple
 
 ENV = {**os.environ, "GIT_AUTHOR_NAME": "bench", "GIT_AUTHOR_EMAIL": "b@example.com",
        "GIT_COMMITTER_NAME": "bench", "GIT_COMMITTER_EMAIL": "b@example.com", "NO_COLOR": "1"}
@@ -30,9 +31,9 @@ ENV.pop("GITHUB_ACTIONS", None)
 DEPARTMENTS = ("plates", "comp", "roto", "previs", "lighting")
 
 
-def synthetic_paths(files: int) -> List[str]:
+def synthetic_paths(files: int) -> list[str]:
     """Shots of 5 departments x frames; about 1 in 50 files under deliverables/."""
-    paths: List[str] = []
+    paths: list[str] = []
     shot = 0
     while len(paths) < files:
         seq, sh = divmod(shot, 50)
@@ -60,7 +61,7 @@ def manifest(entries: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(root: Path, files: int, entries: int) -> List[str]:
+def build(root: Path, files: int, entries: int) -> list[str]:
     subprocess.run(["git", "init", "-q", str(root)], check=True, env=ENV)
     blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=root, input=b"pixels\n",
                           capture_output=True, check=True, env=ENV).stdout.decode().strip()
@@ -82,7 +83,7 @@ def floor(cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure_rss(command: Sequence[str], cwd: Path) -> Tuple[float, float]:
+def measure_rss(command: Sequence[str], cwd: Path) -> tuple[float, float]:
     """Run via a fresh python so RUSAGE_CHILDREN is this command's alone."""
     probe = ("import resource,subprocess,sys,time;t=time.perf_counter();"
              "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
@@ -114,15 +115,19 @@ def main(argv: Sequence[str] = ()) -> int:
     print(f"repository: {args.files:,} files, {args.entries:,} entries at {root} "
           f"(built in {time.perf_counter() - start:.1f} s)")
 
-    results: Dict[str, List[Tuple[float, float]]] = {"floor": [], "audit": [], "audit+meta": [], "paths": []}
-    sample = paths[:: max(1, len(paths) // 10_000)][:10_000]
+    results: dict[str, list[tuple[float, float]]] = {
+        "floor": [], "audit": [], "audit+meta": [], "paths": [], "scattered": []}
+    middle = max(0, len(paths) // 2 - 5_000)
+    frames = paths[middle:middle + 10_000]
+    scattered = paths[:: max(1, len(paths) // 10_000)][:10_000]
     for _ in range(args.repeat):
         results["floor"].append((floor(root), 0.0))
         results["audit"].append(measure_rss([*exe, "run", "--rev", "HEAD", "--no-metadata", "--format", "json"],
                                             root))
         if not args.skip_metadata:
             results["audit+meta"].append(measure_rss([*exe, "run", "--rev", "HEAD", "--format", "json"], root))
-        results["paths"].append(measure_rss([*exe, "run", "--format", "json", "--", *sample], root))
+        results["paths"].append(measure_rss([*exe, "run", "--format", "json", "--", *frames], root))
+        results["scattered"].append(measure_rss([*exe, "run", "--format", "json", "--", *scattered], root))
     base = statistics.median(t for t, _ in results["floor"])
     for name, runs in results.items():
         if not runs:

@@ -35,6 +35,7 @@ class Detector:
         self._cache: dict[str, provenance.Inspection] = {}
         self._markers: dict[str, tuple[str, ...]] = {}
         self._detecting: dict[str, bool] = {}
+        self._xmp_cache: dict[str, dict[str, str]] = {}
 
     def wants(self, path: str) -> bool:
         """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
@@ -58,21 +59,40 @@ class Detector:
         return found
 
     def sidecars_of(self, paths: list[str]) -> dict[str, list[str]]:
-        """XMP sidecars (NAME.xmp, NAME.EXT.xmp) present in the snapshot, by media path.
+        """XMP sidecars (NAME.xmp, NAME.EXT.xmp, any case) present in the snapshot, by media path.
 
-        Without the full listing, only names the working tree also holds are looked up: sidecars
-        are rare, and four lookups per frame would cost more than the sniffing itself.
+        Candidates come from one listing per directory (of the snapshot when it is listed, else
+        of the working tree), then are confirmed in the snapshot: sidecars are rare, and looking
+        up four names per frame would cost more than the sniffing itself.
         """
         candidates: dict[str, list[str]] = {}
-        top = self.snapshot.repository.toplevel
         for path in paths:
-            names = [posixpath.splitext(path)[0] + ext for ext in (".xmp", ".XMP")] + [path + ".xmp", path + ".XMP"]
-            if not self.snapshot.listed:
-                names = [n for n in names if os.path.lexists(os.path.join(top, n))]
-            if names:
-                candidates[path] = names
+            directory, _, name = path.rpartition("/")
+            xmps = self._xmp_names(directory)
+            if not xmps:
+                continue
+            stem = posixpath.splitext(name)[0].lower()
+            found = [xmps[key] for key in (stem + ".xmp", name.lower() + ".xmp") if key in xmps]
+            if found:
+                candidates[path] = [f"{directory}/{n}" if directory else n for n in found]
         present = set(self.snapshot.existing([c for found in candidates.values() for c in found]))
         return {p: [c for c in found if c in present] for p, found in candidates.items()}
+
+    def _xmp_names(self, directory: str) -> dict[str, str]:
+        """Lower-cased name -> name of the .xmp files in `directory`."""
+        found = self._xmp_cache.get(directory)
+        if found is None:
+            if self.snapshot.listed:
+                prefix = len(directory) + 1 if directory else 0
+                names = [p[prefix:] for p in self.snapshot.below(directory) if "/" not in p[prefix:]]
+            else:
+                try:
+                    names = [e.name for e in os.scandir(os.path.join(self.snapshot.repository.toplevel, directory))]
+                except OSError:
+                    names = []
+            found = {n.lower(): n for n in names if n.lower().endswith(".xmp")}
+            self._xmp_cache[directory] = found
+        return found
 
     def media_of_sidecar(self, sidecar: str) -> list[str]:
         stem = sidecar[:-4]
