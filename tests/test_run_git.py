@@ -199,3 +199,12 @@ def test_run_never_writes_to_the_repository_or_its_index(repo: Repo) -> None:
         repo.run(*args)
     assert (index.read_bytes(), index.stat().st_mtime_ns) == before
     assert sorted(str(p) for p in repo.root.rglob("*") if ".git" not in p.parts) == tree_before
+
+
+def test_a_missing_path_with_a_newline_does_not_hide_the_others(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    done = repo.check("deliverables/gone\nmissing.exr", "deliverables/a.exr")
+    assert [f["path"] for f in done.json["findings"]] == ["deliverables/a.exr"]
+    assert [n["path"] for n in done.json["notes"]] == ["deliverables/gone\nmissing.exr"]

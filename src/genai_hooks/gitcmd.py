@@ -94,12 +94,14 @@ class GitRepository:
                        stdin=b"".join(encode_path(n) + b"\0" for n in names))
         lines = raw.decode("utf-8", "surrogateescape").split("\n")
         found: dict[str, tuple[str, str, int] | None] = dict.fromkeys(keys)
-        if len(lines) - 1 != len(names):  # a missing name with a newline in it: trust nothing
-            return found
-        for key, line in zip(keys, lines):
-            fields = line.split(" ")
+        at = 0
+        for name, key in zip(names, keys):
+            fields = lines[at].split(" ") if at < len(lines) else []
             if len(fields) == 3 and fields[0] in ("blob", "tree", "commit") and fields[2].isdigit():
                 found[key] = (fields[0], fields[1], int(fields[2]))
+                at += 1
+            else:  # "<name> missing": the name as given, newlines and all
+                at += name.count("\n") + 1
         return found
 
     def read_prefix(self, name: str, limit: int) -> bytes:
