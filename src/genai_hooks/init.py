@@ -13,9 +13,9 @@ DELIVERABLE_GUESSES = ("deliverables", "delivery", "deliveries", "final", "final
                        "editorial/locked", "editorial/final", "output/final", "publish/final")
 
 PRE_COMMIT_SNIPPET = """\
-# .pre-commit-config.yaml
+# .pre-commit-config.yaml (your-org: wherever your studio hosts genai-hooks)
 repos:
-  - repo: https://github.com/genai-hooks/genai-hooks
+  - repo: https://github.com/your-org/genai-hooks
     rev: v{version}
     hooks:
       - id: genai-hooks          # every commit: the files it stages
