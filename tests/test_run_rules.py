@@ -189,3 +189,27 @@ def test_selected_manifest_brings_its_scope_and_all_its_rules(repo: Repo) -> Non
     repo.add("genai.toml")
     rules = sorted({f["rule"] for f in repo.check("genai.toml").json["findings"]})
     assert rules == ["GAI101", "GAI102", "GAI103", "GAI104", "GAI105", "GAI201"]
+
+
+def test_nested_manifest_cannot_drop_sensitive_categories_declared_above(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + REGISTER.replace('covers = ["final-deliverable"]', 'covers = ["union-work"]')
+               + generated(["shots/sq020/**"], sensitive=["talent-likeness"], approval="NFX-GAI-0042"))
+    repo.write("shots/sq020/genai.toml", generated(["**"]))  # an artist's redeclaration, no sensitive
+    repo.write("shots/sq020/face.png")
+    repo.add()
+    done = repo.check("shots/sq020/face.png", "--as-of", "2026-01-01")
+    [finding] = done.json["findings"]
+    assert (finding["rule"], finding["path"]) == ("GAI202", "shots/sq020/genai.toml")
+    assert "talent-likeness" in finding["message"]
+    repo.write("shots/sq020/genai.toml", generated(["**"], approval="NFX-GAI-0042"))
+    repo.add()
+    [finding] = repo.check("shots/sq020/face.png", "--as-of", "2026-01-01").json["findings"]
+    assert finding["rule"] == "GAI204" and "does not cover talent-likeness" in finding["message"]
+
+
+def test_within_one_manifest_the_last_entry_still_decides(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["shots/**"], sensitive=["talent-likeness"], approval="A-1")
+               + generated(["shots/sq010/**"]))
+    repo.write("shots/sq010/plate.png")
+    repo.add()
+    assert repo.check("shots/sq010/plate.png").json["findings"] == []

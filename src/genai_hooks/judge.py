@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import posixpath
 from dataclasses import dataclass
+from re import Pattern
 
 from . import policy
 from .chains import ManifestSet, directory_of
@@ -36,6 +37,7 @@ class Judgement:
         self._entries: dict[int, GeneratedEntry] = {}
         self._tools: dict[int, Tool] = {}
         self._invalid: set[str] = set()
+        self._inherited: dict[int, set[str]] = {}  # entry -> sensitive categories its files inherit
 
     def use_entry(self, entry: GeneratedEntry) -> None:
         if id(entry) not in self._entries:
@@ -71,6 +73,8 @@ class Judgement:
                 directory = here
                 view = generated.view(here)
                 self.report_invalid_in_chain(here)
+                sensitive_whole = [e for e in view.whole if e.sensitive]
+                sensitive_per_file = [c for c in view.per_file if c[2].sensitive]
                 if audit:
                     matched.update(id(e) for e in view.whole)
                     unmarked = [c for c in view.per_file if id(c[2]) not in matched]
@@ -92,10 +96,13 @@ class Judgement:
             if best is None:
                 continue
             self.use_entry(best)
+            inherited = _inherited_sensitive(path, best, sensitive_whole, sensitive_per_file)
+            if inherited:
+                self._inherited.setdefault(id(best), set()).update(inherited)
             deliverable = deliverables.covers(path)
-            if deliverable or best.sensitive:
+            if deliverable or best.sensitive or inherited:
                 self.findings.extend(policy.file_findings(
-                    manifests, path, best, self.tool_label(best), deliverable, as_of))
+                    manifests, path, best, self.tool_label(best), deliverable, as_of, inherited))
         if audit:
             for manifest in manifests.valid.values():
                 for entry in manifest.generated:
@@ -118,7 +125,8 @@ class Judgement:
 
     def finish(self) -> None:
         for entry in self._entries.values():
-            self.findings.extend(policy.entry_findings(self.manifests, entry))
+            inherited = tuple(sorted(self._inherited.get(id(entry), ())))
+            self.findings.extend(policy.entry_findings(self.manifests, entry, inherited))
         for tool in self._tools.values():
             self.findings.extend(policy.tool_findings(self.manifests, tool))
         for directory in self._invalid:
@@ -128,6 +136,23 @@ class Judgement:
                                       problem.message, invalid.path, problem.line)
                 if finding is not None:
                     self.findings.append(finding)
+
+
+def _inherited_sensitive(path: str, best: GeneratedEntry, whole: list[GeneratedEntry],
+                         per_file: list[tuple[Pattern[str], int, GeneratedEntry]]) -> tuple[str, ...]:
+    """Sensitive categories that entries of manifests above the winning one declare for `path`.
+
+    The nearest entry wins for everything else, but a nested manifest must not drop what the root
+    says about a file (talent likeness, say): nested manifests add, never weaken.
+    """
+    if not whole and not per_file:
+        return ()
+    depth = len(best.manifest)
+    found = {s for e in whole if len(e.manifest) < depth for s in e.sensitive}
+    found.update(s for regex, offset, e in per_file
+                 if len(e.manifest) < depth and regex.match(path, offset) for s in e.sensitive)
+    found.difference_update(best.sensitive)
+    return tuple(sorted(found))
 
 
 def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, content: ContentReader,

@@ -48,7 +48,8 @@ def tool_findings(manifests: ManifestSet, tool: Tool) -> list[Finding]:
     return [f for f in found if f is not None]
 
 
-def entry_findings(manifests: ManifestSet, entry: GeneratedEntry) -> list[Finding]:
+def entry_findings(manifests: ManifestSet, entry: GeneratedEntry, inherited: tuple[str, ...] = ()) -> list[Finding]:
+    """GAI106, GAI202, GAI203 on one entry; `inherited`: sensitive categories its files get from above."""
     where = directory_of(entry.manifest)
     found: list[Finding | None] = []
 
@@ -62,6 +63,9 @@ def entry_findings(manifests: ManifestSet, entry: GeneratedEntry) -> list[Findin
             + (f"; did you mean '{near[0]}'?" if near else ""))
     if entry.sensitive and not entry.approvals:
         add("GAI202", f"entry involves {', '.join(entry.sensitive)} but cites no written approval")
+    elif inherited and not entry.approvals:
+        add("GAI202", f"a manifest above declares files of this entry {', '.join(inherited)}, "
+            "but the entry cites no written approval (nested manifests cannot drop sensitive categories)")
     root = manifests.root_of(where)
     pattern = root.production.approval_pattern if root and root.production else None
     for approval_id in entry.approvals:
@@ -79,7 +83,8 @@ def _lookup(root: Manifest, approval_id: str) -> Approval | None:
     return None
 
 
-def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, as_of: datetime.date) -> Coverage:
+def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, as_of: datetime.date,
+             inherited: tuple[str, ...] = ()) -> Coverage:
     """Judge an entry's approvals for one file: needed categories, expiry, the register."""
     if not entry.approvals:
         return Coverage(False, ())
@@ -93,7 +98,7 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
         return Coverage(False, ())  # GAI203 says why
     current = [a for a in resolved if a.expires is None or a.expires >= as_of]
     covered = {c for a in current for c in a.covers}
-    needed = (["final-deliverable"] if deliverable else []) + list(entry.sensitive)
+    needed = (["final-deliverable"] if deliverable else []) + list(entry.sensitive) + list(inherited)
     missing = [c for c in needed if c not in covered]
     problems: list[str] = []
     if missing:
@@ -108,7 +113,7 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
 
 
 def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool_label: str, deliverable: bool,
-                  as_of: datetime.date) -> list[Finding]:
+                  as_of: datetime.date, inherited: tuple[str, ...] = ()) -> list[Finding]:
     directory = directory_of(path)
     found: list[Finding | None] = []
     where = f"{entry.manifest}:{entry.line}"
@@ -116,8 +121,8 @@ def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool
         found.append(make(manifests, "GAI201", directory, path, None,
                           f"generated with {tool_label} (entry at {where}) and in a deliverable path without written approval",
                           entry.manifest, entry.line))
-    if entry.approvals and (deliverable or entry.sensitive):
-        judged = coverage(manifests, entry, deliverable, as_of)
+    if entry.approvals and (deliverable or entry.sensitive or inherited):
+        judged = coverage(manifests, entry, deliverable, as_of, inherited)
         if judged.problems:
             found.append(make(manifests, "GAI204", directory, path, None,
                               f"generated with {tool_label} (entry at {where}): " + "; ".join(judged.problems),
