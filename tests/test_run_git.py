@@ -208,3 +208,20 @@ def test_a_missing_path_with_a_newline_does_not_hide_the_others(repo: Repo) -> N
     done = repo.check("deliverables/gone\nmissing.exr", "deliverables/a.exr")
     assert [f["path"] for f in done.json["findings"]] == ["deliverables/a.exr"]
     assert [n["path"] for n in done.json["notes"]] == ["deliverables/gone\nmissing.exr"]
+
+
+def test_a_path_that_is_not_utf8_survives_every_format(repo: Repo, tmp_path: Path) -> None:
+    import json as json_module
+
+    repo.write("genai.toml", VIOLATION)
+    (repo.root / "deliverables").mkdir()
+    (repo.root / "deliverables").joinpath(b"caf\xe9.exr".decode("utf-8", "surrogateescape")).write_bytes(b"x")
+    repo.add()
+    for fmt in ("text", "json", "sarif", "github", "junit", "markdown"):
+        target = tmp_path / f"out.{fmt}"
+        done = repo.run("run", "--format", fmt, "--output", str(target))
+        assert done.code == 1, (fmt, done.err)
+        text = target.read_text(encoding="utf-8")
+        assert "caf" in text
+    document = json_module.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
+    assert document["findings"][0]["path"] == "deliverables/caf\udce9.exr"

@@ -66,15 +66,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def write_output(text: str, output: str | None) -> None:
     """Print, or write FILE atomically (a reader never sees half a report)."""
+    # A path that is not UTF-8 arrives as surrogates: write them as \udcXX escapes, valid in JSON
+    # strings and readable elsewhere, whatever the locale's encoding of stdout.
     if output is None:
-        sys.stdout.write(text)
-        sys.stdout.flush()
+        data = text.encode("utf-8", "backslashreplace")
+        buffer = getattr(sys.stdout, "buffer", None)
+        if buffer is None:  # a text-only stream (tests, embedding)
+            sys.stdout.write(data.decode("utf-8"))
+        else:
+            sys.stdout.flush()
+            buffer.write(data)
+            buffer.flush()
         return
     directory = os.path.dirname(os.path.abspath(output))
     temporary = None
     try:
         handle, temporary = tempfile.mkstemp(prefix=".genai-hooks-", dir=directory)
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+        with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace", newline="") as stream:
             stream.write(text)
         os.replace(temporary, output)
     except OSError as error:
