@@ -143,6 +143,9 @@ def resolve_commit(repository: GitRepository, rev: str) -> str:
     except GitFailed:
         if is_shallow(repository):
             raise UsageError(f"unknown revision {rev!r}: {SHALLOW_ADVICE}") from None
+        if _head(repository) is None:
+            raise UsageError(f"unknown revision {rev!r}: the repository has no commit yet "
+                             "(without --rev, genai-hooks judges the staged files)") from None
         raise UsageError(f"unknown revision {rev!r}; check the name with `git log --oneline`") from None
 
 
