@@ -47,7 +47,7 @@ class Detector:
             root = self.manifests.root_of(directory)
             on = root is None or root.detect_metadata
             self._detecting[directory] = on
-        return on and posixpath.basename(path) != MANIFEST_NAME and not self.manifests.ignored.covers(path)
+        return on and (not self.manifests.ignored or not self.manifests.ignored.covers(path))
 
     def markers(self, path: str) -> tuple[str, ...]:
         directory = directory_of(path)

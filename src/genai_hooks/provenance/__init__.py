@@ -127,4 +127,7 @@ def _parser_for(name: str, magic: bytes) -> _Parser | None:
 
 
 def _extension(name: str) -> str:
-    return posixpath.splitext(name.replace("\\", "/").lower())[1]
+    # called for every file of an audit: rpartition is several times faster than splitext
+    base = name.rpartition("/")[2].rpartition("\\")[2]
+    stem, dot, extension = base.rpartition(".")
+    return "." + extension.lower() if dot and stem.strip(".") else ""
