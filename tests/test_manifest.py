@@ -111,3 +111,9 @@ def test_lines_survive_strings_with_brackets_hashes_and_multiline_values() -> No
             '[tools.a]\nvendor = "V"\nmarkers = [\n  "x]",\n  "# y",\n]\nvendr = "typo"\n')
     [(line, message)] = problems(text)
     assert line == 12 and "did you mean 'vendor'?" in message
+
+
+def test_editorial_rate_must_be_a_timecode_rate() -> None:
+    [(line, message)] = problems('[editorial]\npath_map = {}\nrate = 7\n')
+    assert line == 3 and "not a timecode rate" in message and "23.976" in message
+    parse_manifest("genai.toml", b"[editorial]\nrate = 29.97\n", is_root=True)

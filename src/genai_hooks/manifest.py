@@ -21,6 +21,7 @@ else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 MANIFEST_NAME = "genai.toml"
+TIMECODE_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 47.952, 48.0, 50.0, 59.94, 60.0)
 
 
 @dataclass(frozen=True)
@@ -257,6 +258,9 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
         body = r.check_table("editorial", "[editorial]", header, doc["editorial"], schema.MANIFEST["editorial"])
         path_map = tuple(sorted(body.get("path_map", {}).items()))
         rate = float(body["rate"]) if "rate" in body else None
+        if rate is not None and not any(abs(rate - known) < 0.001 for known in TIMECODE_RATES):
+            r.fail(lines.key_line(header, "rate", 1), f"[editorial] rate {body['rate']} is not a timecode rate; "
+                   f"use one of {', '.join(f'{k:g}' for k in TIMECODE_RATES)}")
 
     severity: dict[str, Severity] = {}
     if "policy" in doc:
