@@ -213,3 +213,14 @@ def test_within_one_manifest_the_last_entry_still_decides(repo: Repo) -> None:
     repo.write("shots/sq010/plate.png")
     repo.add()
     assert repo.check("shots/sq010/plate.png").json["findings"] == []
+
+
+def test_identical_nested_manifests_are_each_read(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST)
+    for shot in ("sh010", "sh020"):
+        repo.write(f"deliverables/{shot}/genai.toml", generated(["**"]))  # copied from shot to shot
+        repo.write(f"deliverables/{shot}/plate.exr")
+    repo.add()
+    done = repo.check()
+    assert sorted((f["rule"], f["path"]) for f in done.json["findings"]) == [
+        ("GAI201", "deliverables/sh010/plate.exr"), ("GAI201", "deliverables/sh020/plate.exr")]

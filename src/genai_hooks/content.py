@@ -41,7 +41,6 @@ class ContentReader:
     def __init__(self, snapshot: Snapshot) -> None:
         self.snapshot = snapshot
         self.repository: GitRepository = snapshot.repository
-        self._clean: set[str] | None = None
         self._lfs_dir: str | None = None
 
     # -- whole small files ----------------------------------------------------------------------
@@ -49,9 +48,13 @@ class ContentReader:
         """Blob contents by path (None when missing, not a blob, or over `limit` bytes)."""
         blobs = self.snapshot.blobs(list(paths))
         out: dict[str, bytes | None] = dict.fromkeys(blobs)
-        small = {blob[0]: path for path, blob in blobs.items() if blob is not None and blob[1] <= limit}
+        small: dict[str, list[str]] = {}  # identical files share a blob: read it once, give it to each
+        for path, blob in blobs.items():
+            if blob is not None and blob[1] <= limit:
+                small.setdefault(blob[0], []).append(path)
         for blob_id, data, _ in self.repository.read_objects(list(small), limit):
-            out[small[blob_id]] = data
+            for path in small[blob_id]:
+                out[path] = data
         return out
 
     # -- media ----------------------------------------------------------------------------------
