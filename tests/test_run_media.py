@@ -166,3 +166,12 @@ def test_hostile_timeline_is_uninspected_not_a_crash(repo: Repo, tmp_path: Path)
     assert sorted((f["rule"], f["path"]) for f in done.json["findings"]) == [
         ("GAI303", "editorial/locked/broken.edl"), ("GAI303", "editorial/locked/xxe.xml")]
     assert "TOP-SECRET" not in done.out
+
+
+def test_a_sequence_of_absent_lfs_objects_is_one_finding(repo: Repo) -> None:
+    for frame in range(1001, 1011):
+        repo.write(f"plates/sh010.{frame}.png", lfs_pointer(SD_PNG + str(frame).encode()))
+    repo.add()
+    [finding] = repo.check().json["findings"]
+    assert finding["rule"] == "GAI303" and "sh010.[1001-1010].png, 10 frames" in finding["message"]
+    assert len(finding["files"]) == 10

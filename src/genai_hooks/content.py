@@ -102,7 +102,7 @@ class ContentReader:
         try:
             return FileSource(stored)
         except OSError:
-            return Unavailable(f"Git LFS object {oid[:12]} is not in the local store (run `git lfs pull`)")
+            return Unavailable("its Git LFS object is not in the local store (run `git lfs pull`)")
 
     def _lfs_objects(self) -> str:
         if self._lfs_dir is None:
