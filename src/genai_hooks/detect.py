@@ -11,7 +11,6 @@ from . import provenance
 from .chains import ManifestSet, directory_of
 from .content import ContentReader, Unavailable
 from .findings import Evidence, Finding, Note, Severity, Strength
-from .manifest import MANIFEST_NAME
 from .policy import make
 from .snapshot import Snapshot
 

@@ -8,7 +8,6 @@ yields an `uninspected` reason (GAI303) instead of a clean answer.
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Callable
