@@ -62,8 +62,12 @@ class RunResult:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+        return count(self.findings, Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+        return count(self.findings, Severity.WARNING)
+
+
+def count(findings: tuple[Finding, ...], severity: Severity) -> int:
+    return sum(1 for f in findings if f.severity is severity)

@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from ..chains import Invalid
-from ..findings import Finding, Note, Severity
+from ..findings import Finding, Note, Severity, count
 from ..manifest import Approval, GeneratedEntry, Tool
 
 EXPIRING_DAYS = 30  # an approval that ends within this many days of the as-of date is flagged
@@ -91,11 +91,11 @@ class RuleGroup:
 
     @property
     def errors(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.ERROR)
+        return count(self.findings, Severity.ERROR)
 
     @property
     def warnings(self) -> int:
-        return sum(1 for f in self.findings if f.severity is Severity.WARNING)
+        return count(self.findings, Severity.WARNING)
 
 
 @dataclass(frozen=True)
