@@ -19,7 +19,7 @@ from typing import Any
 
 from genai_hooks.provenance import cbor
 from genai_hooks.provenance.evidence import EvidenceLog, decode_text, genai_source_type
-from genai_hooks.provenance.reader import ByteWindow, Corrupt
+from genai_hooks.provenance.reader import ByteWindow, Corrupt, iso_boxes
 
 C2PA_KIND = "c2pa"
 _UUID_SUFFIX = bytes.fromhex("00110010800000aa00389b71")
@@ -73,23 +73,12 @@ class _StoreWalker:
         self.stores = 0  # superboxes typed as a C2PA manifest store
 
     def boxes_in(self, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
-        """(type, content start, end) of each box in [start, end)."""
-        pos = start
-        while pos + 8 <= end:
+        """(type, content start, end) of each box in [start, end), at most MAX_BOXES in a store."""
+        for box in iso_boxes(self.window, start, end):
             self.boxes += 1
             if self.boxes > MAX_BOXES:
                 raise Corrupt("too many JUMBF boxes")
-            head = self.window.read(pos, 8)
-            length, box_type = int.from_bytes(head[:4], "big"), head[4:8]
-            header = 8
-            if length == 1:
-                length, header = int.from_bytes(self.window.read(pos + 8, 8), "big"), 16
-            elif length == 0:
-                length = end - pos
-            if length < header or pos + length > end:
-                raise Corrupt(f"bad JUMBF box length {length}")
-            yield box_type, pos + header, pos + length
-            pos += length
+            yield box
 
     def walk(self, start: int, end: int, depth: int, manifest: _Manifest | None) -> None:
         if depth > MAX_DEPTH:

@@ -7,11 +7,9 @@ the encoding software (QuickTime `©swr`/`©too`, iTunes-style `meta/ilst`, `mdt
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from genai_hooks.provenance.c2pa import sniff_store
 from genai_hooks.provenance.evidence import EvidenceLog, decode_text
-from genai_hooks.provenance.reader import BoundedReader, Corrupt, Window
+from genai_hooks.provenance.reader import BoundedReader, Window, iso_boxes
 from genai_hooks.provenance.xmp import sniff_xmp
 
 TOP_LEVEL_TYPES = {b"ftyp", b"moov", b"mdat", b"free", b"skip", b"wide", b"uuid", b"pnot", b"styp"}
@@ -23,27 +21,11 @@ MAX_DEPTH = 6
 
 
 def sniff_isobmff(reader: BoundedReader, log: EvidenceLog) -> None:
-    for box_type, content, end in _boxes(reader, 0, reader.size):
+    for box_type, content, end in iso_boxes(reader, 0, reader.size):
         if box_type == b"uuid" and end - content >= 16:
             _uuid_box(reader, log, content, end)
         elif box_type == b"moov":
             _container(reader, log, content, end, 1)
-
-
-def _boxes(reader: BoundedReader, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
-    """(type, content start, end) of each box in [start, end); a size of 0 runs to `end`."""
-    pos = start
-    while pos + 8 <= end:
-        head = reader.read(pos, 8)
-        size, box_type, header = int.from_bytes(head[:4], "big"), head[4:8], 8
-        if size == 1:
-            size, header = int.from_bytes(reader.read(pos + 8, 8), "big"), 16
-        elif size == 0:
-            size = end - pos
-        if size < header or pos + size > end:
-            raise Corrupt(f"box {box_type!r} of {size} bytes at {pos}")
-        yield box_type, pos + header, pos + size
-        pos += size
 
 
 def _uuid_box(reader: BoundedReader, log: EvidenceLog, content: int, end: int) -> None:
@@ -74,7 +56,7 @@ def _container(reader: BoundedReader, log: EvidenceLog, start: int, end: int, de
     if depth > MAX_DEPTH:
         return
     keys: dict[int, str] = {}
-    for box_type, content, box_end in _boxes(reader, start, end):
+    for box_type, content, box_end in iso_boxes(reader, start, end):
         if box_type == b"udta":
             _container(reader, log, content, box_end, depth + 1)
         elif box_type == b"meta":
@@ -99,13 +81,13 @@ def _meta(reader: BoundedReader, log: EvidenceLog, start: int, end: int, depth: 
 def _keys(reader: BoundedReader, start: int, end: int) -> dict[int, str]:
     """mdta keys: index (1-based) to key name, e.g. com.apple.quicktime.software."""
     names: dict[int, str] = {}
-    for index, (_, content, box_end) in enumerate(_boxes(reader, start + 8, end), 1):
+    for index, (_, content, box_end) in enumerate(iso_boxes(reader, start + 8, end), 1):
         names[index] = decode_text(reader.read(content, min(box_end - content, 256)))
     return names
 
 
 def _item_list(reader: BoundedReader, log: EvidenceLog, start: int, end: int, keys: dict[int, str]) -> None:
-    for item_type, content, item_end in _boxes(reader, start, end):
+    for item_type, content, item_end in iso_boxes(reader, start, end):
         name = _SOFTWARE_ATOMS.get(item_type) or keys.get(int.from_bytes(item_type, "big"), "")
         if item_type in _SOFTWARE_ATOMS or "software" in name.lower() or "encoder" in name.lower():
             _software_atom(reader, log, name, content, item_end)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from types import TracebackType
 from typing import TYPE_CHECKING, Protocol, Union
 
@@ -223,3 +223,27 @@ def inflate(reader: BoundedReader, compressed: bytes, limit: int) -> tuple[bytes
     reader.charge(len(text))
     complete = engine.eof or (not engine.unconsumed_tail and len(text) < limit)
     return text, complete
+
+
+class Readable(Protocol):
+    def read(self, offset: int, length: int) -> bytes: ...
+
+
+def iso_boxes(source: Readable, start: int, end: int) -> Iterator[tuple[bytes, int, int]]:
+    """(type, content start, end) of each ISO BMFF box in [start, end) (MP4 boxes, JUMBF boxes).
+
+    A size of 1 means a 64-bit size follows; 0 runs to `end`.
+    """
+    pos = start
+    while pos + 8 <= end:
+        head = source.read(pos, 8)
+        size, box_type, header = int.from_bytes(head[:4], "big"), head[4:8], 8
+        if size == 1:
+            size, header = int.from_bytes(source.read(pos + 8, 8), "big"), 16
+        elif size == 0:
+            size = end - pos
+        if size < header or pos + size > end:
+            raise Corrupt(f"box {box_type!r} of {size} bytes at {pos}")
+        yield box_type, pos + header, pos + size
+        pos += size
+
