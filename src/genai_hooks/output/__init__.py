@@ -19,6 +19,14 @@ _MODULES = {
 }
 
 
+def decodable(text: str) -> str:
+    """Path bytes that were not UTF-8 (kept as surrogates) become U+FFFD, for formats that need valid text."""
+    try:
+        return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeEncodeError:  # a surrogate that did not come from a byte
+        return text.encode("utf-8", "replace").decode("utf-8")
+
+
 def render(result: RunResult, fmt: str, *, color: bool = False) -> str:
     if fmt not in _MODULES:
         raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")

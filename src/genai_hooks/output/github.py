@@ -6,7 +6,7 @@ import re
 
 from ..findings import Finding, RunResult, Severity
 from ..rules import RULES
-from . import markdown
+from . import decodable, markdown
 
 _CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _COMMANDS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.OFF: "notice"}
@@ -66,8 +66,5 @@ def _command(command: str, properties: dict[str, str | None], message: str) -> s
 def _text(value: str) -> str:
     """Undecodable path bytes become U+FFFD; control characters other than line breaks and tabs are
     spelled out as \\xNN so a path cannot drive the log viewer's terminal escapes."""
-    try:
-        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        value = value.encode("utf-8", "replace").decode("utf-8")
+    value = decodable(value)
     return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", value)

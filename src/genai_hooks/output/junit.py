@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 
 from ..findings import Finding, RunResult, Severity
 from ..rules import RULES
+from . import decodable
 
 SUITE = "genai-hooks"
 
@@ -78,8 +79,5 @@ def _clean_run(result: RunResult) -> ET.Element:
 
 def _xml_text(value: str) -> str:
     """Undecodable path bytes become U+FFFD; characters XML 1.0 cannot hold are spelled out as \\xNN."""
-    try:
-        value = value.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        value = value.encode("utf-8", "replace").decode("utf-8")
+    value = decodable(value)
     return _NOT_XML.sub(lambda match: f"\\x{ord(match.group()):02x}", value)

@@ -6,6 +6,7 @@ import re
 
 from ..findings import Finding, RunResult, Severity
 from ..rules import RULES
+from . import decodable
 
 # GitHub refuses comments over 65,536 characters; leave room for whatever the caller adds
 MAX_CHARS = 60_000
@@ -113,10 +114,7 @@ def _notes(result: RunResult, budget: int) -> list[str]:
 
 def _visible(text: str) -> str:
     """Control characters spelled out (a newline in a path reads as \\n); undecodable bytes as U+FFFD."""
-    try:
-        text = text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "replace").decode("utf-8")
+    text = decodable(text)
     return "".join(_CONTROL_NAMES.get(char, char) if char < " " or char == "\x7f" else char for char in text)
 
 
