@@ -60,6 +60,7 @@ def test_root_only_table_in_nested_manifest_is_refused() -> None:
     ("../outside/**", "leaves the manifest's directory"),
     ("/mnt/abs/**", "is absolute"),
     ("a/**.exr", "did you mean 'a/**/*.exr'?"),
+    ("a/v[9-1].exr", "bad character class [9-1]"),
 ])
 def test_patterns_that_leave_or_break_are_refused(pattern: str, fragment: str) -> None:
     [(line, message)] = problems(f'[deliverables]\npaths = ["{pattern}"]\n')

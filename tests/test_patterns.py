@@ -58,6 +58,7 @@ def test_pattern_is_anchored_to_its_manifest_directory() -> None:
     ("../up", None),
     ("a/../b", None),
     ("[abc", None),
+    ("shots/frame.[9-0].exr", None),  # a reversed range: re.error must not escape as a crash
     ("trailing\\", None),
     ("", None),
 ])

@@ -103,6 +103,10 @@ def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
             if not body:
                 raise PatternError(f"empty character class in {pattern!r}")
             escaped = "".join("\\" + ch if ch in "\\^]" else ch for ch in body)
+            try:
+                re.compile(f"[{escaped}]")
+            except re.error as error:  # a range like [z-a]
+                raise PatternError(f"bad character class [{segment[i + 1:end]}] in {pattern!r}: {error.msg}") from None
             out.append(f"[^/{escaped}]" if negate else f"[{escaped}]")
             literal = False
             i = end + 1
