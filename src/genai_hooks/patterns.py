@@ -19,6 +19,9 @@ T = TypeVar("T")
 _UDIM = "(?:100[1-9]|10[1-9][0-9]|1[1-9][0-9]{2}|[2-9][0-9]{3})"
 _PRINTF = re.compile(r"%0?(\d*)d")
 _HOUDINI = re.compile(r"\$F(\d*)")
+_DRIVE = re.compile(r"[A-Za-z]:[\\/]")
+_UNESCAPE = re.compile(r"\\(.)")
+_SPECIAL = re.compile(r"[\\*?\[#%$<]")  # a segment without these is literal text
 
 
 class PatternError(ValueError):
@@ -39,7 +42,7 @@ def frame_regex(padding: int) -> str:
 class CompiledPattern:
     text: str  # as written in the manifest
     prefix: str  # repository path of the leading literal segments ("" = repository root)
-    rest: Pattern[str] | None  # matches the path below `prefix` (and anything under it); None: literal
+    rest: str | None  # regex for the path below `prefix` (and anything under it); None: literal
 
     def matches(self, path: str) -> bool:
         """Does this pattern cover `path` (a repository path)? For tests and one-off checks."""
@@ -51,7 +54,7 @@ class CompiledPattern:
             remainder = path[len(self.prefix) + 1:]
         else:
             remainder = path
-        return self.rest is None or self.rest.match(remainder) is not None
+        return self.rest is None or re.match(self.rest, remainder, re.DOTALL) is not None
 
 
 def _join(base: str, rel: str) -> str:
@@ -62,6 +65,8 @@ def _join(base: str, rel: str) -> str:
 
 def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
     """Translate one segment to a regex; return (regex, is_literal)."""
+    if not _SPECIAL.search(segment):
+        return re.escape(segment), True
     out: list[str] = []
     literal = True
     i = 0
@@ -145,7 +150,7 @@ def compile_pattern(pattern: str, base: str = "") -> CompiledPattern:
     """Compile `pattern`, written in the manifest of directory `base` (a repository path)."""
     if not isinstance(pattern, str) or not pattern.strip():
         raise PatternError("a pattern must be a non-empty string")
-    if pattern.startswith("/") or re.match(r"^[A-Za-z]:[\\/]", pattern):
+    if pattern.startswith("/") or _DRIVE.match(pattern):
         raise PatternError(f"pattern {pattern!r} is absolute; patterns are relative to the manifest's directory")
     segments = [s for s in pattern.rstrip("/").split("/") if s not in ("", ".")]
     if not segments:
@@ -159,7 +164,7 @@ def compile_pattern(pattern: str, base: str = "") -> CompiledPattern:
         regex, literal = ("", False) if segment == "**" else _segment_regex(segment, pattern)
         if not literal:
             break
-        prefix_parts.append(re.sub(r"\\(.)", r"\1", segment))
+        prefix_parts.append(_UNESCAPE.sub(r"\1", segment) if "\\" in segment else segment)
     else:
         return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), None)
 
@@ -175,13 +180,20 @@ def compile_pattern(pattern: str, base: str = "") -> CompiledPattern:
         pieces.append(regex if last else regex + "/")
     body = "".join(pieces)
     body = body.removesuffix("/")
-    return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), re.compile(f"(?:{body})(?:/.*)?\\Z", re.DOTALL))
+    return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), f"(?:{body})(?:/.*)?\\Z")
 
 
 @dataclass
 class _Bucket(Generic[T]):
     literal: list[T] = field(default_factory=list)  # patterns equal to the prefix: cover it and below
-    regex: list[tuple[Pattern[str], T]] = field(default_factory=list)
+    sources: list[tuple[str, T]] = field(default_factory=list)  # compiled when a directory first needs them
+    _compiled: list[tuple[Pattern[str], T]] | None = None
+
+    @property
+    def regex(self) -> list[tuple[Pattern[str], T]]:
+        if self._compiled is None or len(self._compiled) != len(self.sources):
+            self._compiled = [(re.compile(source, re.DOTALL), payload) for source, payload in self.sources]
+        return self._compiled
 
 
 @dataclass
@@ -207,7 +219,7 @@ class PatternIndex(Generic[T]):
     def __init__(self, rank: Callable[[T], Any] = lambda payload: 0) -> None:
         self._rank = rank
         self._buckets: dict[str, _Bucket[T]] = {}
-        self._children: dict[str, list[tuple[Pattern[str], T]]] = {}  # literal patterns by parent directory
+        self._children: dict[str, _Bucket[T]] = {}  # literal patterns by parent directory
         self._views: dict[str, DirectoryView[T]] = {}
 
     def add(self, pattern: CompiledPattern, payload: T) -> None:
@@ -215,9 +227,9 @@ class PatternIndex(Generic[T]):
         if pattern.rest is None:
             bucket.literal.append(payload)
             parent, _, name = pattern.prefix.rpartition("/")
-            self._children.setdefault(parent, []).append((re.compile(re.escape(name) + r"(?:/.*)?\Z", re.DOTALL), payload))
+            self._children.setdefault(parent, _Bucket()).sources.append((re.escape(name) + r"(?:/.*)?\Z", payload))
         else:
-            bucket.regex.append((pattern.rest, payload))
+            bucket.sources.append((pattern.rest, payload))
         self._views.clear()
 
     def __bool__(self) -> bool:
@@ -255,7 +267,9 @@ class PatternIndex(Generic[T]):
                 else:
                     per_file.append((regex, offset, payload))
         offset = len(directory) + 1 if directory else 0
-        per_file.extend((regex, offset, payload) for regex, payload in self._children.get(directory, ()))
+        children = self._children.get(directory)
+        if children is not None:
+            per_file.extend((regex, offset, payload) for regex, payload in children.regex)
         rank = self._rank
         if len(per_file) > 1:
             per_file.sort(key=lambda item: rank(item[2]), reverse=True)
@@ -283,6 +297,15 @@ class PatternIndex(Generic[T]):
             if regex.match(path, offset):
                 return payload
         return view.best_whole
+
+    def uncovered(self, directory: str, names: list[str]) -> list[str]:
+        """The files of `directory` (repository paths) that no pattern covers, a directory at a time."""
+        view = self.view(directory)
+        if view.whole:
+            return []
+        if not view.per_file:
+            return names
+        return [p for p in names if not any(regex.match(p, offset) for regex, offset, _ in view.per_file)]
 
     def covers(self, path: str) -> bool:
         view = self.view(path.rpartition("/")[0])
