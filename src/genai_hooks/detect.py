@@ -40,16 +40,22 @@ class Detector:
         """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
         if not self.enabled or not provenance.is_inspectable(path) or is_sidecar(path):
             return False
-        directory = path.rpartition("/")[0]
+        return self._detecting_in(path.rpartition("/")[0]) and (
+            not self.manifests.ignored or not self.manifests.ignored.covers(path))
+
+    def _detecting_in(self, directory: str) -> bool:
         on = self._detecting.get(directory)
         if on is None:
             root = self.manifests.root_of(directory)
             on = root is None or root.detect_metadata
             self._detecting[directory] = on
-        return on and (not self.manifests.ignored or not self.manifests.ignored.covers(path))
+        return on
 
     def markers(self, path: str) -> tuple[str, ...]:
-        directory = directory_of(path)
+        return self.markers_in(path.rpartition("/")[0])
+
+    def markers_in(self, directory: str) -> tuple[str, ...]:
+        """The markers of every tool declared in the chain of `directory`."""
         found = self._markers.get(directory)
         if found is None:
             found = tuple(m for manifest in self.manifests.chain(directory) for tool in manifest.tools
@@ -108,16 +114,7 @@ class Detector:
         todo = [p for p in wanted if p not in out]
         sidecars = self.sidecars_of(todo)
         with_sidecars = todo + sorted({s for found in sidecars.values() for s in found})
-        raw: dict[str, provenance.Inspection] = {}
-        for path, source in self.content.media_sources(with_sidecars):
-            if isinstance(source, Unavailable):
-                raw[path] = provenance.Inspection((), source.reason)
-                continue
-            try:
-                raw[path] = provenance.inspect(path, source, markers=self.markers(path))
-            finally:
-                if isinstance(source, provenance.FileSource):
-                    source.close()
+        raw = self._inspect_contents(with_sidecars)
         empty = provenance.Inspection((), None)
         for path in todo:
             own = raw.get(path, empty)
@@ -133,6 +130,31 @@ class Detector:
                 self._cache[path] = own
         return out
 
+    def _inspect_contents(self, paths: list[str]) -> dict[str, provenance.Inspection]:
+        """Each distinct content is sniffed once: a held frame or a slate is often the same blob many times."""
+        blobs = self.snapshot.blobs(paths)
+        twins: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}  # (blob, extension, markers) -> paths
+        for directory, files in _by_directory(paths).items():
+            markers = self.markers_in(directory)
+            for path in files:
+                blob = blobs.get(path)
+                key = (blob[0], provenance.extension(path), markers) if blob else (path, "", ())
+                twins.setdefault(key, []).append(path)
+        raw: dict[str, provenance.Inspection] = {}
+        for path, source in self.content.media_sources([same[0] for same in twins.values()]):
+            if isinstance(source, Unavailable):
+                raw[path] = provenance.Inspection((), source.reason)
+                continue
+            try:
+                raw[path] = provenance.inspect(path, source, markers=self.markers(path))
+            finally:
+                if isinstance(source, provenance.FileSource):
+                    source.close()
+        for same in twins.values():
+            for path in same[1:]:
+                raw[path] = raw[same[0]]
+        return raw
+
     def judge_files(self, selected: Iterable[str]) -> list[Finding]:
         if not self.enabled:
             return []
@@ -142,7 +164,15 @@ class Detector:
                 targets.update(dict.fromkeys(self.media_of_sidecar(path)))
             else:
                 targets[path] = None
-        candidates = [p for p in targets if self.wants(p) and self.manifests.winning_entry(p) is None]
+        candidates: list[str] = []
+        for directory, files in _by_directory(targets).items():  # pattern views work a directory at a time
+            if not self._detecting_in(directory):
+                continue
+            media = provenance.media_only(files)
+            media = self.manifests.generated.uncovered(directory, media)  # declared: not GAI301's business
+            if self.manifests.ignored:
+                media = self.manifests.ignored.uncovered(directory, media)
+            candidates.extend(media)
         self.snapshot.blobs(candidates)  # one lookup for all: large batches use one listing
         findings: list[Finding] = []
         for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
@@ -170,6 +200,13 @@ class Detector:
             out.append(make(self.manifests, "GAI303", directory, path, None,
                             f"content could not be inspected: {inspection.uninspected}", None, None))
         return [f for f in out if f is not None]
+
+
+def _by_directory(paths: Iterable[str]) -> dict[str, list[str]]:
+    grouped: dict[str, list[str]] = {}
+    for path in paths:
+        grouped.setdefault(path.rpartition("/")[0], []).append(path)
+    return grouped
 
 
 def describe(evidence: Evidence) -> str:

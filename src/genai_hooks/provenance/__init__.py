@@ -8,7 +8,7 @@ yields an `uninspected` reason (GAI303) instead of a clean answer.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Callable
 
@@ -79,9 +79,17 @@ _BY_EXTENSION: dict[str, _Parser] = {
 }
 
 
+_MEDIA_SUFFIXES = tuple(e for e in _BY_EXTENSION if e != ".xmp")
+
+
+def media_only(paths: Iterable[str]) -> list[str]:
+    """The paths whose content is sniffed, XMP sidecars aside (a fast filter for thousands of frames)."""
+    return [p for p in paths if p.lower().endswith(_MEDIA_SUFFIXES) and extension(p)]
+
+
 def is_inspectable(name: str) -> bool:
     """Whether a file name has the extension of a format whose metadata is sniffed."""
-    return _extension(name) in _BY_EXTENSION
+    return extension(name) in _BY_EXTENSION
 
 
 def inspect(name: str, source: MediaSource, *, markers: Sequence[str] = ()) -> Inspection:
@@ -122,10 +130,11 @@ def _parser_for(name: str, magic: bytes) -> _Parser | None:
         return id3.sniff_id3
     if magic.startswith(exr.SIGNATURE):
         return exr.sniff_exr
-    return _BY_EXTENSION.get(_extension(name))
+    return _BY_EXTENSION.get(extension(name))
 
 
-def _extension(name: str) -> str:
+def extension(name: str) -> str:
+    """The lower-cased extension with its dot; "" when the name has none or is a dotfile like `.hidden`."""
     # called for every file of an audit: rpartition is several times faster than splitext
     base = name.rpartition("/")[2].rpartition("\\")[2]
     stem, dot, extension = base.rpartition(".")
