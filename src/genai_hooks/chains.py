@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from .findings import Severity
-from .manifest import MANIFEST_NAME, GeneratedEntry, Manifest, ManifestInvalid, Problem, Tool, parse_manifest
+from .manifest import GeneratedEntry, Manifest, ManifestInvalid, Problem, Tool, parse_manifest
 from .patterns import PatternIndex
 from .rules import RULES
 
@@ -134,4 +134,4 @@ def _duplicate_tools(manifest: Manifest, above: list[Manifest]) -> list[Problem]
                     "ids are unique across a chain") for tool in manifest.tools if tool.id in declared]
 
 
-__all__ = ["MANIFEST_NAME", "Invalid", "ManifestSet", "directory_of"]
+__all__ = ["Invalid", "ManifestSet", "directory_of"]

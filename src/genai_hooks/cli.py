@@ -6,7 +6,6 @@ import argparse
 import datetime
 import os
 import sys
-import tempfile
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -81,6 +80,8 @@ def write_output(text: str, output: str | None) -> None:
     directory = os.path.dirname(os.path.abspath(output))
     temporary = None
     try:
+        import tempfile  # not at the top: a pre-commit run writes to stdout and should start fast
+
         handle, temporary = tempfile.mkstemp(prefix=".genai-hooks-", dir=directory)
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace", newline="") as stream:
             stream.write(text)
@@ -106,14 +107,23 @@ def _split_dashed_paths(parser: argparse.ArgumentParser, argv: list[str]) -> arg
 
 
 def _run(args: argparse.Namespace) -> int:
-    from .runner import run_check
-
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     rev = args.rev or os.environ.get("PRE_COMMIT_TO_REF") or None
-    outcome = run_check(
-        repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=args.diff,
-        as_of=args.as_of or datetime.date.today(), metadata=not args.no_metadata,
-    )
+    early = None
+    if args.paths and rev is None and args.diff is None:  # the pre-commit hook: git reads the index meanwhile
+        from .paths import start_index_lookup
+
+        early = start_index_lookup(args.repo or ".", args.paths, os.getcwd())
+    try:
+        from .runner import run_check
+
+        outcome = run_check(
+            repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=args.diff,
+            as_of=args.as_of or datetime.date.today(), metadata=not args.no_metadata, early=early,
+        )
+    finally:
+        if early is not None:
+            early.discard()
     for path in outcome.result.notes:
         if path.message.startswith("not in the snapshot"):
             print(f"genai-hooks: {path.path}: not in the snapshot; skipped", file=sys.stderr)

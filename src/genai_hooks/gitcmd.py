@@ -10,13 +10,7 @@ from typing import IO, Any, cast
 import git
 
 from .errors import UsageError
-
-# Optional locks off: reading commands must not refresh (write) the index while we check.
-_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1"}
-
-
-def encode_path(path: str) -> bytes:
-    return path.encode("utf-8", "surrogateescape")
+from .paths import GIT_ENV, encode_path, parse_batch_check
 
 
 def decode_paths(raw: bytes) -> list[str]:
@@ -47,14 +41,14 @@ class GitRepository:
         try:
             if stdin is not None:
                 return self._run_with_input(args, stdin)
-            out = self.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, env=_ENV)
+            out = self.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, env=GIT_ENV)
             return out  # type: ignore[no-any-return,unused-ignore]
         except git.GitCommandError as error:
             raise GitFailed(args, error) from None
 
     def _run_with_input(self, args: Sequence[str], stdin: bytes) -> bytes:
         done = subprocess.run(["git", *args], input=stdin, cwd=self.toplevel, capture_output=True,
-                              env={**os.environ, **_ENV}, check=False)
+                              env={**os.environ, **GIT_ENV}, check=False)
         if done.returncode != 0:
             raise git.GitCommandError(["git", *args], done.returncode, done.stderr)
         return done.stdout
@@ -86,27 +80,36 @@ class GitRepository:
             del stream  # GitPython drains what was not read
             yield blob_id, data, size
 
+    def object_ids(self, names: Sequence[str], keys: Sequence[str]) -> dict[str, str | None]:
+        """Object id for names like `:path` or `sha:path`, by key; None when missing (or a gitlink).
+
+        Asking for the id alone spares git reading each object's header: in a pre-commit check
+        of thousands of freshly staged (loose) files that halves git's time.
+        """
+        found: dict[str, str | None] = dict.fromkeys(keys)
+        for key, fields in zip(keys, self._batch_check("%(objectname)", names)):
+            found[key] = fields[0] if fields else None
+        return found
+
     def objects(self, names: Sequence[str], keys: Sequence[str]) -> dict[str, tuple[str, str, int] | None]:
-        """(type, id, size) for object names like `:path` or `sha:path`, by key; None when missing."""
-        if not names:
-            return {}
-        raw = self.run("cat-file", "--batch-check=%(objecttype) %(objectname) %(objectsize)", "-z", "--buffer",
-                       stdin=b"".join(encode_path(n) + b"\0" for n in names))
-        lines = raw.decode("utf-8", "surrogateescape").split("\n")
+        """(type, id, size) for object names (ids, `:path`, `sha:path`), by key; None when missing."""
         found: dict[str, tuple[str, str, int] | None] = dict.fromkeys(keys)
-        at = 0
-        for name, key in zip(names, keys):
-            fields = lines[at].split(" ") if at < len(lines) else []
+        for key, fields in zip(keys, self._batch_check("%(objecttype) %(objectname) %(objectsize)", names)):
             if len(fields) == 3 and fields[0] in ("blob", "tree", "commit") and fields[2].isdigit():
                 found[key] = (fields[0], fields[1], int(fields[2]))
-                at += 1
-            else:  # "<name> missing": the name as given, newlines and all
-                at += name.count("\n") + 1
         return found
+
+    def _batch_check(self, format: str, names: Sequence[str]) -> list[list[str]]:
+        """One `cat-file --batch-check` over `names`: the fields of each found object, [] for missing."""
+        if not names:
+            return []
+        raw = self.run("cat-file", f"--batch-check={format}", "-z", "--buffer",
+                       stdin=b"".join(encode_path(n) + b"\0" for n in names))
+        return parse_batch_check(raw, format, names)
 
     def read_prefix(self, name: str, limit: int) -> bytes:
         """The first `limit` bytes of a large object, without reading the rest."""
-        process = self.git.execute(["git", "cat-file", "blob", name], as_process=True, env=_ENV)
+        process = self.git.execute(["git", "cat-file", "blob", name], as_process=True, env=GIT_ENV)
         raw = cast(Any, process).proc
         try:
             return _read_exact(raw.stdout, limit)

@@ -7,7 +7,7 @@ import os
 
 from . import __version__
 from .errors import UsageError
-from .manifest import MANIFEST_NAME
+from .paths import MANIFEST_NAME
 
 DELIVERABLE_GUESSES = ("deliverables", "delivery", "deliveries", "final", "finals", "masters",
                        "editorial/locked", "editorial/final", "output/final", "publish/final")

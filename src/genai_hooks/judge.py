@@ -12,7 +12,8 @@ from .chains import ManifestSet, directory_of
 from .content import ContentReader
 from .detect import Detector
 from .findings import Finding, Note, RunResult
-from .manifest import MANIFEST_NAME, GeneratedEntry, Tool
+from .manifest import GeneratedEntry, Tool
+from .paths import MANIFEST_NAME
 from .sequences import group_sequences
 from .snapshot import Selection, Snapshot
 from .timelines import TIMELINE_SUFFIXES, judge_timelines

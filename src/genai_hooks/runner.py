@@ -13,8 +13,8 @@ from .content import ContentReader
 from .findings import RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
-from .manifest import MANIFEST_NAME
-from .snapshot import Selection, Snapshot, changed_since, open_snapshot, repository_paths, select
+from .paths import MANIFEST_NAME, IndexLookup, manifest_candidates, repository_paths
+from .snapshot import Selection, Snapshot, changed_since, open_snapshot, select
 from .timelines import is_timeline
 
 MANIFEST_LIMIT = 4 << 20
@@ -28,13 +28,9 @@ class Outcome:
     selection: Selection
 
 
-def _manifest_candidates(paths: Sequence[str]) -> list[str]:
-    """genai.toml in every directory from the root down to each path's directory."""
-    candidates: set[str] = set()
-    for directory in {p.rpartition("/")[0] for p in paths}:
-        parts = directory.split("/") if directory else []
-        candidates.update("/".join([*parts[:i], MANIFEST_NAME]) for i in range(len(parts) + 1))
-    return sorted(candidates)
+def needs_every_manifest(selection: Selection) -> bool:
+    """A full audit, a selected manifest or a timeline (whose clips may be anywhere) needs them all."""
+    return selection.full_audit or bool(selection.manifests) or any(is_timeline(p) for p in selection.files)
 
 
 def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[str] | None = None) -> list[str]:
@@ -43,28 +39,48 @@ def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[st
     `candidates` may be a superset (the chains of every path named): an extra manifest
     outside the selected files' chains changes nothing.
     """
-    needs_all = selection.full_audit or selection.manifests or any(is_timeline(p) for p in selection.files)
-    if needs_all:
+    if needs_every_manifest(selection):
         return [p for p in snapshot.paths if p.endswith(MANIFEST_NAME) and posixpath.basename(p) == MANIFEST_NAME]
-    return snapshot.existing(candidates if candidates is not None else _manifest_candidates(selection.files))
+    return snapshot.existing(candidates if candidates is not None else manifest_candidates(selection.files))
 
 
 def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: str | None,
-              as_of: datetime.date, metadata: bool, cwd: str | None = None) -> Outcome:
+              as_of: datetime.date, metadata: bool, cwd: str | None = None,
+              early: IndexLookup | None = None) -> Outcome:
+    """Judge; `early` is the lookup of `paths` in the index that cli.py started before importing this."""
     repository = GitRepository(repo)
     try:
         snapshot = open_snapshot(repository, rev)
-        given = repository_paths(repository, paths, cwd or os.getcwd()) if paths else None
+        content = ContentReader(snapshot)
+        given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
         changes = changed_since(repository, snapshot, diff) if diff else None
         candidates = None
+        chains: ManifestSet | None = None  # the manifests above the named paths, parsed while git looks them up
         if given is not None or changes is not None:  # one lookup: git reads a big index once
             named = list(given or ()) + [c.path for c in changes or () if c.status != "D"]
-            candidates = _manifest_candidates(named)
+            candidates = manifest_candidates(named)
+            if early is not None and _usable(early, snapshot, named):
+                first = early.manifests()
+                if first is not None:
+                    snapshot.seed(first)
+                    chains = ManifestSet.load(content.read_whole(snapshot.existing(candidates), MANIFEST_LIMIT))
+                found = early.result()
+                if found is not None:
+                    snapshot.seed(found)
             snapshot.existing(named + candidates)
         selection = select(snapshot, given, changes, MANIFEST_NAME)
-        content = ContentReader(snapshot)
-        manifests = ManifestSet.load(content.read_whole(manifest_paths(snapshot, selection, candidates), MANIFEST_LIMIT))
+        if chains is not None and not needs_every_manifest(selection):
+            manifests = chains
+        else:
+            manifests = ManifestSet.load(content.read_whole(manifest_paths(snapshot, selection, candidates),
+                                                            MANIFEST_LIMIT))
         result = judge(snapshot, selection, manifests, content, Options(as_of, metadata))
     finally:
         repository.close()
     return Outcome(result, snapshot, manifests, selection)
+
+
+def _usable(early: IndexLookup, snapshot: Snapshot, named: list[str]) -> bool:
+    """Did cli.py look up these very paths in this repository's index?"""
+    return (snapshot.commit is None and early.given == named
+            and os.path.samefile(early.toplevel, snapshot.repository.toplevel))

@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import bisect
-import os
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
+from .paths import GITMODULES, INDEX_LOOKUPS_MAX
 
-_LOOKUPS_BEFORE_LISTING = 50_000
 SHALLOW_ADVICE = ("this is a shallow clone; fetch the full history (actions/checkout with `fetch-depth: 0`, "
                   "or `git fetch --unshallow`) and run again")
 
@@ -29,7 +28,9 @@ class Snapshot:
         self.commit = commit  # None: the index
         self._paths: list[str] | None = None
         self._members: frozenset[str] | None = None
-        self._objects: dict[str, tuple[str, str, int] | None] = {}  # path -> (type, id, size)
+        self._ids: dict[str, str | None] = {}  # path -> object id; None: not a file of the snapshot
+        self._info: dict[str, tuple[str, int] | None] = {}  # object id -> (type, size)
+        self._gitlinks: frozenset[str] | None = None  # submodule paths (a gitlink we hold looks like a file)
 
     @property
     def label(self) -> str:
@@ -46,35 +47,37 @@ class Snapshot:
             self._paths = _list(self.repository, self.commit)
         return self._paths
 
-    def _lookup(self, paths: Sequence[str]) -> dict[str, tuple[str, str, int] | None]:
-        todo = [p for p in dict.fromkeys(paths) if p not in self._objects]
+    def _lookup(self, paths: Sequence[str]) -> dict[str, str | None]:
+        todo = [p for p in dict.fromkeys(paths) if p not in self._ids]
         # a `REV:path` lookup walks trees each time; `:path` is a search of the index
-        if len(todo) > (_LOOKUPS_BEFORE_LISTING if self.commit is None else _LOOKUPS_BEFORE_LISTING // 25):
-            self._objects.update(self._from_listing(set(todo)))
+        if len(todo) > (INDEX_LOOKUPS_MAX if self.commit is None else INDEX_LOOKUPS_MAX // 25):
+            self._ids.update(self._from_listing(set(todo)))
         elif todo:
+            if self._gitlinks is None:  # in the same batch: every git command reads the whole index again
+                todo.append(GITMODULES)
             prefix = self.commit or ""
-            self._objects.update(self.repository.objects([f"{prefix}:{p}" for p in todo], todo))
-        return {p: self._objects.get(p) for p in paths}
+            self.seed(self.repository.object_ids([f"{prefix}:{p}" for p in todo], todo))
+        return {p: self._ids.get(p) for p in paths}
 
-    def _from_listing(self, wanted: set[str]) -> dict[str, tuple[str, str, int] | None]:
+    def seed(self, found: dict[str, str | None]) -> None:
+        """Take object ids looked up elsewhere (`paths.IndexLookup`); `.gitmodules` must be among them."""
+        if self._gitlinks is None:
+            self._gitlinks = frozenset(_submodule_paths(self.repository, found[GITMODULES]))
+        self._ids.update((p, None if p in self._gitlinks else object_id) for p, object_id in found.items())
+
+    def _from_listing(self, wanted: set[str]) -> dict[str, str | None]:
         """Object ids from one detailed listing: one `path:name` lookup walks trees each time."""
         if self.commit is None:
             raw = self.repository.run("ls-files", "--stage", "-z")
         else:
             raw = self.repository.run("ls-tree", "-r", "-z", "--full-tree", self.commit)
-        ids: dict[str, tuple[str, str]] = {}
+        found: dict[str, str | None] = dict.fromkeys(wanted)
         for record in decode_paths(raw):
             meta, _, path = record.partition("\t")
             if path in wanted:
                 fields = meta.split(" ")
-                object_id = fields[1] if self.commit is None else fields[2]
-                ids[path] = ("commit" if fields[0] == "160000" else "blob", object_id)
-        unique = sorted({object_id for kind, object_id in ids.values() if kind == "blob"})
-        sizes = self.repository.objects(unique, unique)
-        found: dict[str, tuple[str, str, int] | None] = dict.fromkeys(wanted)
-        for path, (kind, object_id) in ids.items():
-            size = sizes.get(object_id)
-            found[path] = (kind, object_id, size[2] if size else 0) if kind == "commit" or size else None
+                if fields[0] != "160000":  # a gitlink is not a file
+                    found[path] = fields[1] if self.commit is None else fields[2]
         return found
 
     def existing(self, paths: Sequence[str]) -> list[str]:
@@ -83,12 +86,19 @@ class Snapshot:
             if self._members is None:
                 self._members = frozenset(self._paths)
             return [p for p in paths if p in self._members]
-        return [p for p, found in self._lookup(paths).items() if found is not None and found[0] == "blob"]
+        return [p for p, object_id in self._lookup(paths).items() if object_id is not None]
 
     def blobs(self, paths: Sequence[str]) -> dict[str, tuple[str, int] | None]:
         """(blob id, size) of each path; None for what is not a blob (a conflict, a submodule)."""
-        return {p: (found[1], found[2]) if found is not None and found[0] == "blob" else None
-                for p, found in self._lookup(paths).items()}
+        ids = self._lookup(paths)
+        unknown = list({i for i in ids.values() if i is not None and i not in self._info})
+        for unknown_id, found in self.repository.objects(unknown, unknown).items():
+            self._info[unknown_id] = None if found is None else (found[0], found[2])
+        out: dict[str, tuple[str, int] | None] = {}
+        for path, object_id in ids.items():
+            info = None if object_id is None else self._info.get(object_id)
+            out[path] = (object_id, info[1]) if object_id is not None and info and info[0] == "blob" else None
+        return out
 
     def below(self, directory: str) -> list[str]:
         """Files inside `directory` ("" = everything), sorted."""
@@ -107,28 +117,42 @@ def open_snapshot(repository: GitRepository, rev: str | None) -> Snapshot:
 
 
 def _list(repository: GitRepository, commit: str | None, pathspec: str | None = None) -> list[str]:
-    """Names only, the cheapest listing git has; sorted, deduplicated, submodules left out."""
-    spec = ("--", pathspec) if pathspec else ()
+    """Sorted and deduplicated, submodules left out: names only for everything, the cheapest listing."""
+    if pathspec:
+        return _list_below(repository, commit, pathspec)
     if commit is None:
-        raw = repository.try_run("ls-files", "-z", "--deduplicate", *spec)  # conflicts: one line, not three
+        raw = repository.try_run("ls-files", "-z", "--deduplicate")  # conflicts: one line, not three
         if raw is None:  # git < 2.31
-            raw = repository.run("ls-files", "-z", *spec)
+            raw = repository.run("ls-files", "-z")
     else:
-        raw = repository.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit, *spec)
+        raw = repository.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit)
     paths = decode_paths(raw)
     paths.sort()
     if commit is None and len(paths) > 1 and any(a == b for a, b in zip(paths, paths[1:])):
         paths = list(dict.fromkeys(paths))
-    if paths and (pathspec or paths[bisect.bisect_left(paths, ".gitmodules") % len(paths)] == ".gitmodules"):
-        gitlinks = set(_submodule_paths(repository, commit))
+    if paths and paths[bisect.bisect_left(paths, GITMODULES) % len(paths)] == GITMODULES:
+        gitlinks = set(_submodule_paths(repository, f"{commit or ''}:{GITMODULES}"))
         if gitlinks:
             paths = [p for p in paths if p not in gitlinks]
     return paths
 
 
-def _submodule_paths(repository: GitRepository, commit: str | None) -> tuple[str, ...]:
-    raw = repository.try_run("config", "-z", "--blob", f"{commit or ''}:.gitmodules", "--get-regexp",
-                             r"^submodule\..*\.path$")
+def _list_below(repository: GitRepository, commit: str | None, pathspec: str) -> list[str]:
+    """A part of the snapshot, with modes: gitlinks (160000) are left out without reading .gitmodules."""
+    if commit is None:
+        raw = repository.run("ls-files", "--stage", "-z", "--", pathspec)
+    else:
+        raw = repository.run("ls-tree", "-r", "-z", "--full-tree", commit, "--", pathspec)
+    paths = {path for meta, _, path in (record.partition("\t") for record in decode_paths(raw))
+             if not meta.startswith("160000 ")}
+    return sorted(paths)
+
+
+def _submodule_paths(repository: GitRepository, gitmodules: str | None) -> tuple[str, ...]:
+    """Submodule paths declared in the `.gitmodules` object named `gitmodules` (an id or `REV:path`)."""
+    if gitmodules is None:
+        return ()
+    raw = repository.try_run("config", "-z", "--blob", gitmodules, "--get-regexp", r"^submodule\..*\.path$")
     if not raw:
         return ()
     return tuple(entry.partition("\n")[2] for entry in decode_paths(raw))
@@ -199,25 +223,6 @@ def parse_name_status(raw: bytes) -> list[Change]:
             changes.append(Change(status, fields[i + 1]))
             i += 2
     return changes
-
-
-def repository_paths(repository: GitRepository, given: Sequence[str], cwd: str) -> list[str]:
-    """PATHs as the user typed them (relative to `cwd`, as in git) -> repository paths."""
-    top = os.path.realpath(repository.toplevel)
-    here = os.path.realpath(cwd)
-    base = os.path.relpath(here, top).replace(os.sep, "/")
-    if base == os.curdir:
-        base = ""
-    out = []
-    for raw in given:
-        if os.path.isabs(raw):
-            relative = os.path.relpath(os.path.normpath(raw), top).replace(os.sep, "/")
-        else:
-            relative = posixpath.normpath(posixpath.join(base, raw.replace(os.sep, "/")))
-        if relative == ".." or relative.startswith("../"):
-            raise UsageError(f"{raw}: outside the repository {repository.toplevel}")
-        out.append("" if relative == "." else relative)
-    return out
 
 
 @dataclass

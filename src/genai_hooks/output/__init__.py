@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import importlib
+from typing import TYPE_CHECKING
 
 from ..errors import UsageError
-from ..findings import RunResult
+
+if TYPE_CHECKING:  # the command line imports this module before git starts working: keep it light
+    from ..findings import RunResult
 
 # --format name -> module in this package exposing `render(result: RunResult) -> str`
 FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "junit", "markdown")

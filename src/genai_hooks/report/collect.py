@@ -11,7 +11,8 @@ from .. import __version__
 from ..chains import ManifestSet, directory_of
 from ..content import LFS_POINTER_MAX, lfs_oid
 from ..findings import Finding
-from ..manifest import MANIFEST_NAME, Approval, GeneratedEntry, Manifest, Tool
+from ..manifest import Approval, GeneratedEntry, Manifest, Tool
+from ..paths import MANIFEST_NAME
 from ..rules import RULES
 from ..runner import Outcome
 from ..snapshot import Snapshot

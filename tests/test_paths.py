@@ -1,0 +1,103 @@
+"""Named paths: normalisation, and the early index lookup cli.py starts before the heavy imports."""
+
+from __future__ import annotations
+
+import posixpath
+from pathlib import Path
+
+import pytest
+from conftest import ROOT_MANIFEST, Repo, generated
+
+from genai_hooks.errors import UsageError
+from genai_hooks.gitcmd import GitRepository
+from genai_hooks.paths import IndexLookup, manifest_candidates, repository_paths, start_index_lookup
+
+ODD_NAMES = ["deliverables/with space.exr", "deliverables/ünï/天空.exr", "deliverables/new\nline.exr",
+             "deliverables/-dash.exr", "deliverables/4b825dc642cb6eb9a060e54bf8d69288fbee4904"]
+
+
+@pytest.mark.parametrize("given,expected", [
+    (["a/b.exr", "c"], ["a/b.exr", "c"]),
+    (["./a/b.exr"], ["a/b.exr"]),
+    (["a//b.exr", "a/./b.exr", "a/x/../b.exr"], ["a/b.exr"] * 3),
+    (["shots/"], ["shots"]),
+    (["."], [""]),
+    ([".hidden/x", "a/..b", "a/.../c"], [".hidden/x", "a/..b", "a/.../c"]),
+])
+def test_typed_paths_become_repository_paths(tmp_path: Path, given: list[str], expected: list[str]) -> None:
+    assert repository_paths(str(tmp_path), given, str(tmp_path)) == expected
+
+
+def test_paths_typed_in_a_subdirectory_and_absolute_ones(tmp_path: Path) -> None:
+    (tmp_path / "shots").mkdir()
+    here = str(tmp_path / "shots")
+    assert repository_paths(str(tmp_path), ["a.exr", "../b.exr", str(tmp_path / "c.exr")], here) == \
+        ["shots/a.exr", "b.exr", "c.exr"]
+    with pytest.raises(UsageError, match="outside the repository"):
+        repository_paths(str(tmp_path), ["../../etc/passwd"], here)
+
+
+def test_manifest_candidates_are_every_directory_of_every_chain() -> None:
+    assert manifest_candidates(["a/b/c.exr", "a/d.exr", "e.exr"]) == \
+        ["a/b/genai.toml", "a/genai.toml", "genai.toml"]
+
+
+def _staged_show(repo: Repo) -> list[str]:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.write("deliverables/genai.toml", "version = 1\n")
+    for name in ODD_NAMES:
+        repo.write(name)
+    repo.add()
+    return ODD_NAMES
+
+
+def test_early_lookup_agrees_with_the_checking_code_on_odd_names(repo: Repo) -> None:
+    names = [*_staged_show(repo), "deliverables/gone\nmissing.exr", "nowhere/x.exr"]
+    early = start_index_lookup(str(repo.root), names, str(repo.root))
+    assert early is not None
+    manifests = early.manifests()
+    found = early.result()
+    repository = GitRepository(str(repo.root))
+    try:
+        expected = repository.object_ids([":" + n for n in names], names)
+        expected_manifests = repository.object_ids(
+            [":" + n for n in manifest_candidates(names)] + [":.gitmodules"],
+            [*manifest_candidates(names), ".gitmodules"])
+    finally:
+        repository.close()
+    assert found == expected
+    assert manifests == expected_manifests
+    assert found["deliverables/new\nline.exr"] is not None and found["nowhere/x.exr"] is None
+    assert manifests is not None and manifests["deliverables/genai.toml"] is not None
+    assert manifests["nowhere/genai.toml"] is None and manifests[".gitmodules"] is None
+
+
+def test_a_failed_early_lookup_leaves_the_work_to_the_checking_code(repo: Repo, tmp_path: Path) -> None:
+    _staged_show(repo)
+    outside = tmp_path / "not-a-repository"
+    outside.mkdir()
+    assert start_index_lookup(str(outside), ["a.exr"], str(outside)) is None  # not a repository
+    failed = IndexLookup(str(outside), ["deliverables/with space.exr"])  # git refuses: no index to read
+    assert failed.manifests() is None and failed.result() is None
+    failed.discard()
+
+
+def test_an_unused_early_lookup_is_stopped(repo: Repo) -> None:
+    names = _staged_show(repo)
+    early = IndexLookup(str(repo.root), names)
+    early.discard()
+    assert early._process.poll() is not None
+
+
+def test_a_named_submodule_whose_commit_we_hold_is_not_a_file(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.add()
+    head = repo.commit()
+    # a gitlink to a commit this repository holds: `:path` resolves, so only .gitmodules tells it apart
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{head},deliverables/vendor")
+    repo.write(".gitmodules", '[submodule "vendor"]\n\tpath = deliverables/vendor\n\turl = ../vendor\n')
+    repo.add(".gitmodules")
+    done = repo.check("deliverables/vendor")
+    assert done.code == 0
+    assert [f["path"] for f in done.json["findings"]] == []
+    assert posixpath.basename(done.json["notes"][0]["path"]) == "vendor"
