@@ -36,7 +36,10 @@ def test_first_commit_with_no_head(repo: Repo) -> None:
     repo.write("deliverables/a.exr")
     repo.add()
     assert repo.check().rules() == ["GAI201"]
-    assert repo.check("--diff", "HEAD").code == 2  # no HEAD yet: an unknown revision, not a pass
+    # no history yet: everything staged is new (what the genai-hooks-staged hook needs), never a pass
+    staged = repo.check("--diff", "HEAD")
+    assert (staged.code, staged.rules(), staged.json["summary"]["files_checked"]) == (1, ["GAI201"], 2)
+    assert repo.check("--rev", "HEAD").code == 2  # but there is no commit to judge
 
 
 def test_rename_into_deliverables_is_judged_at_new_path(repo: Repo) -> None:

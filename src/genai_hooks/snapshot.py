@@ -60,10 +60,12 @@ class Snapshot:
         return {p: self._ids.get(p) for p in paths}
 
     def seed(self, found: dict[str, str | None]) -> None:
-        """Take object ids looked up elsewhere (`paths.IndexLookup`); `.gitmodules` must be among them."""
-        if self._gitlinks is None:
+        """Take object ids found elsewhere: by path lookups (with `.gitmodules` among them the first
+        time, for submodules named like files) or from listings that show modes (gitlinks are None)."""
+        if self._gitlinks is None and GITMODULES in found:
             self._gitlinks = frozenset(_submodule_paths(self.repository, found[GITMODULES]))
-        self._ids.update((p, None if p in self._gitlinks else object_id) for p, object_id in found.items())
+        gitlinks = self._gitlinks or frozenset()
+        self._ids.update((p, None if p in gitlinks else object_id) for p, object_id in found.items())
 
     def _from_listing(self, wanted: set[str]) -> dict[str, str | None]:
         """Object ids from one detailed listing: one `path:name` lookup walks trees each time."""
@@ -181,26 +183,34 @@ def is_shallow(repository: GitRepository) -> bool:
 class Change:
     status: str  # A M R C T D
     path: str  # new path (old path for D)
+    object_id: str | None = None  # the new content's id (None for D and for a submodule)
 
 
 def changed_since(repository: GitRepository, snapshot: Snapshot, base: str) -> list[Change]:
-    """Files added, modified, renamed or deleted between merge-base(BASE, snapshot) and the snapshot."""
-    base_commit = resolve_commit(repository, base)
+    """Files added, modified, renamed or deleted between merge-base(BASE, snapshot) and the snapshot.
+
+    With no commit yet (the first commit, judged from the index), everything staged is added,
+    whatever BASE is: there is no history to compare with, and judging too much never hides a violation.
+    """
     head = snapshot.commit or _head(repository)
-    if head is None:  # the first commit: everything in the index is new
+    if head is None:
         return [Change("A", path) for path in snapshot.paths]
+    base_commit = resolve_commit(repository, base)
     try:
         merge_base = repository.run("merge-base", base_commit, head).decode().strip()
     except GitFailed:
         if is_shallow(repository):
             raise UsageError(f"no merge base between {base} and {head[:12]}: {SHALLOW_ADVICE}") from None
         raise UsageError(f"{base} and {head[:12]} have no common history (no merge base)") from None
-    args = ["diff", "--name-status", "-z", "-M", "--no-ext-diff", "--ignore-submodules"]
+    args = ["diff", "--raw", "-z", "-M", "--no-ext-diff", "--ignore-submodules", "--no-abbrev"]
     if snapshot.commit:
         raw = repository.run(*args, merge_base, snapshot.commit, "--")
     else:
         raw = repository.run(*args, "--cached", merge_base, "--")
-    return parse_name_status(raw)
+    changes = parse_raw_diff(raw)
+    # the diff names the new content of every changed file: no second read of a big index for them
+    snapshot.seed({c.path: c.object_id for c in changes if c.status != "D"})
+    return changes
 
 
 def _head(repository: GitRepository) -> str | None:
@@ -208,19 +218,22 @@ def _head(repository: GitRepository) -> str | None:
     return out.decode().strip() if out else None
 
 
-def parse_name_status(raw: bytes) -> list[Change]:
+def parse_raw_diff(raw: bytes) -> list[Change]:
+    """`git diff --raw -z` -> changes; a rename is its new path (R) and the old one deleted (D)."""
     fields = decode_paths(raw)
     changes: list[Change] = []
     i = 0
     while i < len(fields):
-        status = fields[i][:1]
-        if status in ("R", "C"):
-            changes.append(Change(status, fields[i + 2]))
-            if status == "R":
+        _, new_mode, _, new_id, status = fields[i].lstrip(":").split(" ")
+        kind = status[:1]
+        object_id = None if new_mode == "160000" or kind == "D" else new_id
+        if kind in ("R", "C"):
+            changes.append(Change(kind, fields[i + 2], object_id))
+            if kind == "R":
                 changes.append(Change("D", fields[i + 1]))
             i += 3
         else:
-            changes.append(Change(status, fields[i + 1]))
+            changes.append(Change(kind, fields[i + 1], object_id))
             i += 2
     return changes
 
