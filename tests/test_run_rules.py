@@ -191,6 +191,20 @@ def test_selected_manifest_brings_its_scope_and_all_its_rules(repo: Repo) -> Non
     assert rules == ["GAI101", "GAI102", "GAI103", "GAI104", "GAI105", "GAI201"]
 
 
+def test_a_deleted_manifest_brings_its_scope_and_counts_it_as_checked(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.write("deliverables/sh010/genai.toml", "version = 1\n" + generated(["*.exr"], approval="NFX-GAI-0042"))
+    repo.write("deliverables/sh010/sky.1001.exr")
+    repo.write("deliverables/sh010/sky.1002.exr")
+    repo.add()
+    base = repo.commit()
+    repo.git("rm", "-q", "deliverables/sh010/genai.toml")
+    done = repo.check("--diff", base)
+    assert [(f["rule"], f["files"]) for f in done.json["findings"]] == \
+        [("GAI201", ["deliverables/sh010/sky.1001.exr", "deliverables/sh010/sky.1002.exr"])]
+    assert done.json["summary"]["files_checked"] == 2
+
+
 def test_nested_manifest_cannot_drop_sensitive_categories_declared_above(repo: Repo) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + REGISTER.replace('covers = ["final-deliverable"]', 'covers = ["union-work"]')
                + generated(["shots/sq020/**"], sensitive=["talent-likeness"], approval="NFX-GAI-0042"))

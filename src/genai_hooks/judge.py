@@ -185,5 +185,5 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     unique = {(f.rule, f.path, f.line, f.message): f for f in grouped}
     ordered = tuple(sorted(unique.values(), key=lambda f: f.sort_key))
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
-    return RunResult(snapshot.label, len(selection.files), ordered,
+    return RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
                      tuple(sorted(set(notes), key=lambda n: (n.path, n.message))))
