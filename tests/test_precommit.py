@@ -112,3 +112,32 @@ def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: Dict[str, 
                 "--ref", hook_repo["rev"], "--files", "deliverables/a.exr", "genai.toml")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Passed" in done.stdout
+
+
+def test_staged_hook_sees_a_first_commit_and_a_deleted_manifest(repo: Repo, hook_repo: Dict[str, str]) -> None:
+    repo.write(".pre-commit-config.yaml", f"""\
+        repos:
+          - repo: {hook_repo['path']}
+            rev: {hook_repo['rev']}
+            hooks:
+              - id: genai-hooks-staged
+        """)
+    installed = _run(repo, hook_repo, _pre_commit(), "install")
+    assert installed.returncode == 0, installed.stderr
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.write("deliverables/sh010/sky.1001.exr", "pixels")
+    repo.add()
+    first = _run(repo, hook_repo, "git", "commit", "-m", "first commit, unapproved")
+    assert first.returncode != 0 and "GAI201" in first.stdout + first.stderr
+
+    repo.write("deliverables/sh010/genai.toml", "version = 1\n" + generated(["*.exr"], approval="NFX-GAI-0042"))
+    repo.add()
+    approved = _run(repo, hook_repo, "git", "commit", "-m", "approved in the shot's manifest")
+    assert approved.returncode == 0, approved.stdout + approved.stderr
+
+    repo.git("rm", "-q", "deliverables/sh010/genai.toml")  # a commit of nothing but a deletion
+    deleted = _run(repo, hook_repo, "git", "commit", "-m", "drop the shot manifest")
+    assert deleted.returncode != 0, deleted.stdout + deleted.stderr
+    assert "GAI201" in deleted.stderr and "deliverables/sh010/sky.1001.exr" in deleted.stderr  # git shows hooks on stderr
+    assert "in 1 file checked" in deleted.stderr
+    assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
