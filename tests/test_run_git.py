@@ -6,7 +6,6 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from conftest import GIT_ENV, ROOT_MANIFEST, Repo, generated
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
@@ -40,6 +39,23 @@ def test_first_commit_with_no_head(repo: Repo) -> None:
     staged = repo.check("--diff", "HEAD")
     assert (staged.code, staged.rules(), staged.json["summary"]["files_checked"]) == (1, ["GAI201"], 2)
     assert repo.check("--rev", "HEAD").code == 2  # but there is no commit to judge
+
+
+def test_staged_changes_read_unchanged_manifests_from_head_not_the_working_tree(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/shots/genai.toml", "version = 1\n")
+    repo.write("deliverables/a.exr")
+    repo.add()
+    repo.commit()
+    repo.write("deliverables/shots/b.exr")
+    repo.add("deliverables/shots/b.exr")
+    repo.git("rm", "-q", "--cached", "deliverables/a.exr")  # staged deletion: never judged
+    # unstaged edits of both manifests must not change the verdict
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.write("deliverables/shots/genai.toml", "version = [broken\n")
+    done = repo.check("--diff", "HEAD")
+    assert [(f["rule"], f["path"]) for f in done.json["findings"]] == [("GAI201", "deliverables/shots/b.exr")]
+    assert done.json["summary"]["files_checked"] == 1
 
 
 def test_rename_into_deliverables_is_judged_at_new_path(repo: Repo) -> None:

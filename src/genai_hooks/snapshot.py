@@ -31,6 +31,7 @@ class Snapshot:
         self._ids: dict[str, str | None] = {}  # path -> object id; None: not a file of the snapshot
         self._info: dict[str, tuple[str, int] | None] = {}  # object id -> (type, size)
         self._gitlinks: frozenset[str] | None = None  # submodule paths (a gitlink we hold looks like a file)
+        self._same_as: str | None = None  # a commit equal to the index outside the paths seeded from a diff
 
     @property
     def label(self) -> str:
@@ -49,13 +50,15 @@ class Snapshot:
 
     def _lookup(self, paths: Sequence[str]) -> dict[str, str | None]:
         todo = [p for p in dict.fromkeys(paths) if p not in self._ids]
-        # a `REV:path` lookup walks trees each time; `:path` is a search of the index
-        if len(todo) > (INDEX_LOOKUPS_MAX if self.commit is None else INDEX_LOOKUPS_MAX // 25):
+        by_tree = self.commit or self._same_as  # `REV:path` walks trees; `:path` reads the whole index first
+        if len(todo) > (INDEX_LOOKUPS_MAX if by_tree is None else INDEX_LOOKUPS_MAX // 25):
             self._ids.update(self._from_listing(set(todo)))
         elif todo:
+            if self._gitlinks is None and GITMODULES in self._ids:  # seeded from a diff
+                self._gitlinks = frozenset(_submodule_paths(self.repository, self._ids[GITMODULES]))
             if self._gitlinks is None:  # in the same batch: every git command reads the whole index again
                 todo.append(GITMODULES)
-            prefix = self.commit or ""
+            prefix = by_tree or ""
             self.seed(self.repository.object_ids([f"{prefix}:{p}" for p in todo], todo))
         return {p: self._ids.get(p) for p in paths}
 
@@ -81,6 +84,11 @@ class Snapshot:
                 if fields[0] != "160000":  # a gitlink is not a file
                     found[path] = fields[1] if self.commit is None else fields[2]
         return found
+
+    def same_as(self, commit: str) -> None:
+        """Every path not seeded so far is as in `commit` (the index after seeding it with `diff --cached COMMIT`)."""
+        assert self.commit is None
+        self._same_as = commit
 
     def existing(self, paths: Sequence[str]) -> list[str]:
         """The given paths that are files of the snapshot."""
@@ -209,7 +217,9 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str) -> l
         raw = repository.run(*args, "--cached", merge_base, "--")
     changes = parse_raw_diff(raw)
     # the diff names the new content of every changed file: no second read of a big index for them
-    snapshot.seed({c.path: c.object_id for c in changes if c.status != "D"})
+    snapshot.seed({c.path: c.object_id for c in changes})
+    if snapshot.commit is None and merge_base == head:  # the staged changes: elsewhere the index is HEAD
+        snapshot.same_as(head)
     return changes
 
 
@@ -226,7 +236,8 @@ def parse_raw_diff(raw: bytes) -> list[Change]:
     while i < len(fields):
         _, new_mode, _, new_id, status = fields[i].lstrip(":").split(" ")
         kind = status[:1]
-        object_id = None if new_mode == "160000" or kind == "D" else new_id
+        # no content: deleted, unmerged (all zeros), or a submodule
+        object_id = None if new_mode in ("000000", "160000") or not new_id.strip("0") else new_id
         if kind in ("R", "C"):
             changes.append(Change(kind, fields[i + 2], object_id))
             if kind == "R":
