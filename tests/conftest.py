@@ -7,10 +7,11 @@ import json
 import os
 import subprocess
 import textwrap
+from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, Iterator, List, Optional, Union
+from typing import Any
 
 import pytest
 
@@ -30,10 +31,10 @@ class Outcome:
     err: str
 
     @property
-    def json(self) -> Dict[str, Any]:
+    def json(self) -> dict[str, Any]:
         return json.loads(self.out)  # type: ignore[no-any-return]
 
-    def rules(self) -> List[str]:
+    def rules(self) -> list[str]:
         return sorted(f["rule"] for f in self.json["findings"])
 
 
@@ -48,7 +49,7 @@ class Repo:
             raise AssertionError(f"git {args}: {done.stderr.decode()}")
         return done.stdout.decode("utf-8", "surrogateescape")
 
-    def write(self, path: str, content: Union[str, bytes] = "x") -> Path:
+    def write(self, path: str, content: str | bytes = "x") -> Path:
         target = self.root / path
         target.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, str):
@@ -64,7 +65,7 @@ class Repo:
         self.git("commit", "-q", "--allow-empty", "-m", message)
         return self.git("rev-parse", "HEAD").strip()
 
-    def run(self, *args: str, cwd: Optional[Path] = None, env: Optional[Dict[str, str]] = None) -> Outcome:
+    def run(self, *args: str, cwd: Path | None = None, env: dict[str, str] | None = None) -> Outcome:
         out, err = io.StringIO(), io.StringIO()
         old_cwd = os.getcwd()
         saved = {k: os.environ.get(k) for k in (env or {})}
@@ -122,7 +123,7 @@ disclosed = 2025-09-02
 """
 
 
-def generated(paths: List[str], tool: str = "firefly", **extra: Any) -> str:
+def generated(paths: list[str], tool: str = "firefly", **extra: Any) -> str:
     body = f"\n[[generated]]\npaths = {json.dumps(paths)}\ntool = \"{tool}\"\n"
     for key, value in extra.items():
         body += f"{key} = {json.dumps(value)}\n"

@@ -4,11 +4,10 @@ import datetime
 import json
 
 import pytest
+from conftest import ROOT_MANIFEST
 
 from genai_hooks.manifest import ManifestInvalid, parse_manifest
 from genai_hooks.schema import json_schema
-
-from conftest import ROOT_MANIFEST
 
 
 def problems(text: str, *, is_root: bool = True, path: str = "genai.toml") -> list:

@@ -6,11 +6,10 @@ import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Dict, Iterator
 
 import pytest
-
 from conftest import ROOT_MANIFEST, Repo, generated
 
 PROJECT = Path(__file__).resolve().parents[1]
@@ -24,7 +23,7 @@ def _pre_commit() -> str:
 
 
 @pytest.fixture(scope="module")
-def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, str]]:
+def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """This project's current files committed into a repository pre-commit can install from."""
     root = tmp_path_factory.mktemp("hook-repo")
     for name in ("src", "pyproject.toml", ".pre-commit-hooks.yaml", "README.md"):
@@ -44,14 +43,14 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Dict[str, st
     yield {"path": str(root), "rev": sha, **{f"env:{k}": v for k, v in env.items()}}
 
 
-def _env(hook: Dict[str, str]) -> Dict[str, str]:
+def _env(hook: dict[str, str]) -> dict[str, str]:
     env = {k[4:]: v for k, v in hook.items() if k.startswith("env:")}
     for key in ("GITHUB_ACTIONS", "PRE_COMMIT_TO_REF", "PRE_COMMIT_FROM_REF"):
         env.pop(key, None)
     return env
 
 
-def _config(repo: Repo, hook: Dict[str, str]) -> None:
+def _config(repo: Repo, hook: dict[str, str]) -> None:
     repo.write(".pre-commit-config.yaml", f"""\
         repos:
           - repo: {hook['path']}
@@ -62,11 +61,11 @@ def _config(repo: Repo, hook: Dict[str, str]) -> None:
         """)
 
 
-def _run(repo: Repo, hook: Dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(list(args), cwd=repo.root, env=_env(hook), capture_output=True, text=True)
+def _run(repo: Repo, hook: dict[str, str], *args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(list(args), cwd=repo.root, env=_env(hook), capture_output=True, text=True, check=False)
 
 
-def test_commit_is_blocked_then_allowed_after_approval(repo: Repo, hook_repo: Dict[str, str]) -> None:
+def test_commit_is_blocked_then_allowed_after_approval(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo)
     repo.add(".pre-commit-config.yaml")
     repo.commit("config")
@@ -90,7 +89,7 @@ def test_commit_is_blocked_then_allowed_after_approval(repo: Repo, hook_repo: Di
     assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "2"
 
 
-def test_run_all_files_and_manual_audit_fail_on_a_committed_violation(repo: Repo, hook_repo: Dict[str, str]) -> None:
+def test_run_all_files_and_manual_audit_fail_on_a_committed_violation(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo)
     repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]) + generated(["nowhere/**"]))
     repo.write("deliverables/a.exr")
@@ -104,7 +103,7 @@ def test_run_all_files_and_manual_audit_fail_on_a_committed_violation(repo: Repo
     assert "GAI201" in audit.stdout and "GAI401" in audit.stdout
 
 
-def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: Dict[str, str]) -> None:
+def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: dict[str, str]) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
     repo.write("deliverables/a.exr")
     repo.add()
@@ -114,7 +113,7 @@ def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: Dict[str, 
     assert "Passed" in done.stdout
 
 
-def test_staged_hook_sees_a_first_commit_and_a_deleted_manifest(repo: Repo, hook_repo: Dict[str, str]) -> None:
+def test_staged_hook_sees_a_first_commit_and_a_deleted_manifest(repo: Repo, hook_repo: dict[str, str]) -> None:
     repo.write(".pre-commit-config.yaml", f"""\
         repos:
           - repo: {hook_repo['path']}

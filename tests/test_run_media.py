@@ -7,10 +7,9 @@ import io
 from pathlib import Path
 
 import opentimelineio as otio
-from PIL import Image
-
 from conftest import ROOT_MANIFEST, Repo, generated
-from provenance_media import png_bytes, png_info, xmp_packet, TRAINED
+from PIL import Image
+from provenance_media import TRAINED, png_bytes, png_info, xmp_packet
 
 SD_PNG = png_bytes(png_info(("parameters", "a castle at night\nSteps: 30, Seed: 1")))
 CLEAN_PNG = png_bytes(png_info(("Software", "ARRI Reference Tool")))
