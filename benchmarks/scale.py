@@ -7,16 +7,25 @@ seconds), commits it, then prints medians of:
   floor        `git ls-tree -r -z --name-only HEAD` read into Python
   audit        `genai-hooks run --rev HEAD --no-metadata` (every policy rule, GAI401 included)
   audit+meta   `genai-hooks run --rev HEAD` (embedded-provenance sniffing of every media file)
-  paths        `genai-hooks run PATH x 10,000` against the index (what the pre-commit hook does):
-               the frames of 50 shots, as an artist's commit holds them
+  paths        `genai-hooks run PATH x 10,000` against the index: the undeclared frames of 50 shots,
+               as an artist's commit holds them (every frame is sniffed; they share one blob)
   scattered    the same with 10,000 paths spread over the whole repository (one per directory)
-and the peak RSS of each genai-hooks process.
+  pre-commit   the same 10,000 frames cut into the command lines pre-commit makes (at most 128 KiB
+               each, run one after the other: the hook is require_serial)
+  staged       `genai-hooks run --diff HEAD` (the genai-hooks-staged hook) with those 10,000 frames
+               staged as modified, in a copy of the index (GIT_INDEX_FILE)
+and the peak RSS of each genai-hooks process, plus two floors for the 10,000-path cases:
+  python+args  `python -c pass` with the 10,000 paths as arguments
+  git lookup   `git cat-file --batch-check=%(objectname)` of the 10,000 `:path` names
+The package's bytecode is compiled first, as `pip install` does (PYTHONDONTWRITEBYTECODE may be set).
 """
 
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
+import shutil
 import statistics
 import subprocess
 import sys
@@ -83,12 +92,37 @@ def floor(cwd: Path) -> float:
     return time.perf_counter() - start
 
 
-def measure_rss(command: Sequence[str], cwd: Path) -> tuple[float, float]:
+def timed(command: Sequence[str], cwd: Path, stdin: bytes | None = None) -> float:
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, input=stdin, stdout=subprocess.DEVNULL, check=True)
+    return time.perf_counter() - start
+
+
+def pre_commit_batches(command: Sequence[str], paths: Sequence[str]) -> list[list[str]]:
+    """The command lines pre-commit's xargs would run (pre-commit is a dependency of the test extra)."""
+    from pre_commit.xargs import partition
+
+    return [list(batch) for batch in partition(tuple(command), tuple(paths), 1)]
+
+
+def staged_index(root: Path, frames: Sequence[str]) -> str:
+    """A copy of the index with `frames` staged as modified: the repository's own index is left alone."""
+    index = str(root / ".git" / "bench-staged-index")
+    shutil.copyfile(root / ".git" / "index", index)
+    env = {**ENV, "GIT_INDEX_FILE": index}
+    blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=root, input=b"new pixels\n",
+                          capture_output=True, check=True, env=env).stdout.decode().strip()
+    info = "".join(f"100644 {blob}\t{p}\n" for p in frames).encode()
+    subprocess.run(["git", "update-index", "--index-info"], cwd=root, input=info, check=True, env=env)
+    return index
+
+
+def measure_rss(command: Sequence[str], cwd: Path, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Run via a fresh python so RUSAGE_CHILDREN is this command's alone."""
     probe = ("import resource,subprocess,sys,time;t=time.perf_counter();"
              "r=subprocess.run(sys.argv[1:],stdout=subprocess.DEVNULL);"
              "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss/1024, r.returncode)")
-    out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, env=ENV, capture_output=True,
+    out = subprocess.run([sys.executable, "-c", probe, *command], cwd=cwd, env=env or ENV, capture_output=True,
                          text=True, check=True).stdout.split()
     if out[2] not in ("0", "1"):
         raise SystemExit(f"{' '.join(command[:4])} exited {out[2]}")
@@ -104,6 +138,9 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--skip-metadata", action="store_true", help="skip the audit with provenance sniffing")
     args = parser.parse_args(list(argv) or None)
     exe = [sys.executable, "-m", "genai_hooks.cli"]
+    import genai_hooks
+
+    compileall.compile_dir(os.path.dirname(genai_hooks.__file__), quiet=1)
 
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="genai-bench-"))
     root = workdir / f"show-{args.files}-{args.entries}"
@@ -116,10 +153,12 @@ def main(argv: Sequence[str] = ()) -> int:
           f"(built in {time.perf_counter() - start:.1f} s)")
 
     results: dict[str, list[tuple[float, float]]] = {
-        "floor": [], "audit": [], "audit+meta": [], "paths": [], "scattered": []}
+        "floor": [], "audit": [], "audit+meta": [], "paths": [], "scattered": [], "pre-commit": [],
+        "staged": [], "python+args": [], "git lookup": []}
     middle = max(0, len(paths) // 2 - 5_000)
     frames = paths[middle:middle + 10_000]
     scattered = paths[:: max(1, len(paths) // 10_000)][:10_000]
+    staged_env = {**ENV, "GIT_INDEX_FILE": staged_index(root, frames)}
     for _ in range(args.repeat):
         results["floor"].append((floor(root), 0.0))
         results["audit"].append(measure_rss([*exe, "run", "--rev", "HEAD", "--no-metadata", "--format", "json"],
@@ -128,13 +167,23 @@ def main(argv: Sequence[str] = ()) -> int:
             results["audit+meta"].append(measure_rss([*exe, "run", "--rev", "HEAD", "--format", "json"], root))
         results["paths"].append(measure_rss([*exe, "run", "--format", "json", "--", *frames], root))
         results["scattered"].append(measure_rss([*exe, "run", "--format", "json", "--", *scattered], root))
+        batches = pre_commit_batches([*exe, "run", "--format", "json"], frames)
+        runs = [measure_rss(batch, root) for batch in batches]
+        results["pre-commit"].append((sum(t for t, _ in runs), max(m for _, m in runs)))
+        results["staged"].append(measure_rss([*exe, "run", "--diff", "HEAD", "--format", "json"], root, staged_env))
+        results["python+args"].append((timed([sys.executable, "-c", "pass", *frames], root), 0.0))
+        names = "".join(f":{p}\n" for p in frames).encode()
+        results["git lookup"].append((timed(["git", "cat-file", "--batch-check=%(objectname)", "--buffer"], root,
+                                            names), 0.0))
     base = statistics.median(t for t, _ in results["floor"])
     for name, runs in results.items():
         if not runs:
             continue
         seconds = statistics.median(t for t, _ in runs)
         rss = max(m for _, m in runs)
-        extra = f"  peak RSS {rss:6.0f} MB  ({seconds / base:4.1f}x floor)" if name != "floor" else ""
+        extra = f"  peak RSS {rss:6.0f} MB  ({seconds / base:4.1f}x floor)" if rss else ""
+        if name == "pre-commit":
+            extra += f"  in {len(batches)} command lines"
         print(f"{name:<11} median {seconds:7.3f} s{extra}")
     return 0
 
