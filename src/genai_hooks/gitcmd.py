@@ -1,4 +1,7 @@
-"""The one place that runs Git: GitPython's command layer, `-z` plumbing, no writes, no lock taking."""
+"""Where Git runs: GitPython's command layer, `-z` plumbing, no writes, no lock taking.
+
+(paths.py also starts one lookup, before this module and GitPython are imported.)
+"""
 
 from __future__ import annotations
 
