@@ -50,14 +50,13 @@ def _env(hook: dict[str, str]) -> dict[str, str]:
     return env
 
 
-def _config(repo: Repo, hook: dict[str, str]) -> None:
+def _config(repo: Repo, hook: dict[str, str], ids: tuple[str, ...] = ("genai-hooks", "genai-hooks-audit")) -> None:
+    hooks = "".join(f"\n              - id: {i}" for i in ids)
     repo.write(".pre-commit-config.yaml", f"""\
         repos:
           - repo: {hook['path']}
             rev: {hook['rev']}
-            hooks:
-              - id: genai-hooks
-              - id: genai-hooks-audit
+            hooks:{hooks}
         """)
 
 
@@ -114,13 +113,7 @@ def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: dict[str, 
 
 
 def test_staged_hook_sees_a_first_commit_and_a_deleted_manifest(repo: Repo, hook_repo: dict[str, str]) -> None:
-    repo.write(".pre-commit-config.yaml", f"""\
-        repos:
-          - repo: {hook_repo['path']}
-            rev: {hook_repo['rev']}
-            hooks:
-              - id: genai-hooks-staged
-        """)
+    _config(repo, hook_repo, ("genai-hooks-staged",))
     installed = _run(repo, hook_repo, _pre_commit(), "install")
     assert installed.returncode == 0, installed.stderr
     repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
