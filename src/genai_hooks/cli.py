@@ -192,5 +192,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
 
 
+def entry() -> NoReturn:
+    """The console script: `main`, then leave without tearing the interpreter down.
+
+    Output is flushed and every file is closed by then; finalising some 300 imported modules
+    would add 0.04-0.07 s to each pre-commit run for nothing.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (BrokenPipeError, ValueError):  # a reader that went away, or a closed stream
+        pass
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
