@@ -14,7 +14,9 @@ seconds), commits it, then prints medians of:
                each, run one after the other: the hook is require_serial)
   staged       `genai-hooks run --diff HEAD` (the genai-hooks-staged hook) with those 10,000 frames
                staged as modified, in a copy of the index (GIT_INDEX_FILE)
-and the peak RSS of each genai-hooks process, plus two floors for the 10,000-path cases:
+and the peak RSS of each genai-hooks process, plus the machine's speed and two floors:
+  ls-files     GitPython's `repo.git.ls_files("-z")` of the whole index: the brief's reference
+               machine takes about 0.35 s for a million files (this VM's speed varies up to 2x)
   python+args  `python -c pass` with the 10,000 paths as arguments
   git lookup   `git cat-file --batch-check=%(objectname)` of the 10,000 `:path` names
 The package's bytecode is compiled first, as `pip install` does (PYTHONDONTWRITEBYTECODE may be set).
@@ -92,6 +94,15 @@ def floor(cwd: Path) -> float:
     return time.perf_counter() - start
 
 
+def ls_files(root: Path) -> float:
+    import git
+
+    repository = git.Repo(root)
+    start = time.perf_counter()
+    repository.git.ls_files("-z")
+    return time.perf_counter() - start
+
+
 def timed(command: Sequence[str], cwd: Path, stdin: bytes | None = None) -> float:
     start = time.perf_counter()
     subprocess.run(command, cwd=cwd, input=stdin, stdout=subprocess.DEVNULL, check=True)
@@ -153,13 +164,14 @@ def main(argv: Sequence[str] = ()) -> int:
           f"(built in {time.perf_counter() - start:.1f} s)")
 
     results: dict[str, list[tuple[float, float]]] = {
-        "floor": [], "audit": [], "audit+meta": [], "paths": [], "scattered": [], "pre-commit": [],
+        "ls-files": [], "floor": [], "audit": [], "audit+meta": [], "paths": [], "scattered": [], "pre-commit": [],
         "staged": [], "python+args": [], "git lookup": []}
     middle = max(0, len(paths) // 2 - 5_000)
     frames = paths[middle:middle + 10_000]
     scattered = paths[:: max(1, len(paths) // 10_000)][:10_000]
     staged_env = {**ENV, "GIT_INDEX_FILE": staged_index(root, frames)}
     for _ in range(args.repeat):
+        results["ls-files"].append((ls_files(root), 0.0))
         results["floor"].append((floor(root), 0.0))
         results["audit"].append(measure_rss([*exe, "run", "--rev", "HEAD", "--no-metadata", "--format", "json"],
                                             root))
