@@ -188,12 +188,14 @@ def main(argv: Sequence[str] = ()) -> int:
         results["git lookup"].append((timed(["git", "cat-file", "--batch-check=%(objectname)", "--buffer"], root,
                                             names), 0.0))
     base = statistics.median(t for t, _ in results["floor"])
+    reference = statistics.median(t for t, _ in results["ls-files"])
     for name, runs in results.items():
         if not runs:
             continue
         seconds = statistics.median(t for t, _ in runs)
         rss = max(m for _, m in runs)
-        extra = f"  peak RSS {rss:6.0f} MB  ({seconds / base:4.1f}x floor)" if rss else ""
+        extra = (f"  peak RSS {rss:6.0f} MB  ({seconds / base:4.1f}x floor, {seconds / reference:4.1f}x ls-files)"
+                 if rss else "")
         if name == "pre-commit":
             extra += f"  in {len(batches)} command lines"
         print(f"{name:<11} median {seconds:7.3f} s{extra}")
