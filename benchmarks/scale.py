@@ -111,7 +111,7 @@ def timed(command: Sequence[str], cwd: Path, stdin: bytes | None = None) -> floa
 
 def pre_commit_batches(command: Sequence[str], paths: Sequence[str]) -> list[list[str]]:
     """The command lines pre-commit's xargs would run (pre-commit is a dependency of the test extra)."""
-    from pre_commit.xargs import partition
+    from pre_commit.xargs import partition  # type: ignore[import-untyped]
 
     return [list(batch) for batch in partition(tuple(command), tuple(paths), 1)]
 
