@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -244,3 +245,16 @@ def test_a_path_that_is_not_utf8_survives_every_format(repo: Repo, tmp_path: Pat
         assert "caf" in text
     document = json_module.loads((tmp_path / "out.json").read_text(encoding="utf-8"))
     assert document["findings"][0]["path"] == "deliverables/caf\udce9.exr"
+
+
+def test_a_git_too_old_for_cat_file_z_is_a_clear_error(repo: Repo, tmp_path: Path) -> None:
+    real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
+    fake = tmp_path / "old-git" / "git"
+    fake.parent.mkdir()
+    fake.write_text(f'#!/bin/sh\nif [ "$1" = version ]; then echo "git version 2.34.1"; exit 0; fi\nexec {real} "$@"\n')
+    fake.chmod(0o755)
+    repo.write("genai.toml", VIOLATION)
+    repo.add()
+    done = repo.check(env={"PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"})
+    assert done.code == 2
+    assert "needs Git 2.38 or newer" in done.err and "this is Git 2.34.1" in done.err

@@ -15,6 +15,8 @@ import git
 from .errors import UsageError
 from .paths import GIT_ENV, encode_path, parse_batch_check
 
+MINIMUM_GIT = (2, 38)
+
 
 def decode_paths(raw: bytes) -> list[str]:
     """NUL-separated git output -> paths (non-UTF-8 bytes survive as surrogates)."""
@@ -38,6 +40,10 @@ class GitRepository:
             raise UsageError(f"{start} is a bare repository; run genai-hooks in a checkout")
         self.toplevel = str(self.repo.working_tree_dir)
         self.git = self.repo.git
+        version = self.git.version_info
+        if version < MINIMUM_GIT:
+            raise UsageError(f"genai-hooks needs Git {'.'.join(map(str, MINIMUM_GIT))} or newer (for `cat-file -z`, "
+                             f"which reads file names with newlines); this is Git {'.'.join(map(str, version))}")
 
     def run(self, *args: str, stdin: bytes | None = None) -> bytes:
         """Run `git ARGS` at the top level and return stdout as bytes; GitFailed on a non-zero exit."""
