@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from conftest import GIT_ENV, ROOT_MANIFEST, Repo, generated
+
+from genai_hooks.gitcmd import _stops_lazy_fetch
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
 
@@ -258,3 +261,38 @@ def test_a_git_too_old_for_cat_file_z_is_a_clear_error(repo: Repo, tmp_path: Pat
     done = repo.check(env={"PATH": f"{fake.parent}{os.pathsep}{os.environ['PATH']}"})
     assert done.code == 2
     assert "needs Git 2.38 or newer" in done.err and "this is Git 2.34.1" in done.err
+
+
+def _blobs(repo: Repo) -> int:
+    return repo.git("cat-file", "--batch-check", "--batch-all-objects").count(" blob ")
+
+
+def test_a_partial_clone_is_never_fetched_from_during_a_check(repo: Repo, tmp_path: Path) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    repo.commit()
+    repo.git("config", "uploadpack.allowFilter", "true")
+    clone = Repo(tmp_path / "partial")
+    for no_checkout in (True, False):
+        if clone.root.exists():
+            shutil.rmtree(clone.root)
+        repo.git("clone", "-q", "--filter=blob:none", *(["--no-checkout"] if no_checkout else []),
+                 repo.root.as_uri(), str(clone.root))
+        if no_checkout:
+            clone.git("read-tree", "HEAD")  # an index whose blobs were never downloaded
+        before = _blobs(clone)
+        done = clone.check()
+        assert _blobs(clone) == before  # nothing was fetched
+        if no_checkout:
+            assert done.code == 2 and "never downloads during a check" in done.err
+        else:  # a checkout fetched what the index holds: the check runs as usual
+            assert (done.code, done.rules()) == (1, ["GAI201"])
+
+
+@pytest.mark.parametrize("version,stops", [
+    ((2, 39, 3), False), ((2, 39, 4), True), ((2, 40, 1), False), ((2, 44, 1), True), ((2, 45, 0), False),
+    ((2, 45, 1), True), ((2, 47, 0), True), ((3, 0, 0), True),
+])
+def test_which_gits_can_be_told_not_to_fetch(version: tuple[int, ...], stops: bool) -> None:
+    assert _stops_lazy_fetch(version) is stops

@@ -16,6 +16,22 @@ from .errors import UsageError
 from .paths import GIT_ENV, encode_path, parse_batch_check
 
 MINIMUM_GIT = (2, 38)
+PARTIAL_CLONE_ADVICE = ("this partial clone lacks file contents genai-hooks must read, and genai-hooks never downloads "
+                        "during a check: check out what is judged first (`git checkout` fetches its contents), or "
+                        "use a clone without --filter (actions/checkout: no `filter` input)")
+# GIT_NO_LAZY_FETCH arrived with the May 2024 security releases: 2.39.4, 2.40.2 ... 2.44.1, and 2.45.1
+_NO_LAZY_FETCH_SINCE = {(2, 39): 4, (2, 40): 2, (2, 41): 1, (2, 42): 2, (2, 43): 4, (2, 44): 1, (2, 45): 1}
+
+
+def _stops_lazy_fetch(version: tuple[int, ...]) -> bool:
+    if version[:2] >= (2, 46):
+        return True
+    patch = _NO_LAZY_FETCH_SINCE.get((version[0], version[1]))
+    return patch is not None and (version[2] if len(version) > 2 else 0) >= patch
+
+
+def _dotted(version: tuple[int, ...]) -> str:
+    return ".".join(map(str, version))
 
 
 def decode_paths(raw: bytes) -> list[str]:
@@ -40,10 +56,29 @@ class GitRepository:
             raise UsageError(f"{start} is a bare repository; run genai-hooks in a checkout")
         self.toplevel = str(self.repo.working_tree_dir)
         self.git = self.repo.git
+        self.git.update_environment(**GIT_ENV)  # GitPython's persistent cat-file processes too
         version = self.git.version_info
         if version < MINIMUM_GIT:
-            raise UsageError(f"genai-hooks needs Git {'.'.join(map(str, MINIMUM_GIT))} or newer (for `cat-file -z`, "
-                             f"which reads file names with newlines); this is Git {'.'.join(map(str, version))}")
+            raise UsageError(f"genai-hooks needs Git {_dotted(MINIMUM_GIT)} or newer (for `cat-file -z`, "
+                             f"which reads file names with newlines); this is Git {_dotted(version)}")
+        self.partial = False
+        self.partial = self._is_partial_clone()
+        if self.partial and not _stops_lazy_fetch(version):
+            raise UsageError(f"this is a partial clone, and Git {_dotted(version)} would download missing file "
+                             "contents while checking; genai-hooks never uses the network during a check. Use Git "
+                             "2.45.1 or newer (or 2.39.4+, 2.40.2+, ... 2.44.1+), or a clone without --filter")
+
+    def _failed(self, args: Sequence[str], error: git.GitCommandError) -> Exception:
+        failure = GitFailed(args, error)
+        if self.partial and "lazy fetching disabled" in failure.stderr:
+            return UsageError(PARTIAL_CLONE_ADVICE)
+        return failure
+
+    def _is_partial_clone(self) -> bool:
+        raw = self.try_run("config", "-z", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$")
+        entries = [entry.partition("\n") for entry in decode_paths(raw or b"")]
+        return any(key.lower() == "extensions.partialclone" or value.lower() in ("true", "yes", "on", "1")
+                   for key, _, value in entries)
 
     def run(self, *args: str, stdin: bytes | None = None) -> bytes:
         """Run `git ARGS` at the top level and return stdout as bytes; GitFailed on a non-zero exit."""
@@ -53,7 +88,7 @@ class GitRepository:
             out = self.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, env=GIT_ENV)
             return out  # type: ignore[no-any-return,unused-ignore]
         except git.GitCommandError as error:
-            raise GitFailed(args, error) from None
+            raise self._failed(args, error) from None
 
     def _run_with_input(self, args: Sequence[str], stdin: bytes) -> bytes:
         done = subprocess.run(["git", *args], input=stdin, cwd=self.toplevel, capture_output=True,

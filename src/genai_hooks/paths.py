@@ -20,7 +20,9 @@ from .errors import UsageError
 MANIFEST_NAME = "genai.toml"
 GITMODULES = ".gitmodules"
 # Optional locks off: reading commands must not refresh (write) the index while we check.
-GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1"}
+# No lazy fetch: in a partial clone, reading a missing blob would download it (no network, ever).
+GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1",
+           "GIT_NO_LAZY_FETCH": "1"}
 INDEX_LOOKUPS_MAX = 50_000  # beyond this, one listing of the index is cheaper than looking paths up
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
