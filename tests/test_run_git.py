@@ -11,6 +11,7 @@ import pytest
 from conftest import GIT_ENV, ROOT_MANIFEST, Repo, generated
 
 from genai_hooks.gitcmd import _stops_lazy_fetch
+from genai_hooks.paths import start_index_lookup
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
 
@@ -282,7 +283,9 @@ def test_a_partial_clone_is_never_fetched_from_during_a_check(repo: Repo, tmp_pa
         if no_checkout:
             clone.git("read-tree", "HEAD")  # an index whose blobs were never downloaded
         before = _blobs(clone)
-        done = clone.check()
+        # no early lookup either: a Git that ignores GIT_NO_LAZY_FETCH would download during it
+        assert start_index_lookup(str(clone.root), ["deliverables/a.exr"], str(clone.root)) is None
+        done = clone.check("deliverables/a.exr") if no_checkout else clone.check()
         assert _blobs(clone) == before  # nothing was fetched
         if no_checkout:
             assert done.code == 2 and "never downloads during a check" in done.err

@@ -13,7 +13,7 @@ from typing import IO, Any, cast
 import git
 
 from .errors import UsageError
-from .paths import GIT_ENV, encode_path, parse_batch_check
+from .paths import GIT_ENV, PARTIAL_CLONE_CONFIG, encode_path, is_partial_clone, parse_batch_check
 
 MINIMUM_GIT = (2, 38)
 PARTIAL_CLONE_ADVICE = ("this partial clone lacks file contents genai-hooks must read, and genai-hooks never downloads "
@@ -62,7 +62,7 @@ class GitRepository:
             raise UsageError(f"genai-hooks needs Git {_dotted(MINIMUM_GIT)} or newer (for `cat-file -z`, "
                              f"which reads file names with newlines); this is Git {_dotted(version)}")
         self.partial = False
-        self.partial = self._is_partial_clone()
+        self.partial = is_partial_clone(self.try_run(*PARTIAL_CLONE_CONFIG) or b"")
         if self.partial and not _stops_lazy_fetch(version):
             raise UsageError(f"this is a partial clone, and Git {_dotted(version)} would download missing file "
                              "contents while checking; genai-hooks never uses the network during a check. Use Git "
@@ -74,11 +74,6 @@ class GitRepository:
             return UsageError(PARTIAL_CLONE_ADVICE)
         return failure
 
-    def _is_partial_clone(self) -> bool:
-        raw = self.try_run("config", "-z", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$")
-        entries = [entry.partition("\n") for entry in decode_paths(raw or b"")]
-        return any(key.lower() == "extensions.partialclone" or value.lower() in ("true", "yes", "on", "1")
-                   for key, _, value in entries)
 
     def run(self, *args: str, stdin: bytes | None = None) -> bytes:
         """Run `git ARGS` at the top level and return stdout as bytes; GitFailed on a non-zero exit."""

@@ -27,6 +27,16 @@ INDEX_LOOKUPS_MAX = 50_000  # beyond this, one listing of the index is cheaper t
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
 
+PARTIAL_CLONE_CONFIG = ("config", "-z", "--get-regexp", r"^(remote\..*\.promisor|extensions\.partialclone)$")
+
+
+def is_partial_clone(config: bytes) -> bool:
+    """From the output of `git PARTIAL_CLONE_CONFIG`: does a promisor remote supply missing objects?"""
+    entries = [entry.partition("\n") for entry in config.decode("utf-8", "replace").split("\0") if entry]
+    return any(key.lower() == "extensions.partialclone" or value.lower() in ("true", "yes", "on", "1")
+               for key, _, value in entries)
+
+
 def encode_path(path: str) -> bytes:
     return path.encode("utf-8", "surrogateescape")
 
@@ -178,20 +188,23 @@ class IndexLookup:
 def start_index_lookup(repo: str, given: Sequence[str], cwd: str) -> IndexLookup | None:
     """Start looking `given` up in the index of the repository at `repo`; None when not worth it or not possible.
 
-    Any problem (not a repository, a path outside it) is left for the checking code to report.
+    Any problem (not a repository, a path outside it) is left for the checking code to report,
+    and so are partial clones: a Git that ignores GIT_NO_LAZY_FETCH would download during the lookup.
     """
+    env = {**os.environ, **GIT_ENV}
     try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=repo, capture_output=True,
-                              env={**os.environ, **GIT_ENV}, check=False)
-    except OSError:
-        return None
-    toplevel = done.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
-    if done.returncode != 0 or not toplevel:
-        return None
-    try:
+        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=repo, capture_output=True, env=env,
+                              check=False)
+        toplevel = done.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
+        if done.returncode != 0 or not toplevel:
+            return None
+        config = subprocess.run(["git", *PARTIAL_CLONE_CONFIG], cwd=toplevel, capture_output=True, env=env,
+                                check=False)
+        if is_partial_clone(config.stdout):
+            return None
         paths = repository_paths(toplevel, given, cwd)
-    except UsageError:
+        if len(paths) > INDEX_LOOKUPS_MAX:
+            return None
+        return IndexLookup(toplevel, paths)
+    except (OSError, UsageError):
         return None
-    if len(paths) > INDEX_LOOKUPS_MAX:
-        return None
-    return IndexLookup(toplevel, paths)
