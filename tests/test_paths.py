@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import posixpath
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -10,7 +11,14 @@ from conftest import ROOT_MANIFEST, Repo, generated
 
 from genai_hooks.errors import UsageError
 from genai_hooks.gitcmd import GitRepository
-from genai_hooks.paths import IndexLookup, manifest_candidates, repository_paths, start_index_lookup
+from genai_hooks.paths import (
+    DIFF_ARGS,
+    IndexLookup,
+    manifest_candidates,
+    repository_paths,
+    start_early_diff,
+    start_index_lookup,
+)
 
 ODD_NAMES = ["deliverables/with space.exr", "deliverables/ünï/天空.exr", "deliverables/new\nline.exr",
              "deliverables/-dash.exr", "deliverables/4b825dc642cb6eb9a060e54bf8d69288fbee4904"]
@@ -101,3 +109,32 @@ def test_a_named_submodule_whose_commit_we_hold_is_not_a_file(repo: Repo) -> Non
     assert done.code == 0
     assert [f["path"] for f in done.json["findings"]] == []
     assert posixpath.basename(done.json["notes"][0]["path"]) == "vendor"
+
+
+def test_early_diff_is_the_diff_the_checking_code_would_run(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.write("deliverables/a.exr")
+    repo.add()
+    repo.commit()
+    repo.write("deliverables/new\nline.exr")
+    repo.git("mv", "deliverables/a.exr", "deliverables/b.exr")
+    repo.add()
+    early = start_early_diff(str(repo.root), "HEAD")
+    assert early is not None
+    head = repo.git("rev-parse", "HEAD").strip()
+    assert (early.head, early.merge_base) == (head, head)
+    expected = subprocess.run(["git", *DIFF_ARGS, "--cached", head, "--"], cwd=repo.root, capture_output=True,
+                              check=True).stdout
+    assert early.result() == expected
+    assert b"new\nline.exr" in expected and b"R100" in expected
+    done = repo.check("--diff", "HEAD")
+    assert sorted(f["path"] for f in done.json["findings"]) == ["deliverables/b.exr", "deliverables/new\nline.exr"]
+
+
+def test_no_early_diff_where_the_checking_code_must_explain(repo: Repo) -> None:
+    assert start_early_diff(str(repo.root), "HEAD") is None  # no commit yet
+    repo.write("a.txt")
+    repo.add()
+    repo.commit()
+    assert start_early_diff(str(repo.root), "no-such-branch") is None
+    assert start_early_diff(str(repo.root), "--output=x") is None

@@ -12,6 +12,7 @@ from typing import NoReturn
 from . import __version__
 from .errors import UsageError
 from .output import FORMATS
+from .paths import EarlyDiff, IndexLookup, start_early_diff, start_index_lookup
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -109,11 +110,11 @@ def _split_dashed_paths(parser: argparse.ArgumentParser, argv: list[str]) -> arg
 def _run(args: argparse.Namespace) -> int:
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     rev = args.rev or os.environ.get("PRE_COMMIT_TO_REF") or None
-    early = None
-    if args.paths and rev is None and args.diff is None:  # the pre-commit hook: git reads the index meanwhile
-        from .paths import start_index_lookup
-
+    early: IndexLookup | EarlyDiff | None = None  # git reads the index while the rest is imported
+    if rev is None and args.paths and args.diff is None:  # the genai-hooks hook
         early = start_index_lookup(args.repo or ".", args.paths, os.getcwd())
+    elif rev is None and args.diff is not None and not args.paths:  # the genai-hooks-staged hook
+        early = start_early_diff(args.repo or ".", args.diff)
     try:
         from .runner import run_check
 

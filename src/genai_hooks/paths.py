@@ -23,6 +23,7 @@ GITMODULES = ".gitmodules"
 # No lazy fetch: in a partial clone, reading a missing blob would download it (no network, ever).
 GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1",
            "GIT_NO_LAZY_FETCH": "1"}
+DIFF_ARGS = ("diff", "--raw", "-z", "-M", "--no-ext-diff", "--ignore-submodules", "--no-abbrev")
 INDEX_LOOKUPS_MAX = 50_000  # beyond this, one listing of the index is cheaper than looking paths up
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
@@ -185,26 +186,78 @@ class IndexLookup:
                 stream.close()
 
 
+class EarlyDiff:
+    """`git diff --cached MERGE_BASE`, what `--diff BASE` judges in the index, run while the rest is imported."""
+
+    def __init__(self, toplevel: str, head: str, merge_base: str) -> None:
+        self.toplevel = toplevel
+        self.head = head
+        self.merge_base = merge_base
+        self._stdout: bytes | None = None
+        self._process = subprocess.Popen(
+            ["git", *DIFF_ARGS, "--cached", merge_base, "--"], cwd=toplevel, stdin=subprocess.DEVNULL,
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **GIT_ENV})
+        self._thread = threading.Thread(target=self._collect, daemon=True)
+        self._thread.start()
+
+    def _collect(self) -> None:
+        out, _ = self._process.communicate()
+        if self._process.returncode == 0:
+            self._stdout = out
+
+    def result(self) -> bytes | None:
+        """The raw diff; None when git failed."""
+        self._thread.join()
+        return self._stdout
+
+    def discard(self) -> None:
+        if self._process.poll() is None:
+            self._process.kill()
+        self._thread.join()
+
+
 def start_index_lookup(repo: str, given: Sequence[str], cwd: str) -> IndexLookup | None:
     """Start looking `given` up in the index of the repository at `repo`; None when not worth it or not possible.
 
     Any problem (not a repository, a path outside it) is left for the checking code to report,
     and so are partial clones: a Git that ignores GIT_NO_LAZY_FETCH would download during the lookup.
     """
-    env = {**os.environ, **GIT_ENV}
     try:
-        done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=repo, capture_output=True, env=env,
-                              check=False)
-        toplevel = done.stdout.decode("utf-8", "surrogateescape").rstrip("\n")
-        if done.returncode != 0 or not toplevel:
-            return None
-        config = subprocess.run(["git", *PARTIAL_CLONE_CONFIG], cwd=toplevel, capture_output=True, env=env,
-                                check=False)
-        if is_partial_clone(config.stdout):
-            return None
-        paths = repository_paths(toplevel, given, cwd)
-        if len(paths) > INDEX_LOOKUPS_MAX:
+        toplevel = _full_clone_toplevel(repo)
+        paths = repository_paths(toplevel, given, cwd) if toplevel else []
+        if not toplevel or len(paths) > INDEX_LOOKUPS_MAX:
             return None
         return IndexLookup(toplevel, paths)
     except (OSError, UsageError):
         return None
+
+
+def start_early_diff(repo: str, base: str) -> EarlyDiff | None:
+    """Start the diff `--diff BASE` will need on the index; None when not possible (the checking code says why)."""
+    try:
+        toplevel = _full_clone_toplevel(repo)
+        if not toplevel or base.startswith("-"):
+            return None
+        head = _git_line(toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        base_commit = _git_line(toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{base}^{{commit}}")
+        merge_base = _git_line(toplevel, "merge-base", base_commit, head) if head and base_commit else None
+        return EarlyDiff(toplevel, head, merge_base) if head and merge_base else None
+    except OSError:
+        return None
+
+
+def _full_clone_toplevel(repo: str) -> str | None:
+    """The work tree's top directory, unless `repo` is not in one or is a partial clone."""
+    toplevel = _git_line(repo, "rev-parse", "--show-toplevel")
+    if toplevel is None:
+        return None
+    config = subprocess.run(["git", *PARTIAL_CLONE_CONFIG], cwd=toplevel, capture_output=True,
+                            env={**os.environ, **GIT_ENV}, check=False)
+    return None if is_partial_clone(config.stdout) else toplevel
+
+
+def _git_line(cwd: str, *args: str) -> str | None:
+    """The first line git prints, None when it fails or prints nothing."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env={**os.environ, **GIT_ENV}, check=False)
+    line = done.stdout.decode("utf-8", "surrogateescape").partition("\n")[0]
+    return line if done.returncode == 0 and line else None

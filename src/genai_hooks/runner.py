@@ -13,7 +13,7 @@ from .content import ContentReader
 from .findings import RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
-from .paths import MANIFEST_NAME, IndexLookup, manifest_candidates, repository_paths
+from .paths import MANIFEST_NAME, EarlyDiff, IndexLookup, manifest_candidates, repository_paths
 from .snapshot import Selection, Snapshot, changed_since, open_snapshot, select
 from .timelines import is_timeline
 
@@ -46,20 +46,22 @@ def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[st
 
 def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: str | None,
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
-              early: IndexLookup | None = None) -> Outcome:
-    """Judge; `early` is the lookup of `paths` in the index that cli.py started before importing this."""
+              early: IndexLookup | EarlyDiff | None = None) -> Outcome:
+    """Judge; `early` is git work on the index that cli.py started before importing this module."""
     repository = GitRepository(repo)
     try:
         snapshot = open_snapshot(repository, rev)
         content = ContentReader(snapshot)
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
-        changes = changed_since(repository, snapshot, diff) if diff else None
+        same_repository = early is not None and os.path.samefile(early.toplevel, repository.toplevel)
+        early_diff = early if isinstance(early, EarlyDiff) and same_repository else None
+        changes = changed_since(repository, snapshot, diff, early_diff) if diff else None
         candidates = None
         chains: ManifestSet | None = None  # the manifests above the named paths, parsed while git looks them up
         if given is not None or changes is not None:  # one lookup: git reads a big index once
             named = list(given or ()) + [c.path for c in changes or () if c.status != "D"]
             candidates = manifest_candidates(named)
-            if early is not None and _usable(early, snapshot, named):
+            if isinstance(early, IndexLookup) and same_repository and snapshot.commit is None and early.given == named:
                 first = early.manifests()
                 if first is not None:
                     snapshot.seed(first)
@@ -79,8 +81,3 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         repository.close()
     return Outcome(result, snapshot, manifests, selection)
 
-
-def _usable(early: IndexLookup, snapshot: Snapshot, named: list[str]) -> bool:
-    """Did cli.py look up these very paths in this repository's index?"""
-    return (snapshot.commit is None and early.given == named
-            and os.path.samefile(early.toplevel, snapshot.repository.toplevel))

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
-from .paths import GITMODULES, INDEX_LOOKUPS_MAX
+from .paths import DIFF_ARGS, GITMODULES, INDEX_LOOKUPS_MAX, EarlyDiff
 
 SHALLOW_ADVICE = ("this is a shallow clone; fetch the full history (actions/checkout with `fetch-depth: 0`, "
                   "or `git fetch --unshallow`) and run again")
@@ -194,11 +194,13 @@ class Change:
     object_id: str | None = None  # the new content's id (None for D and for a submodule)
 
 
-def changed_since(repository: GitRepository, snapshot: Snapshot, base: str) -> list[Change]:
+def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
+                  early: EarlyDiff | None = None) -> list[Change]:
     """Files added, modified, renamed or deleted between merge-base(BASE, snapshot) and the snapshot.
 
     With no commit yet (the first commit, judged from the index), everything staged is added,
     whatever BASE is: there is no history to compare with, and judging too much never hides a violation.
+    `early` is the same diff of the index, started by cli.py before the heavy imports.
     """
     head = snapshot.commit or _head(repository)
     if head is None:
@@ -210,11 +212,13 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str) -> l
         if is_shallow(repository):
             raise UsageError(f"no merge base between {base} and {head[:12]}: {SHALLOW_ADVICE}") from None
         raise UsageError(f"{base} and {head[:12]} have no common history (no merge base)") from None
-    args = ["diff", "--raw", "-z", "-M", "--no-ext-diff", "--ignore-submodules", "--no-abbrev"]
+    raw = None
     if snapshot.commit:
-        raw = repository.run(*args, merge_base, snapshot.commit, "--")
-    else:
-        raw = repository.run(*args, "--cached", merge_base, "--")
+        raw = repository.run(*DIFF_ARGS, merge_base, snapshot.commit, "--")
+    elif early is not None and (early.head, early.merge_base) == (head, merge_base):
+        raw = early.result()
+    if raw is None:
+        raw = repository.run(*DIFF_ARGS, "--cached", merge_base, "--")
     changes = parse_raw_diff(raw)
     # the diff names the new content of every changed file: no second read of a big index for them
     snapshot.seed({c.path: c.object_id for c in changes})
