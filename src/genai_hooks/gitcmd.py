@@ -61,7 +61,7 @@ class GitRepository:
         if version < MINIMUM_GIT:
             raise UsageError(f"genai-hooks needs Git {_dotted(MINIMUM_GIT)} or newer (for `cat-file -z`, "
                              f"which reads file names with newlines); this is Git {_dotted(version)}")
-        self.partial = False
+        self.partial = False  # run() consults it: set before the first command
         self.partial = is_partial_clone(self.try_run(*PARTIAL_CLONE_CONFIG) or b"")
         if self.partial and not _stops_lazy_fetch(version):
             raise UsageError(f"this is a partial clone, and Git {_dotted(version)} would download missing file "
@@ -73,7 +73,6 @@ class GitRepository:
         if self.partial and "lazy fetching disabled" in failure.stderr:
             return UsageError(PARTIAL_CLONE_ADVICE)
         return failure
-
 
     def run(self, *args: str, stdin: bytes | None = None) -> bytes:
         """Run `git ARGS` at the top level and return stdout as bytes; GitFailed on a non-zero exit."""
