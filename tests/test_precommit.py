@@ -87,6 +87,13 @@ def test_commit_is_blocked_then_allowed_after_approval(repo: Repo, hook_repo: di
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
     assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "2"
 
+    # `git commit -- PATH` commits the work tree's file through a temporary index (GIT_INDEX_FILE);
+    # .git/index still holds the approved manifest, which is not what this commit holds
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    only = _run(repo, hook_repo, "git", "commit", "-m", "drop the approval", "--", "genai.toml")
+    assert only.returncode != 0 and "GAI201" in only.stdout + only.stderr, only.stdout + only.stderr
+    assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "2"
+
 
 def test_run_all_files_and_manual_audit_fail_on_a_committed_violation(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo)
