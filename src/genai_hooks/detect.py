@@ -38,10 +38,16 @@ class Detector:
 
     def wants(self, path: str) -> bool:
         """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
-        if not self.enabled or not provenance.is_inspectable(path) or is_sidecar(path):
-            return False
-        return self._detecting_in(path.rpartition("/")[0]) and (
-            not self.manifests.ignored or not self.manifests.ignored.covers(path))
+        return bool(self.media_in(path.rpartition("/")[0], [path]))
+
+    def media_in(self, directory: str, files: list[str]) -> list[str]:
+        """The files of `directory` this run sniffs, a directory at a time (pattern views work so)."""
+        if not self.enabled or not self._detecting_in(directory):
+            return []
+        media = provenance.media_only(files)
+        if self.manifests.ignored:
+            media = self.manifests.ignored.uncovered(directory, media)
+        return media
 
     def _detecting_in(self, directory: str) -> bool:
         on = self._detecting.get(directory)
@@ -165,14 +171,9 @@ class Detector:
             else:
                 targets[path] = None
         candidates: list[str] = []
-        for directory, files in _by_directory(targets).items():  # pattern views work a directory at a time
-            if not self._detecting_in(directory):
-                continue
-            media = provenance.media_only(files)
-            media = self.manifests.generated.uncovered(directory, media)  # declared: not GAI301's business
-            if self.manifests.ignored:
-                media = self.manifests.ignored.uncovered(directory, media)
-            candidates.extend(media)
+        for directory, files in _by_directory(targets).items():
+            # declared files are not GAI301's business
+            candidates.extend(self.manifests.generated.uncovered(directory, self.media_in(directory, files)))
         self.snapshot.blobs(candidates)  # one lookup for all: large batches use one listing
         findings: list[Finding] = []
         for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
