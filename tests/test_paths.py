@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import posixpath
 import subprocess
 from pathlib import Path
 
@@ -14,6 +13,8 @@ from genai_hooks.gitcmd import GitRepository
 from genai_hooks.paths import (
     DIFF_ARGS,
     IndexLookup,
+    Located,
+    locate,
     manifest_candidates,
     repository_paths,
     start_early_diff,
@@ -85,14 +86,14 @@ def test_a_failed_early_lookup_leaves_the_work_to_the_checking_code(repo: Repo, 
     outside = tmp_path / "not-a-repository"
     outside.mkdir()
     assert start_index_lookup(str(outside), ["a.exr"], str(outside)) is None  # not a repository
-    failed = IndexLookup(str(outside), ["deliverables/with space.exr"])  # git refuses: no index to read
+    failed = IndexLookup(Located(str(outside), str(outside)), ["deliverables/with space.exr"])  # git refuses: no index to read
     assert failed.manifests() is None and failed.result() is None
     failed.discard()
 
 
 def test_an_unused_early_lookup_is_stopped(repo: Repo) -> None:
     names = _staged_show(repo)
-    early = IndexLookup(str(repo.root), names)
+    early = IndexLookup(locate(str(repo.root)), names)
     early.discard()
     assert early._process.poll() is not None
 
@@ -106,9 +107,9 @@ def test_a_named_submodule_whose_commit_we_hold_is_not_a_file(repo: Repo) -> Non
     repo.write(".gitmodules", '[submodule "vendor"]\n\tpath = deliverables/vendor\n\turl = ../vendor\n')
     repo.add(".gitmodules")
     done = repo.check("deliverables/vendor")
-    assert done.code == 0
-    assert [f["path"] for f in done.json["findings"]] == []
-    assert posixpath.basename(done.json["notes"][0]["path"]) == "vendor"
+    assert done.code == 0  # not a file: never judged as generated media (GAI201)...
+    assert [(f["rule"], f["path"]) for f in done.json["findings"]] == [("GAI303", "deliverables/vendor")]
+    assert "submodule under a deliverable path" in done.json["findings"][0]["message"]  # ...nor passed unseen
 
 
 def test_early_diff_is_the_diff_the_checking_code_would_run(repo: Repo) -> None:
@@ -126,7 +127,7 @@ def test_early_diff_is_the_diff_the_checking_code_would_run(repo: Repo) -> None:
     expected = subprocess.run(["git", *DIFF_ARGS, "--cached", head, "--"], cwd=repo.root, capture_output=True,
                               check=True).stdout
     assert early.result() == expected
-    assert b"new\nline.exr" in expected and b"R100" in expected
+    assert b"new\nline.exr" in expected and b" D\0" in expected  # a move is a deletion and an addition
     done = repo.check("--diff", "HEAD")
     assert sorted(f["path"] for f in done.json["findings"]) == ["deliverables/b.exr", "deliverables/new\nline.exr"]
 

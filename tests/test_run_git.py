@@ -99,14 +99,16 @@ def test_odd_paths_are_judged_exactly(repo: Repo, name: str) -> None:
     assert [f["path"] for f in repo.check().json["findings"]] == ["deliverables/" + name]
 
 
-def test_leading_dash_file_passed_like_pre_commit_does(repo: Repo) -> None:
+def test_leading_dash_file_is_a_path_after_double_dash_and_never_an_option_before(repo: Repo) -> None:
     repo.write("genai.toml", VIOLATION)
     repo.write("deliverables/-x.exr")
     repo.add()
     done = repo.run("run", "--format", "json", "deliverables/-x.exr")
     assert done.code == 1
-    done = repo.run("run", "--format", "json", "-x.exr", cwd=repo.root / "deliverables")
+    done = repo.run("run", "--format", "json", "--", "-x.exr", cwd=repo.root / "deliverables")
     assert done.code == 1, done.err
+    done = repo.run("run", "--format", "json", "-x.exr", cwd=repo.root / "deliverables")
+    assert done.code == 2 and "unrecognized arguments: -x.exr" in done.err
 
 
 def test_paths_are_relative_to_the_current_directory(repo: Repo) -> None:
@@ -195,7 +197,7 @@ def test_shallow_clone_without_merge_base_exits_2_naming_fetch_depth(repo: Repo,
     assert done.code == 2 and "fetch-depth: 0" in done.err
 
 
-def test_submodules_are_not_judged_as_files(repo: Repo, tmp_path: Path) -> None:
+def test_submodules_are_not_judged_as_files_but_uninspected_in_deliverables(repo: Repo, tmp_path: Path) -> None:
     inner = Repo(tmp_path / "inner")
     inner.root.mkdir()
     inner.git("init", "-q")
@@ -205,9 +207,10 @@ def test_submodules_are_not_judged_as_files(repo: Repo, tmp_path: Path) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
     repo.add()
     repo.git("-c", "protocol.file.allow=always", "submodule", "add", "-q", str(inner.root), "deliverables/vendor")
-    done = repo.check()
-    assert done.json["findings"] == [] or all(f["path"] != "deliverables/vendor" for f in done.json["findings"])
-    assert done.code == 0
+    for done in (repo.check(), repo.check("--diff", "HEAD"), repo.check("deliverables")):
+        found = [(f["rule"], f["path"]) for f in done.json["findings"] if f["rule"] != "GAI401"]
+        assert found == [("GAI303", "deliverables/vendor")]
+        assert done.code == 0  # a warning: never GAI201, never silently clean
 
 
 def test_run_never_writes_to_the_repository_or_its_index(repo: Repo) -> None:
@@ -229,9 +232,23 @@ def test_a_missing_path_with_a_newline_does_not_hide_the_others(repo: Repo) -> N
     repo.write("genai.toml", VIOLATION)
     repo.write("deliverables/a.exr")
     repo.add()
+    repo.write("deliverables/gone\nmissing.exr")  # on disk, never staged: a note, not a typo
     done = repo.check("deliverables/gone\nmissing.exr", "deliverables/a.exr")
     assert [f["path"] for f in done.json["findings"]] == ["deliverables/a.exr"]
     assert [n["path"] for n in done.json["notes"]] == ["deliverables/gone\nmissing.exr"]
+
+
+def test_a_named_path_that_is_nowhere_is_exit_2_not_a_pass(repo: Repo) -> None:
+    repo.write("genai.toml", VIOLATION)
+    repo.write("deliverables/a.exr")
+    repo.add()
+    repo.commit()
+    done = repo.check("deliverables/a.exe")  # a typo must not pass as "0 files checked"
+    assert done.code == 2 and "'deliverables/a.exe': neither in the index, nor on disk" in done.err
+    assert done.out == "" and len(done.err.strip().splitlines()) == 1
+    repo.git("rm", "-q", "deliverables/a.exr")  # a deletion is no typo: a note
+    done = repo.check("deliverables/a.exr")
+    assert done.code == 0 and "not in the snapshot; skipped" in done.err
 
 
 def test_a_path_that_is_not_utf8_survives_every_format(repo: Repo, tmp_path: Path) -> None:

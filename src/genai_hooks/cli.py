@@ -12,7 +12,7 @@ from typing import NoReturn
 from . import __version__
 from .errors import UsageError
 from .output import FORMATS
-from .paths import EarlyDiff, IndexLookup, start_early_diff, start_index_lookup
+from .paths import EarlyDiff, IndexLookup, remove_scratch, start_early_diff, start_index_lookup
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -35,9 +35,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"genai-hooks {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    run = commands.add_parser("run", help="judge the index, a commit or a change", allow_abbrev=False,
-                              add_help=False)  # no -h: a file may be called -h.png
-    run.add_argument("--help", action="help", help="show this help and exit")
+    run = commands.add_parser(
+        "run", help="judge the index, a commit or a change", allow_abbrev=False,
+        epilog="Everything after `--` is a path, whatever it is called (hooks pass file names so). "
+               "`--` followed by no path judges the staged change, as `--diff HEAD` does.")
     run.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to judge (default: all)")
     run.add_argument("--rev", help="judge commit REV instead of the index")
     run.add_argument("--diff", metavar="BASE", help="judge what changed since the merge base of BASE")
@@ -65,7 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def write_output(text: str, output: str | None) -> None:
-    """Print, or write FILE atomically (a reader never sees half a report)."""
+    """Print, or write FILE atomically (a reader never sees half a report) with the umask's permissions."""
     # A path that is not UTF-8 arrives as surrogates: write them as \udcXX escapes, valid in JSON
     # strings and readable elsewhere, whatever the locale's encoding of stdout.
     if output is None:
@@ -84,6 +85,9 @@ def write_output(text: str, output: str | None) -> None:
         import tempfile  # not at the top: a pre-commit run writes to stdout and should start fast
 
         handle, temporary = tempfile.mkstemp(prefix=".genai-hooks-", dir=directory)
+        umask = os.umask(0o022)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # mkstemp makes 0600; a report is read by the whole team
         with os.fdopen(handle, "w", encoding="utf-8", errors="backslashreplace", newline="") as stream:
             stream.write(text)
         os.replace(temporary, output)
@@ -93,45 +97,68 @@ def write_output(text: str, output: str | None) -> None:
         raise UsageError(f"cannot write --output {output}: {error.strerror or error}") from None
 
 
-def _split_dashed_paths(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
-    """Parse, taking unknown dash-words that name existing files as paths (pre-commit passes `-x.png` as is)."""
-    args, extras = parser.parse_known_args(argv)
-    unknown = [e for e in extras if not os.path.lexists(os.path.join(getattr(args, "repo", None) or ".", e))
-               and not os.path.lexists(e)]
-    if unknown:
-        parser.error(f"unrecognized arguments: {' '.join(unknown)}")
-    if extras:
+def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
+    """Parse; everything after the first `--` is a path of `run`, never an option (a file may be called `--help`)."""
+    paths_after: list[str] | None = None
+    if "--" in argv:
+        cut = argv.index("--")
+        argv, paths_after = argv[:cut], argv[cut + 1:]
+    args = parser.parse_args(argv)
+    if paths_after is not None:
         if args.command != "run":
-            parser.error(f"unrecognized arguments: {' '.join(extras)}")
-        args.paths = list(args.paths) + extras
+            parser.error("`--` (paths follow) belongs to `genai-hooks run`")
+        args.paths = [*args.paths, *paths_after]
+    args.end_of_options = paths_after is not None
     return args
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout went away: later writes and the final flush go nowhere instead of failing."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # not a real stream (tests, embedding)
+        pass
 
 
 def _run(args: argparse.Namespace) -> int:
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     rev = args.rev or os.environ.get("PRE_COMMIT_TO_REF") or None
+    diff = args.diff
+    if args.end_of_options and not args.paths and diff is None:
+        # a hook run with no file names (a commit that only deletes files): the staged change, never an audit
+        diff = (os.environ.get("PRE_COMMIT_FROM_REF") or "HEAD") if rev else "HEAD"
+    try:
+        cwd = os.getcwd()
+    except FileNotFoundError:
+        raise UsageError("the current directory no longer exists; cd into the repository and run again") from None
     early: IndexLookup | EarlyDiff | None = None  # git reads the index while the rest is imported
-    if rev is None and args.paths and args.diff is None:  # the genai-hooks hook
-        early = start_index_lookup(args.repo or ".", args.paths, os.getcwd())
-    elif rev is None and args.diff is not None and not args.paths:  # the genai-hooks-staged hook
-        early = start_early_diff(args.repo or ".", args.diff)
+    if rev is None and args.paths and diff is None:  # the genai-hooks hook
+        early = start_index_lookup(args.repo or ".", args.paths, cwd)
+    elif rev is None and diff is not None and not args.paths:  # the genai-hooks-staged hook
+        early = start_early_diff(args.repo or ".", diff)
     try:
         from .runner import run_check
 
         outcome = run_check(
-            repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=args.diff,
-            as_of=args.as_of or datetime.date.today(), metadata=not args.no_metadata, early=early,
+            repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff,
+            as_of=args.as_of or datetime.date.today(), metadata=not args.no_metadata, early=early, cwd=cwd,
         )
     finally:
         if early is not None:
             early.discard()
+    code = EXIT_FINDINGS if outcome.result.errors else EXIT_OK  # decided before any output can fail
     for path in outcome.result.notes:
         if path.message.startswith("not in the snapshot"):
             print(f"genai-hooks: {path.path}: not in the snapshot; skipped", file=sys.stderr)
     color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     from .output import render
 
-    write_output(render(outcome.result, fmt, color=color), args.output)
+    try:
+        write_output(render(outcome.result, fmt, color=color), args.output)
+    except BrokenPipeError:  # `genai-hooks run | head`: the verdict still stands
+        _silence_stdout()
     if fmt == "github":
         from .output.github import step_summary
 
@@ -142,7 +169,7 @@ def _run(args: argparse.Namespace) -> int:
                     stream.write(step_summary(outcome.result))
             except OSError as error:
                 raise UsageError(f"cannot append to GITHUB_STEP_SUMMARY {summary_file}: {error.strerror}") from None
-    return EXIT_FINDINGS if outcome.result.errors else EXIT_OK
+    return code
 
 
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -176,14 +203,15 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
-        args = _split_dashed_paths(parser, list(sys.argv[1:] if argv is None else argv))
+        args = parse_arguments(parser, list(sys.argv[1:] if argv is None else argv))
         return _dispatch(args, parser)
     except UsageError as error:
         print(f"genai-hooks: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
-    except BrokenPipeError:
+    except BrokenPipeError:  # explain | head
+        _silence_stdout()
         return EXIT_OK
     except Exception as error:  # no traceback reaches a user; GENAI_HOOKS_DEBUG shows it
         if os.environ.get("GENAI_HOOKS_DEBUG"):
@@ -191,6 +219,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"genai-hooks: internal error: {type(error).__name__}: {error} "
               "(set GENAI_HOOKS_DEBUG=1 for details and please report it)", file=sys.stderr)
         return EXIT_USAGE
+    finally:
+        remove_scratch()  # objects git wrote while reading (a sparse index's trees) are not the repository's
 
 
 def entry() -> NoReturn:

@@ -1,26 +1,33 @@
 """Read what a snapshot holds: manifests and timelines whole, media through bounded sources.
 
 Media content comes from the Git LFS store when the blob is a pointer; a small blob is read
-whole; a large one is read from the working-tree file when Git considers it unchanged from the
-snapshot (it can be seeked), else its first MiB (metadata beyond that is GAI303, never clean).
+whole; a large one is read from the working-tree file only when that file hashes to the
+snapshot's blob (it can then be seeked), else its first MiB (metadata beyond that is GAI303,
+never clean). Git's own idea of "unchanged" is never trusted: `--assume-unchanged`,
+`--skip-worktree`, sparse checkouts and racily clean files would all let the working tree speak
+for the snapshot.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
+import stat
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Union
 
-from .gitcmd import GitFailed, GitRepository, decode_paths
+from .gitcmd import GitRepository
 from .provenance import MAX_READ, BytesSource, FileSource
 from .snapshot import Snapshot
 
-LFS_POINTER_MAX = 1024
-_LFS_SIGNATURE = b"version https://git-lfs.github.com/spec/v1"
-_LFS_OID = re.compile(rb"^oid sha256:([0-9a-f]{64})$", re.MULTILINE)
-_PATHSPEC_MAX = 64
+LFS_POINTER_MAX = 1024  # git-lfs's own limit: a larger blob is never a pointer
+# The version URLs git-lfs accepts (pointer.go's v1Aliases): its own, Hawser's and git-media's.
+_LFS_VERSIONS = frozenset({b"https://git-lfs.github.com/spec/v1", b"https://hawser.github.com/spec/v1",
+                           b"http://git-media.io/v/2"})
+_LFS_OID = re.compile(rb"sha256:([0-9a-f]{64})")
+_HASH_CHUNK = 1 << 20
 Source = Union[FileSource, BytesSource]
 
 
@@ -29,12 +36,79 @@ class Unavailable:
     reason: str
 
 
+@dataclass(frozen=True)
+class LfsPointer:
+    oid: str  # sha256 of the content, hex
+    size: int  # the content's size in bytes
+
+
+def lfs_pointer(head: bytes) -> LfsPointer | None:
+    """The Git LFS pointer `head` holds, recognised as git-lfs recognises one; None when it is none."""
+    if len(head) > LFS_POINTER_MAX or not head.startswith(b"version "):
+        return None
+    lines = head.replace(b"\r\n", b"\n").split(b"\n")
+    if lines[0][len(b"version "):].strip() not in _LFS_VERSIONS:
+        return None
+    fields: dict[bytes, bytes] = {}
+    for line in lines[1:]:
+        key, _, value = line.partition(b" ")
+        if key:
+            fields.setdefault(key, value.strip())
+    oid = _LFS_OID.fullmatch(fields.get(b"oid", b""))
+    size = fields.get(b"size", b"")
+    if oid is None or not size.isdigit():
+        return None
+    return LfsPointer(oid.group(1).decode(), int(size))
+
+
 def lfs_oid(head: bytes) -> str | None:
     """The sha256 of a Git LFS pointer, or None when `head` is not one."""
-    if not head.startswith(_LFS_SIGNATURE) or len(head) > LFS_POINTER_MAX:
+    pointer = lfs_pointer(head)
+    return pointer.oid if pointer else None
+
+
+def open_regular(path: str) -> FileSource | None:
+    """A FileSource for `path` when it is a regular file; None for anything else.
+
+    Opened without blocking and checked after opening: a FIFO or a device (or a symlink to
+    one) planted where a file is expected is never read, and cannot make the check hang.
+    """
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    except OSError:
         return None
-    found = _LFS_OID.search(head)
-    return found.group(1).decode() if found else None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        return FileSource(f"/dev/fd/{fd}" if os.path.isdir("/dev/fd") else path)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def hashes_to(path: str, object_id: str, size: int) -> bool:
+    """Does the file at `path` hold exactly the blob `object_id` (a SHA-1 or SHA-256 repository's id)?"""
+    digest = hashlib.sha1() if len(object_id) == 40 else hashlib.sha256()
+    source = open_regular(path)
+    if source is None or source.size != size:
+        if source is not None:
+            source.close()
+        return False
+    try:
+        digest.update(b"blob %d\0" % size)
+        offset = 0
+        while offset < size:
+            chunk = source.read(offset, _HASH_CHUNK)
+            if not chunk:
+                return False
+            digest.update(chunk)
+            offset += len(chunk)
+    except OSError:
+        return False
+    finally:
+        source.close()
+    return digest.hexdigest() == object_id
 
 
 class ContentReader:
@@ -80,29 +154,25 @@ class ContentReader:
                     yield path, Unavailable("the blob is not in the local object store")
                 else:
                     yield path, self._resolve_pointer(data) or BytesSource(data, size)
-        clean = self._unchanged(large)
         for path in large:
-            source = self._from_worktree(path) if path in clean else None
-            if source is None:
-                blob_id, size = blobs[path]  # type: ignore[misc]
-                source = BytesSource(self.repository.read_prefix(blob_id, MAX_READ), size)
-            yield path, source
+            blob_id, size = blobs[path]  # type: ignore[misc]
+            yield path, self._from_worktree(path, blob_id, size) or BytesSource(
+                self.repository.read_prefix(blob_id, MAX_READ), size)
 
-    def _from_worktree(self, path: str) -> Source | None:
-        try:
-            return FileSource(os.path.join(self.repository.toplevel, *path.split("/")))
-        except OSError:
-            return None
+    def _from_worktree(self, path: str, blob_id: str, size: int) -> Source | None:
+        """The working-tree file, when its bytes are the blob's (hashed: git's stat cache is not trusted)."""
+        local = os.path.join(self.repository.toplevel, *path.split("/"))
+        return open_regular(local) if hashes_to(local, blob_id, size) else None
 
     def _resolve_pointer(self, head: bytes) -> Source | Unavailable | None:
-        oid = lfs_oid(head)
-        if oid is None:
+        pointer = lfs_pointer(head)
+        if pointer is None:
             return None
-        stored = os.path.join(self._lfs_objects(), oid[:2], oid[2:4], oid)
-        try:
-            return FileSource(stored)
-        except OSError:
+        oid = pointer.oid
+        stored = open_regular(os.path.join(self._lfs_objects(), oid[:2], oid[2:4], oid))
+        if stored is None:
             return Unavailable("its Git LFS object is not in the local store (run `git lfs pull`)")
+        return stored
 
     def _lfs_objects(self) -> str:
         if self._lfs_dir is None:
@@ -114,18 +184,3 @@ class ContentReader:
                 base = os.path.join(git_dir, "lfs")
             self._lfs_dir = os.path.join(base, "objects")
         return self._lfs_dir
-
-    def _unchanged(self, paths: list[str]) -> set[str]:
-        """Paths whose working-tree file Git considers unchanged from the snapshot."""
-        if not paths:
-            return set()
-        changed: set[str] = set()
-        base = (["diff-index", "-z", "--name-only", "--no-renames", self.snapshot.commit]
-                if self.snapshot.commit else ["diff-files", "-z", "--name-only"])
-        try:
-            # git matches pathspecs entry by entry: many of them cost more than one pass over the tree
-            specs = [":(literal)" + p for p in paths] if len(paths) <= _PATHSPEC_MAX else []
-            changed.update(decode_paths(self.repository.run(*base, "--", *specs)))
-        except GitFailed:
-            return set()
-        return {p for p in paths if p not in changed}

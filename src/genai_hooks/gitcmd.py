@@ -6,14 +6,23 @@
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
-from collections.abc import Iterable, Sequence
+import threading
+from collections.abc import Iterable, Iterator, Sequence
 from typing import IO, Any, cast
 
 import git
 
 from .errors import UsageError
-from .paths import GIT_ENV, PARTIAL_CLONE_CONFIG, encode_path, is_partial_clone, parse_batch_check
+from .paths import (
+    PARTIAL_CLONE_CONFIG,
+    encode_path,
+    git_environment,
+    is_partial_clone,
+    locate,
+    parse_batch_check,
+)
 
 MINIMUM_GIT = (2, 38)
 PARTIAL_CLONE_ADVICE = ("this partial clone lacks file contents genai-hooks must read, and genai-hooks never downloads "
@@ -45,18 +54,19 @@ def decode_paths(raw: bytes) -> list[str]:
 
 class GitRepository:
     def __init__(self, start: str) -> None:
-        if not os.path.isdir(start):
-            raise UsageError(f"{start}: no such directory")
+        located = locate(start)
+        toplevel = located.toplevel
         try:
-            self.repo = git.Repo(start, search_parent_directories=True)
+            self.repo = git.Repo(toplevel)
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise UsageError(f"{os.path.abspath(start)} is not inside a Git repository; "
+            raise UsageError(f"{toplevel} is not inside a Git repository; "
                              "run genai-hooks in a checkout, or pass --repo DIR") from None
         if self.repo.bare or self.repo.working_tree_dir is None:
             raise UsageError(f"{start} is a bare repository; run genai-hooks in a checkout")
         self.toplevel = str(self.repo.working_tree_dir)
         self.git = self.repo.git
-        self.git.update_environment(**GIT_ENV)  # GitPython's persistent cat-file processes too
+        self.env = git_environment(located.objects)
+        self.git.update_environment(**self.env)  # GitPython's persistent cat-file processes too
         version = self.git.version_info
         if version < MINIMUM_GIT:
             raise UsageError(f"genai-hooks needs Git {_dotted(MINIMUM_GIT)} or newer (for `cat-file -z`, "
@@ -79,17 +89,66 @@ class GitRepository:
         try:
             if stdin is not None:
                 return self._run_with_input(args, stdin)
-            out = self.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, env=GIT_ENV)
+            out = self.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, env=self.env)
             return out  # type: ignore[no-any-return,unused-ignore]
         except git.GitCommandError as error:
             raise self._failed(args, error) from None
 
     def _run_with_input(self, args: Sequence[str], stdin: bytes) -> bytes:
         done = subprocess.run(["git", *args], input=stdin, cwd=self.toplevel, capture_output=True,
-                              env={**os.environ, **GIT_ENV}, check=False)
+                              env=self.env, check=False)
         if done.returncode != 0:
             raise git.GitCommandError(["git", *args], done.returncode, done.stderr)
         return done.stdout
+
+    def stream(self, *args: str, chunk: int = 4 << 20) -> Iterator[bytes]:
+        """`git ARGS`' stdout in chunks as it comes (a million-file listing never sits whole in memory).
+
+        A thread reads while the caller parses, so git never waits on a full pipe: the listing
+        costs the slower of git and the parser, not both.
+        """
+        process = subprocess.Popen(["git", *args], cwd=self.toplevel, stdin=subprocess.DEVNULL,
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
+        assert process.stdout is not None and process.stderr is not None
+        stdout, stderr = process.stdout, process.stderr
+        chunks: queue.Queue[bytes] = queue.Queue(maxsize=8)  # at most ~32 MB ahead of the parser
+        errors: list[bytes] = []
+
+        def read() -> None:
+            try:
+                while True:
+                    data = stdout.read(chunk)
+                    chunks.put(data)
+                    if not data:
+                        return
+            except (OSError, ValueError):  # closed under us: the caller stopped early
+                chunks.put(b"")
+
+        readers = [threading.Thread(target=read, daemon=True),
+                   threading.Thread(target=lambda: errors.append(stderr.read()), daemon=True)]
+        for reader in readers:
+            reader.start()
+        try:
+            while True:
+                data = chunks.get()
+                if not data:
+                    break
+                yield data
+        finally:
+            if process.poll() is None and readers[0].is_alive():
+                process.kill()  # stopped early: do not wait for git to finish a listing nobody reads
+            while readers[0].is_alive():
+                try:
+                    chunks.get(timeout=0.1)
+                except queue.Empty:
+                    pass
+            code = process.wait()
+            for reader in readers:
+                reader.join()
+            stdout.close()
+            stderr.close()
+        if code != 0:
+            raise self._failed(args, git.GitCommandError(["git", *args], code, b"".join(errors)))
 
     def try_run(self, *args: str) -> bytes | None:
         try:
@@ -101,22 +160,47 @@ class GitRepository:
         common = self.run("rev-parse", "--git-common-dir").decode().strip()
         return os.path.normpath(os.path.join(self.toplevel, common))
 
-    # -- object reading: GitPython's persistent `cat-file --batch` (blob ids only: no path quoting) ------
-    def read_objects(self, blob_ids: Iterable[str], limit: int) -> Iterable[tuple[str, bytes | None, int]]:
+    # -- object reading: one `cat-file --batch` per call (GitPython's parser knows SHA-1 ids only) ------
+    def read_objects(self, blob_ids: Iterable[str], limit: int) -> Iterator[tuple[str, bytes | None, int]]:
         """Yield (blob id, content or None when missing, size); content is cut to its first `limit` bytes.
 
-        Callers send only objects they know to be small (`object_sizes`): the rest of a large
-        object would have to be drained through the pipe.
+        Callers send only objects they know to be small (`object_sizes`): every byte asked for
+        comes through the pipe.
         """
-        for blob_id in blob_ids:
+        wanted = list(blob_ids)
+        if not wanted:
+            return
+        process = subprocess.Popen(["git", "cat-file", "--batch", "--buffer"], cwd=self.toplevel,
+                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                   env=self.env)
+        assert process.stdin is not None and process.stdout is not None
+        stdin, stdout = process.stdin, process.stdout
+
+        def write() -> None:
             try:
-                _, _, size, stream = self.git.stream_object_data(blob_id)
-            except ValueError:  # "missing"
-                yield blob_id, None, 0
-                continue
-            data = stream.read(min(size, limit))
-            del stream  # GitPython drains what was not read
-            yield blob_id, data, size
+                stdin.write("".join(f"{i}\n" for i in wanted).encode())
+                stdin.close()
+            except OSError:  # git stopped: the reader sees the end of its output
+                pass
+
+        writer = threading.Thread(target=write, daemon=True)
+        writer.start()
+        try:
+            for blob_id in wanted:
+                header = stdout.readline().split()
+                if len(header) != 3 or not header[2].isdigit():  # "<id> missing", or git died
+                    yield blob_id, None, 0
+                    continue
+                size = int(header[2])
+                data = _read_exact(stdout, size)
+                stdout.read(1)  # the newline after the content
+                yield blob_id, data[:limit], size
+        finally:
+            if process.poll() is None:
+                process.kill()
+            writer.join()
+            stdout.close()
+            process.wait()
 
     def object_ids(self, names: Sequence[str], keys: Sequence[str]) -> dict[str, str | None]:
         """Object id for names like `:path` or `sha:path`, by key; None when missing (or a gitlink).
@@ -147,7 +231,7 @@ class GitRepository:
 
     def read_prefix(self, name: str, limit: int) -> bytes:
         """The first `limit` bytes of a large object, without reading the rest."""
-        process = self.git.execute(["git", "cat-file", "blob", name], as_process=True, env=GIT_ENV)
+        process = self.git.execute(["git", "cat-file", "blob", name], as_process=True, env=self.env)
         raw = cast(Any, process).proc
         try:
             return _read_exact(raw.stdout, limit)
@@ -156,7 +240,7 @@ class GitRepository:
             raw.wait()
 
     def close(self) -> None:
-        self.git.clear_cache()  # ends the persistent cat-file processes
+        self.git.clear_cache()  # ends any process GitPython keeps
 
 
 def _read_exact(stream: IO[bytes], size: int) -> bytes:
@@ -170,7 +254,8 @@ def _read_exact(stream: IO[bytes], size: int) -> bytes:
     return b"".join(chunks)
 
 
-class GitFailed(Exception):
+class GitFailed(UsageError):
+    """A git command failed; uncaught, it is an environment error (exit 2) naming git's reason."""
     def __init__(self, args: Sequence[str], error: git.GitCommandError) -> None:
         stderr = error.stderr if isinstance(error.stderr, str) else str(error.stderr)
         message = stderr.strip().replace("stderr: ", "").strip("'").strip()

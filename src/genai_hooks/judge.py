@@ -113,6 +113,18 @@ class Judgement:
                         if stale is not None:
                             self.findings.append(stale)
 
+    def submodules(self, paths: set[str]) -> None:
+        """A submodule under a deliverable path: delivered content this repository cannot inspect (GAI303)."""
+        for path in sorted(paths):
+            if self.manifests.is_deliverable(path):
+                finding = policy.make(self.manifests, "GAI303", directory_of(path), path, None,
+                                      "a submodule under a deliverable path: its content lives in another "
+                                      "repository and is not inspected", None, None)
+                if finding is not None:
+                    self.findings.append(finding)
+            else:
+                self.notes.append(Note(path, "a submodule: its content lives in another repository; not judged"))
+
     def select_manifest(self, path: str) -> None:
         """All rules of a selected manifest: its tools and entries, and its GAI001."""
         directory = directory_of(path)
@@ -168,6 +180,8 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
             scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
         policy_paths = sorted(scope)
     judgement.policy_pass(policy_paths, audit=selection.full_audit)
+    judgement.submodules(selection.submodules | {g for m in selection.manifests for g in snapshot.gitlinks
+                                                 if g.startswith(directory_of(m) + "/") or not directory_of(m)})
 
     detector = Detector(snapshot, manifests, content, enabled=options.metadata)
     judgement.findings.extend(detector.judge_files(selection.files))

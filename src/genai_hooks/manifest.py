@@ -197,6 +197,8 @@ def parse_manifest(path: str, data: bytes, *, is_root: bool) -> Manifest:
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"line (\d+)", str(error))
         raise ManifestInvalid([Problem(int(found.group(1)) if found else 1, f"invalid TOML: {error}")])
+    except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
+        raise ManifestInvalid([Problem(1, "invalid TOML: arrays or inline tables nested too deeply")]) from None
     reader = _Reader(path, directory, scan(text), is_root)
     manifest = _build(reader, document)
     if reader.problems:

@@ -14,6 +14,7 @@ import re
 import subprocess
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from .errors import UsageError
 
@@ -21,9 +22,108 @@ MANIFEST_NAME = "genai.toml"
 GITMODULES = ".gitmodules"
 # Optional locks off: reading commands must not refresh (write) the index while we check.
 # No lazy fetch: in a partial clone, reading a missing blob would download it (no network, ever).
-GIT_ENV = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1",
-           "GIT_NO_LAZY_FETCH": "1"}
-DIFF_ARGS = ("diff", "--raw", "-z", "-M", "--no-ext-diff", "--ignore-submodules", "--no-abbrev")
+_GIT_VARIABLES = {"GIT_OPTIONAL_LOCKS": "0", "GIT_TERMINAL_PROMPT": "0", "GIT_LFS_SKIP_SMUDGE": "1",
+                  "GIT_NO_LAZY_FETCH": "1"}
+# No program the repository configures may run during a check, and nothing under .git may change:
+# an fsmonitor hook runs whenever git reads the index; a sparse index would be written back with
+# new tree objects; hooks and protocols are shut for good measure. Filters, textconv and external
+# diffs only run for commands genai-hooks never uses (diff-files, hash-object, patches).
+_SAFE_CONFIG = (("core.fsmonitor", "false"), ("core.hooksPath", os.devnull), ("index.sparse", "false"),
+                ("core.untrackedCache", "false"), ("protocol.allow", "never"), ("gc.auto", "0"),
+                ("maintenance.auto", "false"))
+# What genai-hooks unsets: a diff program and a config file named by the caller's environment.
+_UNSET = ("GIT_EXTERNAL_DIFF", "GIT_DIFF_OPTS")
+
+
+_scratch: list[str] = []  # this process's throwaway object directory, made on first use
+_scratch_cleanup: list[bool] = []
+
+
+def scratch_objects() -> str:
+    """A directory of this process where git may write objects it insists on writing, thrown away after."""
+    if not _scratch or not os.path.isdir(_scratch[0]):
+        import atexit
+        import tempfile  # here: most commands never need it
+
+        if not _scratch_cleanup:
+            atexit.register(remove_scratch)  # for embedders; the command line removes it itself
+            _scratch_cleanup.append(True)
+        _scratch[:] = [tempfile.mkdtemp(prefix="genai-hooks-objects-")]
+    return _scratch[0]
+
+
+def remove_scratch() -> None:
+    if _scratch:
+        import shutil
+
+        shutil.rmtree(_scratch.pop(), ignore_errors=True)
+
+
+def git_environment(objects: str | None = None) -> dict[str, str]:
+    """The whole environment every git command of a check runs in (the caller's, made safe).
+
+    The settings ride on GIT_CONFIG_COUNT (Git 2.31+), after any the caller already set, so
+    they win over every configuration file, the repository's own included. With `objects`, the
+    repository's object directory, git reads it as an alternate and writes nowhere in it: reading
+    a sparse index makes git write tree objects, and a check never changes a file under .git.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in _UNSET}
+    env.update(_GIT_VARIABLES)
+    try:
+        first = max(0, int(env.get("GIT_CONFIG_COUNT", "0")))
+    except ValueError:
+        first = 0
+    for offset, (key, value) in enumerate(_SAFE_CONFIG):
+        env[f"GIT_CONFIG_KEY_{first + offset}"] = key
+        env[f"GIT_CONFIG_VALUE_{first + offset}"] = value
+    env["GIT_CONFIG_COUNT"] = str(first + len(_SAFE_CONFIG))
+    if objects is not None:
+        others = env.get("GIT_ALTERNATE_OBJECT_DIRECTORIES")
+        env["GIT_OBJECT_DIRECTORY"] = scratch_objects()
+        env["GIT_ALTERNATE_OBJECT_DIRECTORIES"] = objects + (os.pathsep + others if others else "")
+    return env
+
+
+@dataclass(frozen=True)
+class Located:
+    """Where a repository is: its work tree's top directory and the object directory git writes to."""
+
+    toplevel: str
+    objects: str
+
+
+def locate(start: str) -> Located:
+    """The repository `start` is in, or a UsageError that says what to do (git's own refusal included)."""
+    try:
+        here = os.path.abspath(start)
+    except FileNotFoundError:  # the current directory was deleted under us
+        raise UsageError("the current directory no longer exists; cd into the repository and run again") from None
+    if not os.path.isdir(here):
+        raise UsageError(f"{start}: no such directory")
+    done = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-path", "objects"],
+                          cwd=here, capture_output=True, env=git_environment(), check=False)
+    lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if done.returncode == 0 and len(lines) >= 2 and lines[0] and lines[1]:
+        return Located(lines[0], lines[1])
+    stderr = done.stderr.decode("utf-8", "replace")
+    if "dubious ownership" in stderr:
+        owned = re.search(r"repository at '([^']*)'", stderr)
+        where = owned.group(1) if owned else here
+        raise UsageError(f"git refuses to read {where}: it belongs to another user (\"dubious ownership\"); if you "
+                         f"trust it, run `git config --global --add safe.directory {where}` (in CI containers, "
+                         "after the checkout) and run again")
+    if done.returncode == 0 or "must be run in a work tree" in stderr:
+        raise UsageError(f"{start} is a bare repository; run genai-hooks in a checkout")
+    if "not a git repository" in stderr:
+        raise UsageError(f"{here} is not inside a Git repository; run genai-hooks in a checkout, or pass --repo DIR")
+    message = next((line for line in stderr.splitlines() if line.strip()), "git failed")
+    raise UsageError(f"git cannot read the repository at {here}: {message.removeprefix('fatal: ')}")
+
+
+# No rename detection (moves are paired by content id, exactly and in linear time); submodules are
+# listed (a new one under a deliverable path must be seen); never an external diff or textconv.
+DIFF_ARGS = ("diff", "--raw", "-z", "--no-renames", "--no-ext-diff", "--no-textconv", "--ignore-submodules=dirty",
+             "--no-abbrev")
 INDEX_LOOKUPS_MAX = 50_000  # beyond this, one listing of the index is cheaper than looking paths up
 _OBJECT_ID = re.compile(r"[0-9a-f]{40}(?:[0-9a-f]{24})?")
 
@@ -111,8 +211,8 @@ class IndexLookup:
     FORMAT = "%(objectname)"
     _MARK = "4b825dc642cb6eb9a060e54bf8d69288fbee4904"  # the empty tree: a line of its own, found or missing
 
-    def __init__(self, toplevel: str, given: list[str]) -> None:
-        self.toplevel = toplevel
+    def __init__(self, located: Located, given: list[str]) -> None:
+        self.toplevel = toplevel = located.toplevel
         self.given = given
         self.candidates = manifest_candidates(given)
         self._first = [*self.candidates, GITMODULES]
@@ -122,7 +222,7 @@ class IndexLookup:
         self._process = subprocess.Popen(
             ["git", "cat-file", f"--batch-command={self.FORMAT}", "-z", "--buffer"], cwd=toplevel,
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env={**os.environ, **GIT_ENV})
+            env=git_environment(located.objects))
         commands = b"".join(b"info :" + encode_path(p) + b"\0" for p in self._first)
         commands += f"info {self._MARK}\0flush\0".encode()
         commands += b"".join(b"info :" + encode_path(p) + b"\0" for p in given)
@@ -189,14 +289,14 @@ class IndexLookup:
 class EarlyDiff:
     """`git diff --cached MERGE_BASE`, what `--diff BASE` judges in the index, run while the rest is imported."""
 
-    def __init__(self, toplevel: str, head: str, merge_base: str) -> None:
-        self.toplevel = toplevel
+    def __init__(self, located: Located, head: str, merge_base: str) -> None:
+        self.toplevel = toplevel = located.toplevel
         self.head = head
         self.merge_base = merge_base
         self._stdout: bytes | None = None
         self._process = subprocess.Popen(
             ["git", *DIFF_ARGS, "--cached", merge_base, "--"], cwd=toplevel, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env={**os.environ, **GIT_ENV})
+            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_environment(located.objects))
         self._thread = threading.Thread(target=self._collect, daemon=True)
         self._thread.start()
 
@@ -223,11 +323,11 @@ def start_index_lookup(repo: str, given: Sequence[str], cwd: str) -> IndexLookup
     and so are partial clones: a Git that ignores GIT_NO_LAZY_FETCH would download during the lookup.
     """
     try:
-        toplevel = _full_clone_toplevel(repo)
-        paths = repository_paths(toplevel, given, cwd) if toplevel else []
-        if not toplevel or len(paths) > INDEX_LOOKUPS_MAX:
+        located = _full_clone(repo)
+        paths = repository_paths(located.toplevel, given, cwd) if located else []
+        if not located or len(paths) > INDEX_LOOKUPS_MAX:
             return None
-        return IndexLookup(toplevel, paths)
+        return IndexLookup(located, paths)
     except (OSError, UsageError):
         return None
 
@@ -235,29 +335,31 @@ def start_index_lookup(repo: str, given: Sequence[str], cwd: str) -> IndexLookup
 def start_early_diff(repo: str, base: str) -> EarlyDiff | None:
     """Start the diff `--diff BASE` will need on the index; None when not possible (the checking code says why)."""
     try:
-        toplevel = _full_clone_toplevel(repo)
-        if not toplevel or base.startswith("-"):
+        located = _full_clone(repo)
+        if not located or base.startswith("-"):
             return None
-        head = _git_line(toplevel, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-        base_commit = _git_line(toplevel, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{base}^{{commit}}")
-        merge_base = _git_line(toplevel, "merge-base", base_commit, head) if head and base_commit else None
-        return EarlyDiff(toplevel, head, merge_base) if head and merge_base else None
+        top = located.toplevel
+        head = _git_line(top, "rev-parse", "--verify", "--quiet", "HEAD^{commit}")
+        base_commit = _git_line(top, "rev-parse", "--verify", "--quiet", "--end-of-options", f"{base}^{{commit}}")
+        merge_base = _git_line(top, "merge-base", base_commit, head) if head and base_commit else None
+        return EarlyDiff(located, head, merge_base) if head and merge_base else None
     except OSError:
         return None
 
 
-def _full_clone_toplevel(repo: str) -> str | None:
-    """The work tree's top directory, unless `repo` is not in one or is a partial clone."""
-    toplevel = _git_line(repo, "rev-parse", "--show-toplevel")
-    if toplevel is None:
+def _full_clone(repo: str) -> Located | None:
+    """Where the repository at `repo` is, unless it is none, or is a partial clone."""
+    try:
+        located = locate(repo)
+    except UsageError:
         return None
-    config = subprocess.run(["git", *PARTIAL_CLONE_CONFIG], cwd=toplevel, capture_output=True,
-                            env={**os.environ, **GIT_ENV}, check=False)
-    return None if is_partial_clone(config.stdout) else toplevel
+    config = subprocess.run(["git", *PARTIAL_CLONE_CONFIG], cwd=located.toplevel, capture_output=True,
+                            env=git_environment(), check=False)
+    return None if is_partial_clone(config.stdout) else located
 
 
 def _git_line(cwd: str, *args: str) -> str | None:
-    """The first line git prints, None when it fails or prints nothing."""
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env={**os.environ, **GIT_ENV}, check=False)
+    """The first line git prints, None when it fails or prints nothing (commands that never write objects)."""
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=git_environment(), check=False)
     line = done.stdout.decode("utf-8", "surrogateescape").partition("\n")[0]
     return line if done.returncode == 0 and line else None

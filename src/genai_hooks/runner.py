@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from .chains import ManifestSet
 from .content import ContentReader
+from .errors import UsageError
 from .findings import RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
@@ -71,6 +72,7 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
                     snapshot.seed(found)
             snapshot.existing(named + candidates)
         selection = select(snapshot, given, changes, MANIFEST_NAME)
+        _settle_missing(repository, snapshot, selection)
         if chains is not None and not needs_every_manifest(selection):
             manifests = chains
         else:
@@ -81,3 +83,22 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         repository.close()
     return Outcome(result, snapshot, manifests, selection)
 
+
+def _settle_missing(repository: GitRepository, snapshot: Snapshot, selection: Selection) -> None:
+    """Named paths the snapshot lacks: a deleted manifest is judged, a deleted file or one on disk only is a
+    note, and a path that is nowhere is an error (a typo must not pass as "0 files checked")."""
+    absent = sorted({m for m in selection.manifests if not snapshot.existing([m])} | set(selection.missing))
+    if not absent:
+        return
+    before = f"{snapshot.commit}^" if snapshot.commit else "HEAD"
+    earlier = repository.object_ids([f"{before}:{p}" for p in absent], absent)
+    for manifest in selection.manifests & set(absent):
+        if earlier[manifest] is None:  # never there: no deleted manifest to judge
+            selection.manifests.discard(manifest)
+            selection.missing.append(manifest)
+    nowhere = [p for p in selection.missing if earlier.get(p) is None
+               and not os.path.lexists(os.path.join(repository.toplevel, *p.split("/")))]
+    if nowhere:
+        shown = ", ".join(repr(p) for p in nowhere[:3]) + (f" and {len(nowhere) - 3} more" if len(nowhere) > 3 else "")
+        raise UsageError(f"{shown}: neither in the {'index' if snapshot.commit is None else 'commit'}, nor on disk, "
+                         "nor deleted by it; check the path (nothing was judged)")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
+from .listing import GITLINK, SYMLINK, Listing, parse_listing
 from .paths import DIFF_ARGS, GITMODULES, INDEX_LOOKUPS_MAX, EarlyDiff
 
 SHALLOW_ADVICE = ("this is a shallow clone; fetch the full history (actions/checkout with `fetch-depth: 0`, "
@@ -20,17 +21,18 @@ class Snapshot:
 
     A check of given paths never lists the whole snapshot: it looks paths up one batch at a
     time (`cat-file --batch-check`), so a 10,000-file commit in a million-file repository
-    costs what those files cost. The full, sorted listing is read only when asked for.
+    costs what those files cost. The full listing (paths with their object ids, see
+    listing.py) is read only when asked for.
     """
 
     def __init__(self, repository: GitRepository, commit: str | None) -> None:
         self.repository = repository
         self.commit = commit  # None: the index
-        self._paths: list[str] | None = None
-        self._members: frozenset[str] | None = None
+        self._listing: Listing | None = None
         self._ids: dict[str, str | None] = {}  # path -> object id; None: not a file of the snapshot
         self._info: dict[str, tuple[str, int] | None] = {}  # object id -> (type, size)
         self._gitlinks: frozenset[str] | None = None  # submodule paths (a gitlink we hold looks like a file)
+        self._modes: dict[str, str] = {}  # path -> git mode, where a diff told it (symlinks, gitlinks)
         self._same_as: str | None = None  # a commit equal to the index outside the paths seeded from a diff
 
     @property
@@ -39,21 +41,56 @@ class Snapshot:
 
     @property
     def listed(self) -> bool:
-        return self._paths is not None
+        return self._listing is not None
+
+    @property
+    def listing(self) -> Listing:
+        """Every file with its object id (read on first use)."""
+        if self._listing is None:
+            if self.commit is None:
+                chunks = self.repository.stream("ls-files", "--stage", "-z")
+            else:
+                chunks = self.repository.stream("ls-tree", "-r", "-z", "--full-tree", self.commit)
+            self._listing = parse_listing(chunks, tree=self.commit is not None)
+            self._gitlinks = self._listing.gitlinks
+        return self._listing
 
     @property
     def paths(self) -> list[str]:
         """Every file, sorted (read on first use)."""
-        if self._paths is None:
-            self._paths = _list(self.repository, self.commit)
-        return self._paths
+        return self.listing.paths
+
+    @property
+    def gitlinks(self) -> frozenset[str]:
+        """Submodule paths: from the listing, else `.gitmodules` and what diffs said."""
+        if self._listing is not None:
+            return self._listing.gitlinks
+        if self._gitlinks is None:
+            self._lookup([GITMODULES])
+        declared = self._gitlinks or frozenset()
+        return declared | {p for p, mode in self._modes.items() if mode == GITLINK}
+
+    def is_symlink(self, path: str) -> bool | None:
+        """Whether `path` is a symbolic link in the snapshot; None when not known without a listing."""
+        if self._listing is not None:
+            return path in self._listing.symlinks
+        mode = self._modes.get(path)
+        return None if mode is None else mode == SYMLINK
+
+    def object_id(self, path: str) -> str | None:
+        """The blob id of a file of the snapshot (None: no such file)."""
+        return self._lookup([path])[path]
 
     def _lookup(self, paths: Sequence[str]) -> dict[str, str | None]:
+        if self._listing is not None:
+            listing = self._listing
+            return {p: None if p in listing.conflicted else listing.object_id(p) for p in paths}
         todo = [p for p in dict.fromkeys(paths) if p not in self._ids]
         by_tree = self.commit or self._same_as  # `REV:path` walks trees; `:path` reads the whole index first
         if len(todo) > (INDEX_LOOKUPS_MAX if by_tree is None else INDEX_LOOKUPS_MAX // 25):
-            self._ids.update(self._from_listing(set(todo)))
-        elif todo:
+            listing = self.listing
+            return {p: None if p in listing.conflicted else listing.object_id(p) for p in paths}
+        if todo:
             if self._gitlinks is None and GITMODULES in self._ids:  # seeded from a diff
                 self._gitlinks = frozenset(_submodule_paths(self.repository, self._ids[GITMODULES]))
             if self._gitlinks is None:  # in the same batch: every git command reads the whole index again
@@ -62,28 +99,16 @@ class Snapshot:
             self.seed(self.repository.object_ids([f"{prefix}:{p}" for p in todo], todo))
         return {p: self._ids.get(p) for p in paths}
 
-    def seed(self, found: dict[str, str | None]) -> None:
+    def seed(self, found: dict[str, str | None], modes: dict[str, str] | None = None) -> None:
         """Take object ids found elsewhere: by path lookups (with `.gitmodules` among them the first
-        time, for submodules named like files) or from listings that show modes (gitlinks are None)."""
+        time, for submodules named like files) or from diffs, which tell modes too (gitlinks are None)."""
         if self._gitlinks is None and GITMODULES in found:
             self._gitlinks = frozenset(_submodule_paths(self.repository, found[GITMODULES]))
+        if modes:
+            self._modes.update(modes)
         gitlinks = self._gitlinks or frozenset()
-        self._ids.update((p, None if p in gitlinks else object_id) for p, object_id in found.items())
-
-    def _from_listing(self, wanted: set[str]) -> dict[str, str | None]:
-        """Object ids from one detailed listing: one `path:name` lookup walks trees each time."""
-        if self.commit is None:
-            raw = self.repository.run("ls-files", "--stage", "-z")
-        else:
-            raw = self.repository.run("ls-tree", "-r", "-z", "--full-tree", self.commit)
-        found: dict[str, str | None] = dict.fromkeys(wanted)
-        for record in decode_paths(raw):
-            meta, _, path = record.partition("\t")
-            if path in wanted:
-                fields = meta.split(" ")
-                if fields[0] != "160000":  # a gitlink is not a file
-                    found[path] = fields[1] if self.commit is None else fields[2]
-        return found
+        self._ids.update((p, None if p in gitlinks or self._modes.get(p) == GITLINK else object_id)
+                         for p, object_id in found.items())
 
     def same_as(self, commit: str) -> None:
         """Every path not seeded so far is as in `commit` (the index after seeding it with `diff --cached COMMIT`)."""
@@ -92,10 +117,9 @@ class Snapshot:
 
     def existing(self, paths: Sequence[str]) -> list[str]:
         """The given paths that are files of the snapshot."""
-        if self._paths is not None:
-            if self._members is None:
-                self._members = frozenset(self._paths)
-            return [p for p in paths if p in self._members]
+        if self._listing is not None:
+            listing = self._listing
+            return [p for p in paths if listing.position(p) is not None]
         return [p for p, object_id in self._lookup(paths).items() if object_id is not None]
 
     def blobs(self, paths: Sequence[str]) -> dict[str, tuple[str, int] | None]:
@@ -114,37 +138,16 @@ class Snapshot:
         """Files inside `directory` ("" = everything), sorted."""
         if not directory:
             return self.paths
-        if self._paths is None:
-            found = _list(self.repository, self.commit, ":(literal)" + directory + "/")
-            return found
-        start = bisect.bisect_left(self._paths, directory + "/")
-        end = bisect.bisect_left(self._paths, directory + "0")  # "0" sorts right after "/"
-        return self._paths[start:end]
+        if self._listing is None:
+            return _list_below(self.repository, self.commit, ":(literal)" + directory + "/")
+        paths = self._listing.paths
+        start = bisect.bisect_left(paths, directory + "/")
+        end = bisect.bisect_left(paths, directory + "0")  # "0" sorts right after "/"
+        return paths[start:end]
 
 
 def open_snapshot(repository: GitRepository, rev: str | None) -> Snapshot:
     return Snapshot(repository, None if rev is None else resolve_commit(repository, rev))
-
-
-def _list(repository: GitRepository, commit: str | None, pathspec: str | None = None) -> list[str]:
-    """Sorted and deduplicated, submodules left out: names only for everything, the cheapest listing."""
-    if pathspec:
-        return _list_below(repository, commit, pathspec)
-    if commit is None:
-        raw = repository.try_run("ls-files", "-z", "--deduplicate")  # conflicts: one line, not three
-        if raw is None:  # git < 2.31
-            raw = repository.run("ls-files", "-z")
-    else:
-        raw = repository.run("ls-tree", "-r", "-z", "--name-only", "--full-tree", commit)
-    paths = decode_paths(raw)
-    paths.sort()
-    if commit is None and len(paths) > 1 and any(a == b for a, b in zip(paths, paths[1:])):
-        paths = list(dict.fromkeys(paths))
-    if paths and paths[bisect.bisect_left(paths, GITMODULES) % len(paths)] == GITMODULES:
-        gitlinks = set(_submodule_paths(repository, f"{commit or ''}:{GITMODULES}"))
-        if gitlinks:
-            paths = [p for p in paths if p not in gitlinks]
-    return paths
 
 
 def _list_below(repository: GitRepository, commit: str | None, pathspec: str) -> list[str]:
@@ -189,9 +192,11 @@ def is_shallow(repository: GitRepository) -> bool:
 
 @dataclass(frozen=True)
 class Change:
-    status: str  # A M R C T D
-    path: str  # new path (old path for D)
+    status: str  # A M T D (U: unmerged)
+    path: str
     object_id: str | None = None  # the new content's id (None for D and for a submodule)
+    mode: str = ""  # the new mode ("120000" a symlink, "160000" a submodule; "" when deleted)
+    old_id: str | None = None  # the content's id at the base (None for A)
 
 
 def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
@@ -220,8 +225,8 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
     if raw is None:
         raw = repository.run(*DIFF_ARGS, "--cached", merge_base, "--")
     changes = parse_raw_diff(raw)
-    # the diff names the new content of every changed file: no second read of a big index for them
-    snapshot.seed({c.path: c.object_id for c in changes})
+    # the diff names the new content (and mode) of every changed file: no second read of a big index for them
+    snapshot.seed({c.path: c.object_id for c in changes}, {c.path: c.mode for c in changes if c.mode})
     if snapshot.commit is None and merge_base == head:  # the staged changes: elsewhere the index is HEAD
         snapshot.same_as(head)
     return changes
@@ -233,22 +238,21 @@ def _head(repository: GitRepository) -> str | None:
 
 
 def parse_raw_diff(raw: bytes) -> list[Change]:
-    """`git diff --raw -z` -> changes; a rename is its new path (R) and the old one deleted (D)."""
+    """`git diff --raw -z --no-renames` -> changes, with the old and new ids and the new mode."""
     fields = decode_paths(raw)
     changes: list[Change] = []
     i = 0
     while i < len(fields):
-        _, new_mode, _, new_id, status = fields[i].lstrip(":").split(" ")
+        _, new_mode, old_id, new_id, status = fields[i].lstrip(":").split(" ")
         kind = status[:1]
         # no content: deleted, unmerged (all zeros), or a submodule
-        object_id = None if new_mode in ("000000", "160000") or not new_id.strip("0") else new_id
-        if kind in ("R", "C"):
-            changes.append(Change(kind, fields[i + 2], object_id))
-            if kind == "R":
-                changes.append(Change("D", fields[i + 1]))
+        object_id = None if new_mode in ("000000", GITLINK) or not new_id.strip("0") else new_id
+        old = old_id if old_id.strip("0") else None
+        if kind in ("R", "C"):  # only with rename detection, which genai-hooks does not ask for
+            changes.append(Change(kind, fields[i + 2], object_id, new_mode, old))
             i += 3
         else:
-            changes.append(Change(kind, fields[i + 1], object_id))
+            changes.append(Change(kind, fields[i + 1], object_id, "" if kind == "D" else new_mode, old))
             i += 2
     return changes
 
@@ -261,6 +265,7 @@ class Selection:
     full_audit: bool
     manifests: set[str] = field(default_factory=set)  # selected genai.toml paths, deleted ones included
     missing: list[str] = field(default_factory=list)  # given paths that are not in the snapshot
+    submodules: set[str] = field(default_factory=set)  # selected submodule paths: their content is not ours
 
 
 def _within(path: str, directories: Iterable[str]) -> bool:
@@ -275,31 +280,38 @@ def select(snapshot: Snapshot, given: Sequence[str] | None, changes: list[Change
 
     if given is None and changes is None:
         suffixed = [p for p in snapshot.paths if p.endswith(manifest_name)]
-        return Selection(snapshot.paths, True, {p for p in suffixed if is_manifest(p)})
+        return Selection(snapshot.paths, True, {p for p in suffixed if is_manifest(p)},
+                         submodules=set(snapshot.gitlinks))
     chosen: set[str] = set()
     deleted_manifests: set[str] = set()
     missing: list[str] = []
+    submodules: set[str] = set()
     if given is not None:
         files = set(snapshot.existing(given))
+        gitlinks = snapshot.gitlinks
         for path in given:
             if path in files:
                 chosen.add(path)
                 continue
             inside = snapshot.below(path)
+            held = {g for g in gitlinks if _within(g, (path,))}
+            submodules.update(held)
             if inside:
                 chosen.update(inside)
             elif is_manifest(path):
                 deleted_manifests.add(path)  # a deleted manifest: its scope is judged without it
-            else:
+            elif not held:
                 missing.append(path)
     if changes is not None:
-        changed = {c.path for c in changes if c.status != "D"}
+        changed = {c.path for c in changes if c.status != "D" and c.mode != GITLINK}
+        added_submodules = {c.path for c in changes if c.status != "D" and c.mode == GITLINK}
         deleted = {c.path for c in changes if c.status == "D" and is_manifest(c.path)}
         if given is None:
-            chosen, deleted_manifests = changed, deleted
+            chosen, deleted_manifests, submodules = changed, deleted, added_submodules
         else:
             chosen &= changed
+            submodules &= added_submodules
             deleted_manifests = {m for m in deleted if _within(m, given)}
             missing = [p for p in missing if p not in deleted]
     manifests = {p for p in chosen if is_manifest(p)} | deleted_manifests
-    return Selection(sorted(chosen), False, manifests, missing)
+    return Selection(sorted(chosen), False, manifests, missing, submodules)

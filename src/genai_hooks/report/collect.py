@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 
 from .. import __version__
 from ..chains import ManifestSet, directory_of
-from ..content import LFS_POINTER_MAX, lfs_oid
+from ..content import LFS_POINTER_MAX, lfs_pointer
 from ..findings import Finding
 from ..manifest import Approval, GeneratedEntry, Manifest, Tool
 from ..paths import MANIFEST_NAME
@@ -37,7 +37,6 @@ from .model import (
     Use,
 )
 
-_LFS_SIZE = re.compile(rb"^size ([0-9]+)$", re.MULTILINE)
 _POINTER_MIN = 100  # no Git LFS pointer is shorter: its version and oid lines alone take 119 bytes
 
 
@@ -115,10 +114,8 @@ def _media_sizes(snapshot: Snapshot, paths: Sequence[str]) -> tuple[dict[str, in
 
 
 def _pointer_size(data: bytes) -> int | None:
-    if lfs_oid(data) is None:
-        return None
-    found = _LFS_SIZE.search(data)
-    return int(found.group(1)) if found else None
+    pointer = lfs_pointer(data)
+    return pointer.size if pointer else None
 
 
 # -- manifests ---------------------------------------------------------------------------------------
