@@ -312,3 +312,65 @@ def test_a_closed_stdout_never_turns_exit_1_into_0(repo: Repo) -> None:
     err = process.stderr.read().decode()
     assert process.wait(timeout=60) == 1, err
     assert "Traceback" not in err and "internal error" not in err
+
+
+# -- linear time, whatever a manifest says --------------------------------------------------------------------------
+
+
+def test_nested_double_stars_and_a_backtracking_approval_pattern_finish_quickly(repo: Repo, unchanged: Unchanged
+                                                                                ) -> None:
+    deep = "/".join(f"d{i}" for i in range(29))
+    evil = "/".join(["**", "*"] * 12) + "/nope.exr"
+    repo.write("genai.toml", ROOT_MANIFEST.replace('title = "Nightfall S1"', 'title = "Nightfall S1"\n'
+                                                   'approval_pattern = "(a|aa)+"')
+               + generated([evil]) + generated(["deliverables/**"], approval="a" * 58 + "b"))
+    repo.write(f"{deep}/x.exr")
+    repo.write("deliverables/a.exr")
+    repo.add()
+    unchanged.freeze()
+    start = time.monotonic()
+    done = repo.check()
+    assert time.monotonic() - start < 5
+    assert {f["rule"] for f in done.json["findings"]} >= {"GAI203", "GAI401"}
+    assert done.code == 1
+
+
+def test_a_backtracking_only_approval_pattern_is_gai001(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST.replace('title = "Nightfall S1"', 'title = "Nightfall S1"\n'
+                                                   'approval_pattern = "(NFX)-\\\\1"'))
+    repo.add()
+    done = repo.check()
+    [finding] = done.json["findings"]
+    assert finding["rule"] == "GAI001" and "approval_pattern" in finding["message"] and finding["line"] == 5
+    assert "RE2" in finding["message"] and done.err == ""
+
+
+# -- paths as artists' file systems show them -----------------------------------------------------------------------
+
+
+def test_a_capitalised_deliverables_folder_is_deliverable(repo: Repo, unchanged: Unchanged) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["Deliverables/**", "DELIVERABLES/**"]))
+    repo.write("Deliverables/sh010/sky.exr")
+    repo.write("DELIVERABLES/sh020/sky.exr")
+    repo.add()
+    unchanged.freeze()
+    done = repo.check()
+    assert sorted(f["path"] for f in done.json["findings"] if f["rule"] == "GAI201") == [
+        "DELIVERABLES/sh020/sky.exr", "Deliverables/sh010/sky.exr"]
+
+
+def test_decomposed_unicode_paths_match_composed_patterns(repo: Repo, unchanged: Unchanged) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/café/**"]))
+    repo.write("deliverables/cafe\u0301/sky.exr")  # as macOS without core.precomposeUnicode stores it
+    repo.add()
+    unchanged.freeze()
+    for args in ((), ("--", "deliverables/cafe\u0301/sky.exr")):
+        done = repo.check(*args)
+        assert [f["rule"] for f in done.json["findings"]] == ["GAI201"], args
+
+
+def test_a_windows_separator_in_a_pattern_is_gai001_with_the_fix(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables\\sh010\\*.exr"]))
+    repo.add()
+    [finding] = repo.check().json["findings"]
+    assert finding["rule"] == "GAI001" and "did you mean 'deliverables/sh010/*.exr'?" in finding["message"]

@@ -59,7 +59,10 @@ def test_pattern_is_anchored_to_its_manifest_directory() -> None:
     ("a/../b", None),
     ("[abc", None),
     ("shots/frame.[9-0].exr", None),  # a reversed range: re.error must not escape as a crash
-    ("trailing\\", None),
+    ("trailing\\", "trailing/"),
+    ("deliverables\\sh010\\*.exr", "deliverables/sh010/*.exr"),  # a Windows separator, not an escape
+    ("a\\b/*.exr", "a/b/*.exr"),
+    ("sky.%01001d.exr", None),  # no renderer pads a frame number to a thousand digits
     ("", None),
 ])
 def test_bad_patterns_are_refused(pattern: str, suggestion: str) -> None:
@@ -95,3 +98,56 @@ def test_index_agrees_with_one_by_one_matching_on_many_paths() -> None:
     for path in paths:
         expected = sorted(n for n, p in enumerate(patterns) if p.matches(path))
         assert sorted(index.matches(path)) == expected, path
+
+
+def test_a_backslash_escapes_pattern_characters_only() -> None:
+    assert compile_pattern("a\\[1\\].exr").matches("a[1].exr")
+    assert compile_pattern("take\\#1/**").matches("take#1/x.exr")
+    with pytest.raises(PatternError, match="separate directories with '/'"):
+        compile_pattern("deliverables\\sh010")
+
+
+@pytest.mark.parametrize("pattern,path", [
+    ("shots/café/**", "shots/cafe\u0301/a.exr"),  # macOS writes names decomposed (NFD)
+    ("shots/cafe\u0301/**", "shots/café/a.exr"),
+    ("shots/*/sky_é.####.exr", "shots/x/sky_e\u0301.1001.exr"),
+])
+def test_patterns_and_paths_compare_in_nfc(pattern: str, path: str) -> None:
+    assert compile_pattern(pattern).matches(path)
+    index: PatternIndex[str] = PatternIndex()
+    index.add(compile_pattern(pattern), "p")
+    assert index.best(path) == "p" and index.covers(path) and list(index.matches(path)) == ["p"]
+
+
+def test_an_index_that_ignores_case_matches_any_case() -> None:
+    index: PatternIndex[str] = PatternIndex(ignore_case=True)
+    index.add(compile_pattern("deliverables/**", ignore_case=True), "literal")
+    index.add(compile_pattern("final/*/sh*.####.EXR", ignore_case=True), "regex")
+    assert index.covers("Deliverables/sh010/a.exr") and index.covers("DELIVERABLES/x")
+    assert index.best("Final/SQ010/SH010.1001.exr") == "regex"
+    assert not index.covers("finals/sq010/sh010.1001.exr")
+    sensitive: PatternIndex[str] = PatternIndex()
+    sensitive.add(compile_pattern("deliverables/**"), "literal")
+    assert not sensitive.covers("Deliverables/sh010/a.exr")  # [[generated]] patterns keep their case
+
+
+def test_nested_double_stars_and_many_stars_match_in_linear_time() -> None:
+    import time
+
+    path = "/".join(["d"] * 29) + "/x"
+    for pattern in ("/".join(["**", "*"] * 12) + "/nope", "**/" * 12 + "nope", "*a" * 12 + "*b",
+                    "/".join(["**"] * 12) + "/*.exr"):
+        compiled = compile_pattern(pattern)
+        assert not compiled.linear or pattern.startswith("**/**")  # consecutive ** collapse into one
+        index: PatternIndex[str] = PatternIndex()
+        index.add(compiled, "p")
+        start = time.perf_counter()
+        for probe in (path, "a" * 200, "a" * 60 + "/" + "a" * 60):
+            index.covers(probe)
+            compiled.matches(probe)
+        assert time.perf_counter() - start < 0.5, pattern
+
+
+def test_simple_patterns_stay_on_the_fast_engine() -> None:
+    for pattern in ("deliverables/**", "shots/*/comp/**", "sky.####.exr", "**/*.exr", "a/**/b/*.png"):
+        assert compile_pattern(pattern).linear, pattern

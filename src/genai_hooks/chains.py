@@ -35,7 +35,7 @@ class ManifestSet:
     valid: dict[str, Manifest]  # by directory
     invalid: dict[str, Invalid]  # by directory
     generated: PatternIndex[GeneratedEntry] = field(default_factory=lambda: PatternIndex(rank=entry_rank))
-    deliverables: PatternIndex[Manifest] = field(default_factory=PatternIndex)
+    deliverables: PatternIndex[Manifest] = field(default_factory=lambda: PatternIndex(ignore_case=True))
     ignored: PatternIndex[Manifest] = field(default_factory=PatternIndex)
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
 

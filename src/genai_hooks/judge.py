@@ -5,7 +5,6 @@ from __future__ import annotations
 import datetime
 import posixpath
 from dataclasses import dataclass
-from re import Pattern
 
 from . import policy
 from .chains import ManifestSet, directory_of
@@ -14,6 +13,7 @@ from .detect import Detector
 from .findings import Finding, Note, RunResult
 from .manifest import GeneratedEntry, Tool
 from .paths import MANIFEST_NAME
+from .patterns import Matcher
 from .sequences import group_sequences
 from .snapshot import Selection, Snapshot
 from .timelines import TIMELINE_SUFFIXES, judge_timelines
@@ -68,11 +68,12 @@ class Judgement:
         directory: str | None = None
         view = None
         for path in paths:
+            key = path if path.isascii() else generated.key(path)  # patterns compare in NFC
             slash = path.rfind("/")
             here = path[:slash] if slash >= 0 else ""
             if here != directory:
                 directory = here
-                view = generated.view(here)
+                view = generated.view(key.rpartition("/")[0])
                 self.report_invalid_in_chain(here)
                 sensitive_whole = [e for e in view.whole if e.sensitive]
                 sensitive_per_file = [c for c in view.per_file if c[2].sensitive]
@@ -85,19 +86,19 @@ class Judgement:
             if path.endswith(MANIFEST_NAME) and posixpath.basename(path) == MANIFEST_NAME:
                 continue
             if audit and unmarked:
-                for regex, offset, entry in unmarked:
-                    if regex.match(path, offset):
+                for matcher, offset, entry in unmarked:
+                    if matcher.match(key, offset):
                         matched.add(id(entry))
                 unmarked = [c for c in unmarked if id(c[2]) not in matched]
             best = view.best_whole
-            for regex, offset, entry in view.challengers:
-                if regex.match(path, offset):
+            for matcher, offset, entry in view.challengers:
+                if matcher.match(key, offset):
                     best = entry
                     break
             if best is None:
                 continue
             self.use_entry(best)
-            inherited = _inherited_sensitive(path, best, sensitive_whole, sensitive_per_file)
+            inherited = _inherited_sensitive(key, best, sensitive_whole, sensitive_per_file)
             if inherited:
                 self._inherited.setdefault(id(best), set()).update(inherited)
             deliverable = deliverables.covers(path)
@@ -151,9 +152,9 @@ class Judgement:
                     self.findings.append(finding)
 
 
-def _inherited_sensitive(path: str, best: GeneratedEntry, whole: list[GeneratedEntry],
-                         per_file: list[tuple[Pattern[str], int, GeneratedEntry]]) -> tuple[str, ...]:
-    """Sensitive categories that entries of manifests above the winning one declare for `path`.
+def _inherited_sensitive(key: str, best: GeneratedEntry, whole: list[GeneratedEntry],
+                         per_file: list[tuple[Matcher, int, GeneratedEntry]]) -> tuple[str, ...]:
+    """Sensitive categories that entries of manifests above the winning one declare for the path `key`.
 
     The nearest entry wins for everything else, but a nested manifest must not drop what the root
     says about a file (talent likeness, say): nested manifests add, never weaken.
@@ -162,8 +163,8 @@ def _inherited_sensitive(path: str, best: GeneratedEntry, whole: list[GeneratedE
         return ()
     depth = len(best.manifest)
     found = {s for e in whole if len(e.manifest) < depth for s in e.sensitive}
-    found.update(s for regex, offset, e in per_file
-                 if len(e.manifest) < depth and regex.match(path, offset) for s in e.sensitive)
+    found.update(s for matcher, offset, e in per_file
+                 if len(e.manifest) < depth and matcher.match(key, offset) for s in e.sensitive)
     found.difference_update(best.sensitive)
     return tuple(sorted(found))
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from . import schema
 from .findings import Severity
-from .patterns import CompiledPattern, PatternError, compile_pattern
+from .patterns import CompiledPattern, PatternError, approval_matcher, compile_pattern
 from .toml_lines import Header, TomlLines, scan
 
 if sys.version_info >= (3, 11):
@@ -172,13 +172,14 @@ class _Reader:
                 self.fail(line, f"{where} is missing the required key '{key}'")
         return clean
 
-    def patterns(self, values: list[str], line: int, where: str) -> tuple[CompiledPattern, ...]:
+    def patterns(self, values: list[str], line: int, where: str, *, ignore_case: bool = False
+                 ) -> tuple[CompiledPattern, ...]:
         if not values:
             self.fail(line, f"'paths' in {where} is empty; list at least one pattern")
         compiled: list[CompiledPattern] = []
         for text in values:
             try:
-                compiled.append(compile_pattern(text, self.directory))
+                compiled.append(compile_pattern(text, self.directory, ignore_case=ignore_case))
             except PatternError as error:
                 hint = f"; did you mean '{error.suggestion}'?" if error.suggestion else ""
                 self.fail(line, f"bad pattern in {where}: {error}{hint}")
@@ -226,8 +227,8 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
         pattern = body.get("approval_pattern")
         if pattern is not None:
             try:
-                re.compile(pattern)
-            except re.error as error:
+                approval_matcher(pattern)
+            except PatternError as error:
                 r.fail(lines.key_line(header, "approval_pattern", 1), f"approval_pattern is not a valid regex: {error}")
         production = Production(body.get("title"), body.get("contact"), pattern, header.line if header else 1)
 
@@ -237,7 +238,8 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
         body = r.check_table("deliverables", "[deliverables]", header, doc["deliverables"],
                              schema.MANIFEST["deliverables"])
         if "paths" in body:
-            deliverables = r.patterns(body["paths"], lines.key_line(header, "paths", 1), "[deliverables]")
+            deliverables = r.patterns(body["paths"], lines.key_line(header, "paths", 1), "[deliverables]",
+                                      ignore_case=True)  # Deliverables/ is deliverables/ on macOS and Windows
 
     tools = _tools(r, doc.get("tools"))
     generated = _generated(r, doc.get("generated"))

@@ -3,15 +3,23 @@
 A pattern is anchored to its manifest's directory. Its leading literal segments form a *prefix*
 (a repository path); the matcher indexes patterns by prefix, so a file only meets the patterns
 whose prefix is one of its ancestors: cost per file grows with path depth, not pattern count.
+
+Matching is linear in the path whatever a manifest says. A pattern with at most two unbounded
+parts (`*`, `**`, a frame token) runs on Python's `re`, whose backtracking is then at worst
+quadratic in one path; anything richer runs on RE2, which never backtracks (and costs ~10x more
+per call). Paths and patterns compare in Unicode NFC, as artists' file systems show them.
 """
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from re import Pattern
-from typing import Any, Callable, Generic, TypeVar
+from typing import Any, Callable, Generic, Protocol, TypeVar
+
+import re2  # type: ignore[import-untyped]
 
 T = TypeVar("T")
 
@@ -22,6 +30,9 @@ _HOUDINI = re.compile(r"\$F(\d*)")
 _DRIVE = re.compile(r"[A-Za-z]:[\\/]")
 _UNESCAPE = re.compile(r"\\(.)")
 _SPECIAL = re.compile(r"[\\*?\[#%$<]")  # a segment without these is literal text
+_ESCAPABLE = frozenset("*?[]\\#%$<{}!")  # what a backslash may escape; anything else is a Windows separator
+_LINEAR_RE_PARTS = 2  # unbounded parts Python's backtracking engine may meet in one pattern
+MAX_FRAME_PADDING = 32
 
 
 class PatternError(ValueError):
@@ -32,7 +43,56 @@ class PatternError(ValueError):
         self.suggestion = suggestion
 
 
+class Matcher(Protocol):
+    def match(self, string: str, pos: int = ...) -> Any: ...
+
+
+def match_key(path: str) -> str:
+    """A path as patterns see it: Unicode NFC (macOS and some DAMs write names decomposed)."""
+    return path if path.isascii() else unicodedata.normalize("NFC", path)
+
+
+def _re2_options(*, ignore_case: bool) -> Any:
+    options = re2.Options()
+    options.log_errors = False  # a bad pattern is a GAI001 finding, not a line on stderr
+    options.dot_nl = True
+    options.case_sensitive = not ignore_case
+    return options
+
+
+@functools.lru_cache(maxsize=4096)
+def compile_matcher(source: str, *, linear: bool, ignore_case: bool = False) -> Matcher:
+    """`source` (written for Python's `re`, ending in `\\Z`) on the engine that keeps it linear."""
+    if linear:
+        return re.compile(source, re.DOTALL | (re.IGNORECASE if ignore_case else 0))
+    anchored = source[:-2] + "\\z" if source.endswith("\\Z") else source
+    matcher: Matcher = re2.compile(anchored, _re2_options(ignore_case=ignore_case))
+    return matcher
+
+
+@functools.lru_cache(maxsize=256)
+def approval_matcher(pattern: str) -> Any:
+    """A production's `approval_pattern` on RE2: `(a|aa)+` against a long id must not take minutes.
+
+    Raises PatternError for what RE2 cannot promise to run in linear time (backreferences, lookaround).
+    """
+    try:
+        return re2.compile(pattern, _re2_options(ignore_case=False))
+    except re2.error as error:
+        reason = error.args[0].decode("utf-8", "replace") if error.args and isinstance(error.args[0], bytes) \
+            else str(error)
+        raise PatternError(f"{reason} (approval_pattern runs on RE2, which has no backreferences or "
+                           "lookaround, so that no pattern can make matching slow)") from None
+
+
+def approval_matches(pattern: str, approval_id: str) -> bool:
+    return approval_matcher(pattern).fullmatch(approval_id) is not None
+
+
 def frame_regex(padding: int) -> str:
+    if padding > MAX_FRAME_PADDING:
+        raise PatternError(f"a frame number padded to {padding} digits is no frame number (at most "
+                           f"{MAX_FRAME_PADDING})")
     if padding <= 1:
         return "-?(?:[0-9]|[1-9][0-9]+)"
     return f"-?(?:[0-9]{{{padding}}}|[1-9][0-9]{{{padding},}})"
@@ -41,20 +101,33 @@ def frame_regex(padding: int) -> str:
 @dataclass(frozen=True)
 class CompiledPattern:
     text: str  # as written in the manifest
-    prefix: str  # repository path of the leading literal segments ("" = repository root)
+    prefix: str  # repository path of the leading literal segments ("" = repository root), NFC (lower-cased
+    # when the pattern ignores case)
     rest: str | None  # regex for the path below `prefix` (and anything under it); None: literal
+    linear: bool = True  # Python's `re` is safe for `rest`; else it runs on RE2
+    ignore_case: bool = False
+
+    def matcher(self) -> Matcher | None:
+        return None if self.rest is None else compile_matcher(self.rest, linear=self.linear,
+                                                               ignore_case=self.ignore_case)
+
+    def key(self, path: str) -> str:
+        key = match_key(path)
+        return key.lower() if self.ignore_case else key
 
     def matches(self, path: str) -> bool:
         """Does this pattern cover `path` (a repository path)? For tests and one-off checks."""
+        path = self.key(path)
         if self.prefix:
             if path == self.prefix:
                 return self.rest is None
             if not path.startswith(self.prefix + "/"):
                 return False
-            remainder = path[len(self.prefix) + 1:]
+            offset = len(self.prefix) + 1
         else:
-            remainder = path
-        return self.rest is None or re.match(self.rest, remainder, re.DOTALL) is not None
+            offset = 0
+        matcher = self.matcher()
+        return matcher is None or matcher.match(path, offset) is not None
 
 
 def _join(base: str, rel: str) -> str:
@@ -63,12 +136,13 @@ def _join(base: str, rel: str) -> str:
     return f"{base}/{rel}" if rel else base
 
 
-def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
-    """Translate one segment to a regex; return (regex, is_literal)."""
+def _segment_regex(segment: str, pattern: str) -> tuple[str, bool, int]:
+    """Translate one segment to a regex; return (regex, is_literal, how many unbounded parts it has)."""
     if not _SPECIAL.search(segment):
-        return re.escape(segment), True
+        return re.escape(segment), True, 0
     out: list[str] = []
     literal = True
+    unbounded = 0
     i = 0
     n = len(segment)
     while i < n:
@@ -90,6 +164,7 @@ def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
                 )
             out.append("[^/]*")
             literal = False
+            unbounded += 1
             i += 1
             continue
         if c == "?":
@@ -120,6 +195,7 @@ def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
             run = len(segment[i:]) - len(segment[i:].lstrip("#"))
             out.append(frame_regex(run))
             literal = False
+            unbounded += 1
             i += run
             continue
         if c == "%":
@@ -127,6 +203,7 @@ def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
             if m:
                 out.append(frame_regex(int(m.group(1) or 1)))
                 literal = False
+                unbounded += 1
                 i = m.end()
                 continue
         if c == "$":
@@ -134,6 +211,7 @@ def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
             if m:
                 out.append(frame_regex(int(m.group(1) or 1)))
                 literal = False
+                unbounded += 1
                 i = m.end()
                 continue
         if c == "<" and segment.startswith("<UDIM>", i):
@@ -143,56 +221,80 @@ def _segment_regex(segment: str, pattern: str) -> tuple[str, bool]:
             continue
         out.append(re.escape(c))
         i += 1
-    return "".join(out), literal
+    return "".join(out), literal, unbounded
 
 
-def compile_pattern(pattern: str, base: str = "") -> CompiledPattern:
-    """Compile `pattern`, written in the manifest of directory `base` (a repository path)."""
+def _check_backslashes(pattern: str) -> None:
+    """A backslash escapes a pattern character; any other is a Windows separator that would match nothing."""
+    i = pattern.find("\\")
+    while i >= 0:
+        following = pattern[i + 1:i + 2]
+        if following not in _ESCAPABLE or not following:
+            raise PatternError(f"pattern {pattern!r} uses '\\' where patterns separate directories with '/'",
+                               suggestion=pattern.replace("\\", "/"))
+        i = pattern.find("\\", i + 2)
+
+
+def compile_pattern(pattern: str, base: str = "", *, ignore_case: bool = False) -> CompiledPattern:
+    """Compile `pattern`, written in the manifest of directory `base` (a repository path).
+
+    `ignore_case`: match as case-insensitive file systems do (deliverable folders on macOS and Windows).
+    """
     if not isinstance(pattern, str) or not pattern.strip():
         raise PatternError("a pattern must be a non-empty string")
     if pattern.startswith("/") or _DRIVE.match(pattern):
         raise PatternError(f"pattern {pattern!r} is absolute; patterns are relative to the manifest's directory")
-    segments = [s for s in pattern.rstrip("/").split("/") if s not in ("", ".")]
+    _check_backslashes(pattern)
+    text = match_key(pattern)
+    segments = [s for s in text.rstrip("/").split("/") if s not in ("", ".")]
     if not segments:
         raise PatternError(f"pattern {pattern!r} selects nothing")
     if ".." in segments:
         raise PatternError(f"pattern {pattern!r} leaves the manifest's directory ('..')")
+    segments = [s for i, s in enumerate(segments) if not (s == "**" and i and segments[i - 1] == "**")]  # **/** = **
+    base = match_key(base)
+
+    def fold(prefix: str) -> str:
+        return prefix.lower() if ignore_case else prefix
 
     prefix_parts: list[str] = []
     index = 0
     for index, segment in enumerate(segments):
-        regex, literal = ("", False) if segment == "**" else _segment_regex(segment, pattern)
+        _, literal, _ = ("", False, 0) if segment == "**" else _segment_regex(segment, pattern)
         if not literal:
             break
         prefix_parts.append(_UNESCAPE.sub(r"\1", segment) if "\\" in segment else segment)
     else:
-        return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), None)
+        return CompiledPattern(pattern, fold(_join(base, "/".join(prefix_parts))), None, True, ignore_case)
 
     pieces: list[str] = []
+    unbounded = 0
     rest = segments[index:]
     for position, segment in enumerate(rest):
         last = position == len(rest) - 1
         if segment == "**":
             # zero or more directories; trailing: at least something below
             pieces.append(".+" if last else "(?:[^/]+/)*")
+            unbounded += 1
             continue
-        regex, _ = _segment_regex(segment, pattern)
+        regex, _, parts = _segment_regex(segment, pattern)
+        unbounded += parts
         pieces.append(regex if last else regex + "/")
-    body = "".join(pieces)
-    body = body.removesuffix("/")
-    return CompiledPattern(pattern, _join(base, "/".join(prefix_parts)), f"(?:{body})(?:/.*)?\\Z")
+    body = "".join(pieces).removesuffix("/")
+    return CompiledPattern(pattern, fold(_join(base, "/".join(prefix_parts))), f"(?:{body})(?:/.*)?\\Z",
+                           unbounded <= _LINEAR_RE_PARTS, ignore_case)
 
 
 @dataclass
 class _Bucket(Generic[T]):
     literal: list[T] = field(default_factory=list)  # patterns equal to the prefix: cover it and below
-    sources: list[tuple[str, T]] = field(default_factory=list)  # compiled when a directory first needs them
-    _compiled: list[tuple[Pattern[str], T]] | None = None
+    sources: list[tuple[str, bool, T]] = field(default_factory=list)  # (regex, linear, payload), compiled late
+    _compiled: list[tuple[Matcher, T]] | None = None
 
-    @property
-    def regex(self) -> list[tuple[Pattern[str], T]]:
+    def regex(self, ignore_case: bool) -> list[tuple[Matcher, T]]:
         if self._compiled is None or len(self._compiled) != len(self.sources):
-            self._compiled = [(re.compile(source, re.DOTALL), payload) for source, payload in self.sources]
+            self._compiled = [(compile_matcher(source, linear=linear, ignore_case=ignore_case), payload)
+                              for source, linear, payload in self.sources]
         return self._compiled
 
 
@@ -201,9 +303,9 @@ class DirectoryView(Generic[T]):
     """What the patterns say about the files of one directory."""
 
     whole: list[T]  # payloads whose patterns cover every file of the directory
-    per_file: list[tuple[Pattern[str], int, T]]  # (regex, offset into the path, payload), best rank first
+    per_file: list[tuple[Matcher, int, T]]  # (matcher, offset into the path key, payload), best rank first
     best_whole: T | None
-    challengers: list[tuple[Pattern[str], int, T]]  # per_file entries that outrank best_whole
+    challengers: list[tuple[Matcher, int, T]]  # per_file entries that outrank best_whole
 
 
 _EMPTY_VIEW: DirectoryView[Any] = DirectoryView([], [], None, [])
@@ -214,33 +316,42 @@ class PatternIndex(Generic[T]):
 
     Patterns sit in buckets by literal prefix; a directory's view gathers the buckets of its
     ancestors once, and the files of that directory only test the patterns that need a file name.
+    Views and matchers work on path *keys* (`key`): NFC, and lower-cased in an index that ignores case.
     """
 
-    def __init__(self, rank: Callable[[T], Any] = lambda payload: 0) -> None:
+    def __init__(self, rank: Callable[[T], Any] = lambda payload: 0, *, ignore_case: bool = False) -> None:
         self._rank = rank
+        self.ignore_case = ignore_case
         self._buckets: dict[str, _Bucket[T]] = {}
         self._children: dict[str, _Bucket[T]] = {}  # literal patterns by parent directory
         self._views: dict[str, DirectoryView[T]] = {}
+
+    def key(self, path: str) -> str:
+        """How this index compares `path`: Unicode NFC, lower-cased when it ignores case."""
+        key = path if path.isascii() else unicodedata.normalize("NFC", path)
+        return key.lower() if self.ignore_case else key
 
     def add(self, pattern: CompiledPattern, payload: T) -> None:
         bucket = self._buckets.setdefault(pattern.prefix, _Bucket())
         if pattern.rest is None:
             bucket.literal.append(payload)
             parent, _, name = pattern.prefix.rpartition("/")
-            self._children.setdefault(parent, _Bucket()).sources.append((re.escape(name) + r"(?:/.*)?\Z", payload))
+            self._children.setdefault(parent, _Bucket()).sources.append(
+                (re.escape(name) + r"(?:/.*)?\Z", True, payload))
         else:
-            bucket.sources.append((pattern.rest, payload))
+            bucket.sources.append((pattern.rest, pattern.linear, payload))
         self._views.clear()
 
     def __bool__(self) -> bool:
         return bool(self._buckets)
 
     def view(self, directory: str) -> DirectoryView[T]:
+        """The view of a directory given as a key (`key(directory)`)."""
         cached = self._views.get(directory)
         if cached is not None:
             return cached
         whole: list[T] = []
-        per_file: list[tuple[Pattern[str], int, T]] = []
+        per_file: list[tuple[Matcher, int, T]] = []
         ancestors = [""]
         slash = directory.find("/")
         while slash >= 0:
@@ -261,15 +372,15 @@ class PatternIndex(Generic[T]):
                 whole.extend(bucket.literal)
             offset = len(ancestor) + 1 if ancestor else 0
             below = directory[offset:] if ancestor != directory else ""
-            for regex, payload in bucket.regex:
-                if below and regex.match(below):
+            for matcher, payload in bucket.regex(self.ignore_case):
+                if below and matcher.match(below):
                     whole.append(payload)
                 else:
-                    per_file.append((regex, offset, payload))
+                    per_file.append((matcher, offset, payload))
         offset = len(directory) + 1 if directory else 0
         children = self._children.get(directory)
         if children is not None:
-            per_file.extend((regex, offset, payload) for regex, payload in children.regex)
+            per_file.extend((matcher, offset, payload) for matcher, payload in children.regex(self.ignore_case))
         rank = self._rank
         if len(per_file) > 1:
             per_file.sort(key=lambda item: rank(item[2]), reverse=True)
@@ -284,31 +395,35 @@ class PatternIndex(Generic[T]):
 
     def matches(self, path: str) -> Iterator[T]:
         """Every payload whose pattern covers `path` (once per matching pattern)."""
-        view = self.view(path.rpartition("/")[0])
+        key = self.key(path)
+        view = self.view(key.rpartition("/")[0])
         yield from view.whole
-        for regex, offset, payload in view.per_file:
-            if regex.match(path, offset):
+        for matcher, offset, payload in view.per_file:
+            if matcher.match(key, offset):
                 yield payload
 
     def best(self, path: str) -> T | None:
         """The highest-ranked payload covering `path`."""
-        view = self.view(path.rpartition("/")[0])
-        for regex, offset, payload in view.challengers:
-            if regex.match(path, offset):
+        key = self.key(path)
+        view = self.view(key.rpartition("/")[0])
+        for matcher, offset, payload in view.challengers:
+            if matcher.match(key, offset):
                 return payload
         return view.best_whole
 
     def uncovered(self, directory: str, names: list[str]) -> list[str]:
         """The files of `directory` (repository paths) that no pattern covers, a directory at a time."""
-        view = self.view(directory)
+        view = self.view(self.key(directory))
         if view.whole:
             return []
         if not view.per_file:
             return names
-        return [p for p in names if not any(regex.match(p, offset) for regex, offset, _ in view.per_file)]
+        keyed = [(p, self.key(p)) for p in names]
+        return [p for p, key in keyed if not any(matcher.match(key, offset) for matcher, offset, _ in view.per_file)]
 
     def covers(self, path: str) -> bool:
-        view = self.view(path.rpartition("/")[0])
+        key = self.key(path)
+        view = self.view(key.rpartition("/")[0])
         if view.whole:
             return True
-        return any(regex.match(path, offset) for regex, offset, _ in view.per_file)
+        return any(matcher.match(key, offset) for matcher, offset, _ in view.per_file)

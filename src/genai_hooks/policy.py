@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import datetime
 import difflib
-import re
 from dataclasses import dataclass
 
 from .chains import ManifestSet, directory_of
 from .findings import Finding, Severity
 from .manifest import Approval, GeneratedEntry, Manifest, Tool
+from .patterns import approval_matches
 from .rules import RULES
 
 
@@ -69,7 +69,7 @@ def entry_findings(manifests: ManifestSet, entry: GeneratedEntry, inherited: tup
     root = manifests.root_of(where)
     pattern = root.production.approval_pattern if root and root.production else None
     for approval_id in entry.approvals:
-        if pattern is not None and re.fullmatch(pattern, approval_id) is None:
+        if pattern is not None and not approval_matches(pattern, approval_id):
             add("GAI203", f"approval '{approval_id}' does not match the production's approval_pattern '{pattern}'")
         elif root is not None and root.approvals is not None and _lookup(root, approval_id) is None:
             add("GAI203", f"approval '{approval_id}' is not in the approval register of {root.path}")
@@ -90,7 +90,7 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
         return Coverage(False, ())
     root = manifests.root_of(directory_of(entry.manifest))
     pattern = root.production.approval_pattern if root and root.production else None
-    wellformed = [a for a in entry.approvals if pattern is None or re.fullmatch(pattern, a)]
+    wellformed = [a for a in entry.approvals if pattern is None or approval_matches(pattern, a)]
     if root is None or root.approvals is None:  # no register: any well-formed id covers everything
         return Coverage(bool(wellformed), ())
     resolved = [a for a in (_lookup(root, i) for i in wellformed) if a is not None]

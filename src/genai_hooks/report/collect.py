@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
@@ -13,6 +12,7 @@ from ..content import LFS_POINTER_MAX, lfs_pointer
 from ..findings import Finding
 from ..manifest import Approval, GeneratedEntry, Manifest, Tool
 from ..paths import MANIFEST_NAME
+from ..patterns import approval_matches
 from ..rules import RULES
 from ..runner import Outcome
 from ..snapshot import Snapshot
@@ -153,7 +153,7 @@ def approval_state(approval: Approval, as_of: datetime.date) -> str:
 def _cite(root: Manifest | None, approval_id: str, as_of: datetime.date) -> CitedApproval:
     """One approval id as policy.coverage judges it: pattern first, then the register."""
     pattern = root.production.approval_pattern if root is not None and root.production else None
-    if pattern is not None and re.fullmatch(pattern, approval_id) is None:
+    if pattern is not None and not approval_matches(pattern, approval_id):
         return CitedApproval(approval_id, UNKNOWN, None, root is not None and root.approvals is not None)
     if root is None or root.approvals is None:
         return CitedApproval(approval_id, VALID, None, False)
