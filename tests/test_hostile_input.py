@@ -20,8 +20,8 @@ from pathlib import Path
 import pytest
 from conftest import GIT_ENV, ROOT_MANIFEST, Repo, generated
 from PIL import Image
-from provenance_media import png_info
-from test_run_media import SD_PNG, store_lfs_object
+from provenance_media import TRAINED, png_info, xmp_packet
+from test_run_media import CLEAN_PNG, SD_PNG, store_lfs_object
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
 
@@ -374,3 +374,16 @@ def test_a_windows_separator_in_a_pattern_is_gai001_with_the_fix(repo: Repo) -> 
     repo.add()
     [finding] = repo.check().json["findings"]
     assert finding["rule"] == "GAI001" and "did you mean 'deliverables/sh010/*.exr'?" in finding["message"]
+
+
+def test_a_committed_sidecar_missing_on_disk_still_counts(repo: Repo, unchanged: Unchanged) -> None:
+    repo.write("shots/sh010/paint.png", CLEAN_PNG)
+    repo.write("shots/sh010/paint.xmp", xmp_packet(TRAINED))
+    repo.add()
+    repo.commit()
+    (repo.root / "shots" / "sh010" / "paint.xmp").unlink()  # gone from disk, still in the index and HEAD
+    unchanged.freeze()
+    for args in (("--", "shots/sh010/paint.png"), (), ("--rev", "HEAD"), ("--rev", "HEAD", "--", "shots/sh010")):
+        done = repo.check(*args)
+        assert [(f["rule"], f["evidence"][0]["kind"]) for f in done.json["findings"]] == [
+            ("GAI301", "xmp-digital-source-type")], args

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import posixpath
 from collections.abc import Iterable
 from dataclasses import replace
@@ -72,14 +71,15 @@ class Detector:
     def sidecars_of(self, paths: list[str]) -> dict[str, list[str]]:
         """XMP sidecars (NAME.xmp, NAME.EXT.xmp, any case) present in the snapshot, by media path.
 
-        Candidates come from one listing per directory (of the snapshot when it is listed, else
-        of the working tree), then are confirmed in the snapshot: sidecars are rare, and looking
-        up four names per frame would cost more than the sniffing itself.
+        Candidates come from one listing per directory (see Snapshot.names_in: the snapshot's
+        own trees, never the working tree alone), then are confirmed in the snapshot: sidecars are
+        rare, and looking up four names per frame would cost more than the sniffing itself.
         """
+        self._xmp_names({p.rpartition("/")[0] for p in paths})
         candidates: dict[str, list[str]] = {}
         for path in paths:
             directory, _, name = path.rpartition("/")
-            xmps = self._xmp_names(directory)
+            xmps = self._xmp_cache[directory]
             if not xmps:
                 continue
             stem = posixpath.splitext(name)[0].lower()
@@ -89,21 +89,12 @@ class Detector:
         present = set(self.snapshot.existing([c for found in candidates.values() for c in found]))
         return {p: [c for c in found if c in present] for p, found in candidates.items()}
 
-    def _xmp_names(self, directory: str) -> dict[str, str]:
-        """Lower-cased name -> name of the .xmp files in `directory`."""
-        found = self._xmp_cache.get(directory)
-        if found is None:
-            if self.snapshot.listed:
-                prefix = len(directory) + 1 if directory else 0
-                names = [p[prefix:] for p in self.snapshot.below(directory) if "/" not in p[prefix:]]
-            else:
-                try:
-                    names = [e.name for e in os.scandir(os.path.join(self.snapshot.repository.toplevel, directory))]
-                except OSError:
-                    names = []
-            found = {n.lower(): n for n in names if n.lower().endswith(".xmp")}
-            self._xmp_cache[directory] = found
-        return found
+    def _xmp_names(self, directories: set[str]) -> None:
+        """Remember, for each directory, lower-cased name -> name of its .xmp candidates."""
+        todo = sorted(d for d in directories if d not in self._xmp_cache)
+        if todo:
+            for directory, names in self.snapshot.names_in(todo).items():
+                self._xmp_cache[directory] = {n.lower(): n for n in names if n.lower().endswith(".xmp")}
 
     def media_of_sidecar(self, sidecar: str) -> list[str]:
         stem = sidecar[:-4]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import os
 import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -95,8 +96,12 @@ class Snapshot:
                 self._gitlinks = frozenset(_submodule_paths(self.repository, self._ids[GITMODULES]))
             if self._gitlinks is None:  # in the same batch: every git command reads the whole index again
                 todo.append(GITMODULES)
-            prefix = by_tree or ""
-            self.seed(self.repository.object_ids([f"{prefix}:{p}" for p in todo], todo))
+            if by_tree is None:
+                self.seed(self.repository.object_ids([f":{p}" for p in todo], todo))
+            else:  # a tree path may name a directory: only blobs are files (their sizes come along)
+                found = self.repository.objects([f"{by_tree}:{p}" for p in todo], todo)
+                self._info.update((f[1], (f[0], f[2])) for f in found.values() if f is not None)
+                self.seed({p: f[1] if f is not None and f[0] == "blob" else None for p, f in found.items()})
         return {p: self._ids.get(p) for p in paths}
 
     def seed(self, found: dict[str, str | None], modes: dict[str, str] | None = None) -> None:
@@ -133,6 +138,40 @@ class Snapshot:
             info = None if object_id is None else self._info.get(object_id)
             out[path] = (object_id, info[1]) if object_id is not None and info and info[0] == "blob" else None
         return out
+
+    def names_in(self, directories: Sequence[str]) -> dict[str, list[str]]:
+        """Candidate names of the entries directly inside each directory, to confirm with `existing`.
+
+        Listed: the snapshot's own. A commit: its trees (`ls-tree`, no index read). The index: HEAD's
+        trees and the working tree together, so a sidecar committed but gone from disk, or staged
+        and on disk, is a candidate; `existing` then says which the index holds.
+        """
+        found: dict[str, set[str]] = {d: set() for d in directories}
+        if self._listing is not None:
+            for directory in directories:
+                offset = len(directory) + 1 if directory else 0
+                found[directory].update(p[offset:] for p in self.below(directory) if "/" not in p[offset:])
+            return {d: sorted(names) for d, names in found.items()}
+        tree = self.commit or self._same_as or _head(self.repository)
+        if tree is not None:
+            specs = [":(literal)" + d + "/" for d in directories if d]
+            raw = b""
+            if "" in found:
+                raw += self.repository.run("ls-tree", "-z", "--name-only", "--full-tree", tree) + b"\0"
+            if specs:
+                raw += self.repository.run("ls-tree", "-z", "--name-only", "--full-tree", tree, "--", *specs)
+            for path in decode_paths(raw):
+                directory, _, name = path.rpartition("/")
+                if directory in found:
+                    found[directory].add(name)
+        if self.commit is None:
+            for directory in directories:
+                try:
+                    found[directory].update(e.name for e in os.scandir(
+                        os.path.join(self.repository.toplevel, *directory.split("/"))))
+                except OSError:
+                    pass
+        return {d: sorted(names) for d, names in found.items()}
 
     def below(self, directory: str) -> list[str]:
         """Files inside `directory` ("" = everything), sorted."""
