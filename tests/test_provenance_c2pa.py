@@ -66,7 +66,8 @@ def test_our_reading_agrees_with_c2pa_python(extension: str, mime: str, make: ob
 
 def test_signed_manifest_with_only_algorithmic_media_is_no_evidence() -> None:
     pytest.importorskip("c2pa")
-    inspection = inspect("plate.png", BytesSource(c2pa_sign(png_bytes(), "image/png", ALGORITHMIC)))
+    signed = c2pa_sign(png_bytes(), "image/png", ALGORITHMIC, generator="Houdini")  # CGI, not GenAI
+    inspection = inspect("plate.png", BytesSource(signed))
     assert inspection.evidence == ()
     assert inspection.uninspected is None
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from genai_hooks.findings import Evidence
-from genai_hooks.provenance import exr, id3, isobmff, jpeg, png, psd, riff, tiff
+from genai_hooks.provenance import dpx, exr, gif, id3, isobmff, jpeg, jxl, mxf, pdf, png, psd, riff, svg, tiff
 from genai_hooks.provenance.evidence import EvidenceLog
 from genai_hooks.provenance.reader import (
     MAX_READ,
@@ -35,6 +35,8 @@ __all__ = [
     "MediaSource",
     "inspect",
     "is_inspectable",
+    "media_only",
+    "sniffable",
 ]
 
 _Parser = Callable[[BoundedReader, EvidenceLog], None]
@@ -53,6 +55,12 @@ def _sniff_sidecar(reader: BoundedReader, log: EvidenceLog) -> None:
     sniff_xmp(reader.read(0, length), log)
 
 
+# Camera raws built on TIFF (Panasonic RW2 and Olympus ORF with their own magic numbers).
+_CAMERA_RAWS = (
+    ".cr2", ".nef", ".nrw", ".arw", ".srf", ".sr2", ".rw2", ".orf", ".pef", ".srw", ".erf", ".kdc",
+    ".dcr", ".mos", ".3fr", ".fff", ".iiq", ".dng",
+)  # fmt: skip
+
 _BY_EXTENSION: dict[str, _Parser] = {
     ".png": png.sniff_png,
     ".jpg": jpeg.sniff_jpeg,
@@ -61,7 +69,10 @@ _BY_EXTENSION: dict[str, _Parser] = {
     ".jfif": jpeg.sniff_jpeg,
     ".tif": tiff.sniff_tiff,
     ".tiff": tiff.sniff_tiff,
-    ".dng": tiff.sniff_tiff,
+    ".btf": tiff.sniff_tiff,
+    ".tf8": tiff.sniff_tiff,
+    ".bigtiff": tiff.sniff_tiff,
+    **{raw: tiff.sniff_tiff for raw in _CAMERA_RAWS},
     ".psd": psd.sniff_psd,
     ".psb": psd.sniff_psd,
     ".webp": riff.sniff_riff,
@@ -73,23 +84,47 @@ _BY_EXTENSION: dict[str, _Parser] = {
     ".mov": isobmff.sniff_isobmff,
     ".qt": isobmff.sniff_isobmff,
     ".m4a": isobmff.sniff_isobmff,
+    ".heic": isobmff.sniff_isobmff,
+    ".heics": isobmff.sniff_isobmff,
+    ".heif": isobmff.sniff_isobmff,
+    ".heifs": isobmff.sniff_isobmff,
+    ".hif": isobmff.sniff_isobmff,
+    ".avif": isobmff.sniff_isobmff,
+    ".avifs": isobmff.sniff_isobmff,
+    ".jxl": jxl.sniff_jxl,
+    ".gif": gif.sniff_gif,
+    ".svg": svg.sniff_svg,
+    ".svgz": svg.sniff_svg,
+    ".pdf": pdf.sniff_pdf,
+    ".dpx": dpx.sniff_dpx,
+    ".mxf": mxf.sniff_mxf,
     ".mp3": id3.sniff_id3,
     ".exr": exr.sniff_exr,
     ".xmp": _sniff_sidecar,
 }
 
 
-_MEDIA_SUFFIXES = tuple(e for e in _BY_EXTENSION if e != ".xmp")
+_MEDIA_EXTENSIONS = frozenset(e for e in _BY_EXTENSION if e != ".xmp")
+
+
+def sniffable(name: str) -> bool:
+    """Whether a reader exists for a file name's extension (XMP sidecars included).
+
+    Content is still sniffed by its magic bytes: a TIFF-structured raw named `.nef` or a PNG
+    named `.jpg` is read as what it is. A file with another extension is in a format the tool
+    cannot read.
+    """
+    return extension(name) in _BY_EXTENSION
 
 
 def media_only(paths: Iterable[str]) -> list[str]:
     """The paths whose content is sniffed, XMP sidecars aside (a fast filter for thousands of frames)."""
-    return [p for p in paths if p.lower().endswith(_MEDIA_SUFFIXES) and extension(p)]
+    return [p for p in paths if extension(p) in _MEDIA_EXTENSIONS]
 
 
 def is_inspectable(name: str) -> bool:
-    """Whether a file name has the extension of a format whose metadata is sniffed."""
-    return extension(name) in _BY_EXTENSION
+    """Whether a file name has the extension of a format whose metadata is sniffed (see `sniffable`)."""
+    return sniffable(name)
 
 
 def inspect(name: str, source: MediaSource, *, markers: Sequence[str] = ()) -> Inspection:
@@ -110,6 +145,7 @@ def inspect(name: str, source: MediaSource, *, markers: Sequence[str] = ()) -> I
         log.not_inspected(f"content could not be read: {exc.strerror or exc}")
     except (ArithmeticError, LookupError, ValueError, RecursionError):
         pass  # hostile content that slipped past a parser's checks is still no evidence
+    log.finish()
     return Inspection(evidence=log.evidence, uninspected=log.uninspected)
 
 
@@ -118,7 +154,7 @@ def _parser_for(name: str, magic: bytes) -> _Parser | None:
         return png.sniff_png
     if magic.startswith(jpeg.SIGNATURE):
         return jpeg.sniff_jpeg
-    if magic[:4] in (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+"):
+    if magic[:4] in tiff.SIGNATURES:
         return tiff.sniff_tiff
     if magic.startswith(psd.SIGNATURE):
         return psd.sniff_psd
@@ -130,6 +166,16 @@ def _parser_for(name: str, magic: bytes) -> _Parser | None:
         return id3.sniff_id3
     if magic.startswith(exr.SIGNATURE):
         return exr.sniff_exr
+    if magic.startswith((jxl.SIGNATURE, jxl.CODESTREAM)):
+        return jxl.sniff_jxl
+    if magic[:6] in gif.SIGNATURES:
+        return gif.sniff_gif
+    if magic.startswith(pdf.SIGNATURE):
+        return pdf.sniff_pdf
+    if magic[:4] in dpx.SIGNATURES:
+        return dpx.sniff_dpx
+    if magic.startswith(mxf.HEADER_PARTITION[:14]):
+        return mxf.sniff_mxf
     return _BY_EXTENSION.get(extension(name))
 
 

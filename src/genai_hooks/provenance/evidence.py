@@ -1,7 +1,8 @@
-"""What counts as evidence (SPEC §6), and the log parsers write it to.
+"""What counts as evidence (SPEC §6, §11), and the log parsers write it to.
 
-Strong: a GenAI IPTC digital source type (C2PA actions, XMP). Medium: generator records.
-Weak: a known generator name, or a declared tool's marker, in a software-like field.
+Strong: a GenAI IPTC digital source type (C2PA actions, XMP). Medium: generator records, and
+a C2PA claim generator or software agent naming a generative product. Weak: a known generator
+name, or a declared tool's marker, in a software-like field.
 """
 
 from __future__ import annotations
@@ -45,6 +46,20 @@ _GENERATOR = re.compile(
     r"|eleven ?labs|suno)(?![a-z])",
     re.IGNORECASE,
 )
+# Generative products as C2PA claim generators and software agents name them (SPEC §11), in
+# any spelling: "Adobe_Firefly/1.0", "Microsoft_Responsible_AI", "Image Creator from Designer".
+_SEP = r"[ _.-]?"
+_PRODUCT = re.compile(
+    r"(?<![a-z0-9])((?:adobe" + _SEP + r")?firefly|microsoft" + _SEP + r"(?:designer|copilot)"
+    r"|(?:bing" + _SEP + r")?image" + _SEP + r"creator|microsoft" + _SEP + r"responsible" + _SEP + r"ai"
+    r"|openai|dall[^a-z0-9]?e|chatgpt|gpt" + _SEP + r"(?:image|4o)|sora"
+    r"|(?:google" + _SEP + r")?imagen|gemini|veo|midjourney|stability" + _SEP + r"ai"
+    r"|stable" + _SEP + r"(?:diffusion|video|audio)|dreamstudio|sdxl|runway(?:ml)?"
+    r"|pika(?:" + _SEP + r"labs)?|luma" + _SEP + r"(?:ai|labs)|dream" + _SEP + r"machine"
+    r"|kling|leonardo|krea|flux|ideogram|comfyui|automatic1111|invokeai|novelai|eleven ?labs|suno"
+    r")(?![a-z])",
+    re.IGNORECASE,
+)
 # Control characters, line/paragraph separators and bidi overrides never reach a terminal.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]+")
 _RANK = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}
@@ -81,6 +96,12 @@ def generator_name(value: str) -> str | None:
     return match.group(1) if match else None
 
 
+def generative_product(value: str) -> str | None:
+    """The first generative product a claim generator or software agent names, as written there."""
+    match = _PRODUCT.search(value)
+    return match.group(1) if match else None
+
+
 def looks_like_generation_parameters(text: str) -> bool:
     """AUTOMATIC1111/Forge "parameters" text: a prompt followed by "Steps: .., Sampler: .., Seed: .."."""
     return "Steps: " in text and "Seed: " in text and ("Sampler: " in text or "CFG scale: " in text)
@@ -94,6 +115,8 @@ class EvidenceLog:
         self._found: list[Evidence] = []
         self._seen: set[tuple[str, Strength, str]] = set()
         self.uninspected: str | None = None
+        self.remote_manifest: str | None = None  # a C2PA manifest referenced by URL (never fetched)
+        self.c2pa_stores = 0  # embedded C2PA manifest stores seen
 
     def add(self, kind: str, strength: Strength, detail: str) -> None:
         item = Evidence(kind=kind, strength=strength, detail=clean(detail))
@@ -106,6 +129,16 @@ class EvidenceLog:
         """Evidence could lie beyond what was read; the first reason is kept."""
         if self.uninspected is None:
             self.uninspected = clean(reason)
+
+    def remote(self, url: str) -> None:
+        """A C2PA manifest held at a URL (XMP dcterms:provenance): never fetched."""
+        if self.remote_manifest is None:
+            self.remote_manifest = clean(url)
+
+    def finish(self) -> None:
+        """Called once parsing is over: a manifest only referenced remotely leaves the file uninspected."""
+        if self.remote_manifest is not None and not self.c2pa_stores:
+            self.not_inspected("provenance held remotely; not fetched")
 
     def software(self, field: str, value: str) -> None:
         """A software-like field (Software, CreatorTool, EXR software/comments...): weak evidence."""

@@ -1,14 +1,16 @@
-"""ISO base media files: MP4, MOV, M4A.
+"""ISO base media files: MP4, MOV, M4A, and HEIF/HEIC/AVIF images.
 
 Top-level boxes are walked by their headers only (media data is skipped however large):
 `uuid` boxes carry the C2PA manifest store and XMP; `moov/udta` carries XMP (`XMP_`) and
-the encoding software (QuickTime `©swr`/`©too`, iTunes-style `meta/ilst`, `mdta` keys).
+the encoding software (QuickTime `©swr`/`©too`, iTunes-style `meta/ilst`, `mdta` keys); a
+top-level `meta` (HEIF) lists XMP and EXIF items.
 """
 
 from __future__ import annotations
 
 from genai_hooks.provenance.c2pa import sniff_store
 from genai_hooks.provenance.evidence import EvidenceLog, decode_text
+from genai_hooks.provenance.heif import sniff_meta
 from genai_hooks.provenance.reader import BoundedReader, Window, iso_boxes
 from genai_hooks.provenance.xmp import sniff_xmp
 
@@ -26,6 +28,8 @@ def sniff_isobmff(reader: BoundedReader, log: EvidenceLog) -> None:
             _uuid_box(reader, log, content, end)
         elif box_type == b"moov":
             _container(reader, log, content, end, 1)
+        elif box_type == b"meta":
+            sniff_meta(reader, log, content, end)
 
 
 def _uuid_box(reader: BoundedReader, log: EvidenceLog, content: int, end: int) -> None:

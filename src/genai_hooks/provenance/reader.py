@@ -18,6 +18,7 @@ if TYPE_CHECKING:  # only for annotations: typing_extensions is no runtime depen
     from typing_extensions import Self
 
 MAX_READ = 1 << 20  # 1 MiB budget per file, decompressed text included
+GZIP_WBITS = 16 + zlib.MAX_WBITS  # zlib's window bits for a gzip member
 
 
 class MediaSource(Protocol):
@@ -207,15 +208,18 @@ def sub_window(window: ByteWindow, offset: int, length: int) -> ByteWindow:
     return Window(window.reader, extents)
 
 
-def inflate(reader: BoundedReader, compressed: bytes, limit: int) -> tuple[bytes, bool]:
-    """Decompress zlib data, producing at most `limit` bytes (charged to the budget).
+def inflate(
+    reader: BoundedReader, compressed: bytes, limit: int, wbits: int = zlib.MAX_WBITS
+) -> tuple[bytes, bool]:
+    """Decompress zlib data (gzip with `wbits=GZIP_WBITS`), producing at most `limit` bytes
+    (charged to the budget).
 
     Returns the text and whether it is complete; a zlib bomb costs `limit` bytes, never more.
     """
     limit = max(0, min(limit, reader.remaining))
     if limit == 0:  # zlib reads a max_length of 0 as "no limit"
         return b"", not compressed
-    engine = zlib.decompressobj()
+    engine = zlib.decompressobj(wbits)
     try:
         text = engine.decompress(compressed, limit)
     except zlib.error as exc:
@@ -246,4 +250,3 @@ def iso_boxes(source: Readable, start: int, end: int) -> Iterator[tuple[bytes, i
             raise Corrupt(f"box {box_type!r} of {size} bytes at {pos}")
         yield box_type, pos + header, pos + size
         pos += size
-

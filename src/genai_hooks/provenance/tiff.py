@@ -1,7 +1,8 @@
-"""TIFF, BigTIFF and DNG files, and the TIFF structure inside EXIF blocks (JPEG, PNG, WebP, PSD).
+"""TIFF, BigTIFF, DNG and TIFF-structured camera raws, and the TIFF inside EXIF blocks.
 
 IFD0 carries Software (305), XMP (700) and the C2PA manifest store (0xCD41, often after the
 pixels); the EXIF IFD carries UserComment, where AUTOMATIC1111 writes its parameters in JPEGs.
+ComfyUI's WebP nodes write their prompt and workflow JSON into Make and Model.
 """
 
 from __future__ import annotations
@@ -17,6 +18,13 @@ from genai_hooks.provenance.xmp import sniff_xmp
 
 EXIF_PREFIX = b"Exif\x00\x00"
 SOFTWARE, XMP, EXIF_IFD, USER_COMMENT, C2PA = 305, 700, 34665, 0x9286, 0xCD41
+MAKE, MODEL = 0x010F, 0x0110
+# Magic numbers of classic-TIFF layouts: TIFF, Panasonic RW2 ("IIU"), Olympus ORF ("IIRO", "IIRS").
+_CLASSIC_MAGICS = (42, 0x55, 0x4F52, 0x5352)
+SIGNATURES = (b"II*\x00", b"MM\x00*", b"II+\x00", b"MM\x00+", b"IIU\x00", b"IIRO", b"IIRS", b"MMOR")
+# ComfyUI's SaveAnimatedWEBP: Model = "prompt:{json}", Make = "workflow:{json}" (then 0x010E...).
+_COMFYUI_PREFIXES = {MAKE: (b"workflow:{", "workflow"), MODEL: (b"prompt:{", "prompt")}
+COMFYUI_KIND = "exif-comfyui"
 _TYPE_SIZES = {
     1: 1,
     2: 1,
@@ -58,7 +66,7 @@ class _Layout:
         else:
             raise Corrupt("not a TIFF byte order")
         magic = self.int(head[2:4])
-        if magic not in (42, 43):
+        if magic not in _CLASSIC_MAGICS and magic != 43:
             raise Corrupt("not a TIFF")
         self.big = magic == 43
         self.offset_size = 8 if self.big else 4
@@ -101,6 +109,11 @@ def _ifd0_entry(window: ByteWindow, layout: _Layout, log: EvidenceLog, entry: _E
         sniff_xmp(window.read(entry.offset, entry.length), log)
     elif entry.tag == C2PA:
         sniff_store(sub_window(window, entry.offset, entry.length), log)
+    elif entry.tag in _COMFYUI_PREFIXES and entry.type == 2:
+        prefix, what = _COMFYUI_PREFIXES[entry.tag]
+        if window.read(entry.offset, min(entry.length, len(prefix))) == prefix:
+            field = "Make" if entry.tag == MAKE else "Model"
+            log.add(COMFYUI_KIND, Strength.MEDIUM, f"{field}: {what} JSON (ComfyUI)")
     elif entry.tag == EXIF_IFD and entry.type in (4, 13, 16, 18) and entry.values == 1:
         pointer = layout.int(window.read(entry.offset, entry.length))
         for sub in _entries(window, layout, pointer):

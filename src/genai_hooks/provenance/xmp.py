@@ -1,4 +1,5 @@
-"""XMP packets, wherever a container keeps them: digital source type, AI system, tool names.
+"""XMP packets, wherever a container keeps them: digital source type, AI system, tool names,
+and `dcterms:provenance`, the URL of a C2PA manifest held remotely (noted, never fetched).
 
 Parsed with defusedxml (no DTD, no entity expansion); a packet that is not well-formed
 (truncated, padded oddly) falls back to a bounded regular-expression scan.
@@ -20,7 +21,9 @@ _RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
 _TOOL_FIELDS = {"CreatorTool": "CreatorTool", "Software": "Software", "softwareAgent": "softwareAgent"}
 # IPTC 2025.1 AI properties: a generator record (medium), though SPEC §6 predates them.
 _AI_FIELDS = ("AISystemUsed", "AISystemVersionUsed", "AIPromptInformation")
-_FIELDS = ("DigitalSourceType",) + tuple(_TOOL_FIELDS) + _AI_FIELDS
+_PROVENANCE = "provenance"  # dcterms:provenance: where a C2PA manifest store lives
+_FIELDS = ("DigitalSourceType", _PROVENANCE) + tuple(_TOOL_FIELDS) + _AI_FIELDS
+_REMOTE = re.compile(r"https?://\S+", re.IGNORECASE)  # "self#jumbf=..." points into the file itself
 
 # Prefixes bounded and every pattern anchored on a fixed character: no quadratic backtracking.
 _ROOT_START = re.compile(r"<(?:[\w.-]{1,40}:)?(?:xmpmeta|xapmeta|RDF)[\s>/]")
@@ -60,6 +63,9 @@ def _record(name: str, value: str, log: EvidenceLog) -> None:
         return
     if name == "DigitalSourceType":
         log.source_type(XMP_KIND, value)
+    elif name == _PROVENANCE:
+        if _REMOTE.fullmatch(value):
+            log.remote(value)
     elif name in _TOOL_FIELDS:
         log.software(_TOOL_FIELDS[name], value)
     elif name == "AIPromptInformation":
