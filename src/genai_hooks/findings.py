@@ -39,6 +39,7 @@ class Finding:
     manifest_line: int | None = None
     files: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
+    subject: str | None = None  # what inside the file it is about when no line says (a clip at a timecode)
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:

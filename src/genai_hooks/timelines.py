@@ -94,7 +94,7 @@ def judge_timelines(timelines: list[str], snapshot: Snapshot, manifests: Manifes
             if finding is not None:
                 findings.append(Finding(finding.rule, finding.severity, finding.path, finding.line, finding.message,
                                         finding.fix, finding.manifest, finding.manifest_line, (timeline,),
-                                        use.evidence))
+                                        use.evidence, f"clip '{use.clip}' at {use.record_in}"))
     return [f for f in findings if f is not None], notes
 
 
