@@ -140,3 +140,49 @@ def test_staged_hook_sees_a_first_commit_and_a_deleted_manifest(repo: Repo, hook
     assert "GAI201" in deleted.stderr and "deliverables/sh010/sky.1001.exr" in deleted.stderr  # git shows hooks on stderr
     assert "in 1 file checked" in deleted.stderr
     assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
+def test_staged_files_named_like_options_are_judged_through_a_real_commit(repo: Repo, hook_repo: dict[str, str]
+                                                                           ) -> None:
+    _config(repo, hook_repo, ("genai-hooks",))
+    repo.add(".pre-commit-config.yaml")
+    repo.commit("config")
+    assert _run(repo, hook_repo, _pre_commit(), "install").returncode == 0
+    repo.write("genai.toml", ROOT_MANIFEST.replace('"deliverables/**"', '"-*"') + generated(["-*"]))
+    names = ["--help", "--no-metadata", "--rev=HEAD", "--as-of=2000-01-01", "--output=genai.toml"]
+    for name in names:
+        repo.write(name, "generated pixels")
+    repo.git("add", "--", "genai.toml", *names)
+    manifest = (repo.root / "genai.toml").read_bytes()
+    blocked = _run(repo, hook_repo, "git", "commit", "-m", "files named like options")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, output
+    for name in names:
+        assert f"{name}: error GAI201" in output, output
+    assert (repo.root / "genai.toml").read_bytes() == manifest  # --output=genai.toml wrote nothing
+    assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
+def test_the_hook_sees_a_deleted_nested_manifest_in_a_real_commit(repo: Repo, hook_repo: dict[str, str]) -> None:
+    _config(repo, hook_repo, ("genai-hooks",))
+    repo.write("genai.toml", ROOT_MANIFEST)
+    repo.write("deliverables/sh010/genai.toml", "version = 1\n" + generated(["*.exr"], approval="NFX-GAI-0042"))
+    for frame in range(1001, 1017):
+        repo.write(f"deliverables/sh010/sky.{frame}.exr", f"generated sky {frame}")
+    repo.write("notes.txt", "a")
+    repo.add()
+    repo.commit("declared and approved")
+    assert _run(repo, hook_repo, _pre_commit(), "install").returncode == 0
+
+    repo.git("rm", "-q", "deliverables/sh010/genai.toml")  # with another file: pre-commit passes notes.txt only
+    repo.write("notes.txt", "b")
+    repo.add("notes.txt")
+    blocked = _run(repo, hook_repo, "git", "commit", "-m", "tidy the shot folder")
+    output = blocked.stdout + blocked.stderr
+    assert blocked.returncode != 0, output
+    assert "GAI205 declaration-withdrawn: sky.[1001-1016].exr, 16 frames" in output, output
+
+    repo.git("reset", "-q", "HEAD", "notes.txt")  # nothing but the deletion: pre-commit passes no file at all
+    blocked = _run(repo, hook_repo, "git", "commit", "-m", "drop the shot manifest")
+    assert blocked.returncode != 0 and "GAI205" in blocked.stdout + blocked.stderr, blocked.stdout + blocked.stderr
+    assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"

@@ -133,21 +133,25 @@ def _run(args: argparse.Namespace) -> int:
         cwd = os.getcwd()
     except FileNotFoundError:
         raise UsageError("the current directory no longer exists; cd into the repository and run again") from None
-    early: IndexLookup | EarlyDiff | None = None  # git reads the index while the rest is imported
+    # git reads the index while the rest is imported: the named files, and the staged change
+    lookup: IndexLookup | None = None
+    early: EarlyDiff | None = None
     if rev is None and args.paths and diff is None:  # the genai-hooks hook
-        early = start_index_lookup(args.repo or ".", args.paths, cwd)
+        lookup = start_index_lookup(args.repo or ".", args.paths, cwd)
+        early = start_early_diff(args.repo or ".", "HEAD") if lookup is not None else None
     elif rev is None and diff is not None and not args.paths:  # the genai-hooks-staged hook
         early = start_early_diff(args.repo or ".", diff)
     try:
         from .runner import run_check
 
         outcome = run_check(
-            repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff,
-            as_of=args.as_of or datetime.date.today(), metadata=not args.no_metadata, early=early, cwd=cwd,
+            repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
+            datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early, cwd=cwd,
         )
     finally:
-        if early is not None:
-            early.discard()
+        for started in (lookup, early):
+            if started is not None:
+                started.discard()
     code = EXIT_FINDINGS if outcome.result.errors else EXIT_OK  # decided before any output can fail
     for path in outcome.result.notes:
         if path.message.startswith("not in the snapshot"):

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from . import policy
 from .chains import ManifestSet, directory_of
+from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
 from .content import ContentReader
 from .detect import Detector
 from .findings import Finding, Note, RunResult
@@ -170,8 +171,12 @@ def _inherited_sensitive(key: str, best: GeneratedEntry, whole: list[GeneratedEn
 
 
 def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, content: ContentReader,
-          options: Options) -> RunResult:
+          options: Options, change: ChangeContext | None = None) -> RunResult:
     judgement = Judgement(snapshot, manifests, content, options)
+    if change is not None and change.base is not None:
+        candidates = withdrawal_candidates(change.base, manifests)
+        judgement.findings.extend(withdrawn(change.base, manifests, snapshot.object_ids(candidates)))
+        judgement.findings.extend(weakened(change.base, manifests, change.changes))
     if selection.full_audit:
         policy_paths = snapshot.paths
     else:

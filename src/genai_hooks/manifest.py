@@ -7,7 +7,7 @@ import difflib
 import re
 import sys
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from . import schema
@@ -95,6 +95,8 @@ class Manifest:
     path_map: tuple[tuple[str, str], ...]
     rate: float | None
     severity: Mapping[str, Severity]
+    nested_tools: bool = False  # [policy] nested_tools: nested manifests may declare tools
+    tables: Mapping[str, int] = field(default_factory=dict)  # table name -> line of its header (or first key)
 
 
 def _type_ok(key: schema.Key, value: Any) -> bool:
@@ -266,13 +268,16 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
                    f"use one of {', '.join(f'{k:g}' for k in TIMECODE_RATES)}")
 
     severity: dict[str, Severity] = {}
+    nested_tools = False
     if "policy" in doc:
         header = lines.table(("policy",))
         body = r.check_table("policy", "[policy]", header, doc["policy"], schema.MANIFEST["policy"])
         severity = _severity(r, body.get("severity", {}), lines.key_line(header, "severity", 1))
+        nested_tools = body.get("nested_tools", False)
 
+    tables = {name: _header_line(lines, name) for name in schema.MANIFEST if name in doc}
     return Manifest(r.path, r.directory, production, deliverables, tools, generated, approvals,
-                    detect_metadata, detect_ignore, path_map, rate, severity)
+                    detect_metadata, detect_ignore, path_map, rate, severity, nested_tools, tables)
 
 
 def _header_line(lines: TomlLines, name: str) -> int:

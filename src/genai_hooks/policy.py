@@ -56,17 +56,21 @@ def entry_findings(manifests: ManifestSet, entry: GeneratedEntry, inherited: tup
     def add(rule: str, message: str, fix: str | None = None) -> None:
         found.append(make(manifests, rule, where, entry.manifest, entry.line, message, entry.manifest, entry.line, fix))
 
-    if manifests.tool_for(entry) is None:
+    tool = manifests.tool_for(entry)
+    root = manifests.root_of(where)
+    if tool is None:
         declared = sorted({t.id for m in manifests.chain(where) for t in m.tools})
         near = difflib.get_close_matches(entry.tool, declared, n=1)
         add("GAI106", f"entry names tool '{entry.tool}', which no manifest from the root down to this one declares"
             + (f"; did you mean '{near[0]}'?" if near else ""))
+    elif root is not None and tool.manifest != root.path and not root.nested_tools:
+        add("GAI107", f"entry uses tool '{entry.tool}', declared in the nested manifest {tool.manifest}; the "
+            f"production vets tools in its root manifest {root.path}")
     if entry.sensitive and not entry.approvals:
         add("GAI202", f"entry involves {', '.join(entry.sensitive)} but cites no written approval")
     elif inherited and not entry.approvals:
         add("GAI202", f"a manifest above declares files of this entry {', '.join(inherited)}, "
             "but the entry cites no written approval (nested manifests cannot drop sensitive categories)")
-    root = manifests.root_of(where)
     pattern = root.production.approval_pattern if root and root.production else None
     for approval_id in entry.approvals:
         if pattern is not None and not approval_matches(pattern, approval_id):

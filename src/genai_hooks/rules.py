@@ -74,6 +74,14 @@ _CATALOGUE = (
          "A tool nobody declared has had none of its attestations checked.",
          "Declare the tool in a `[tools.ID]` table of this manifest or one above it, or fix the id.",
          '[[generated]]\npaths = ["previs/**"]\ntool = "firefly"   # needs [tools.firefly] in the chain'),
+    Rule("GAI107", "tool-not-vetted", Severity.ERROR, (2, 3),
+         "An entry's tool is declared in a nested manifest, and the root does not let nested manifests vet tools.",
+         "A tool's attestations (no training, no retention, an enterprise tenant) are the production's promise "
+         "to the studio; declared in a shot's manifest, they are attested by the artist who wants the tool.",
+         "Ask production to declare the tool in the root manifest, or set `[policy] nested_tools = true` in the "
+         "root if the production lets departments vet their own tools.",
+         "# shots/sq010/genai.toml\n[tools.mytool]     # GAI107 for every entry using it,\n"
+         "vendor = \"Acme\"   # unless the root sets [policy] nested_tools = true"),
     Rule("GAI201", "deliverable-without-approval", Severity.ERROR, (4, 6),
          "A generated file is in a deliverable path and its entry has no approval.",
          "Generated material is meant to stay temporary; in a final deliverable it needs written approval.",
@@ -99,6 +107,29 @@ _CATALOGUE = (
          "Renew the approval or extend what it `covers` (final-deliverable and each sensitive category).",
          '[[approvals]]\nid = "NFX-GAI-0042"\ncovers = ["final-deliverable", "third-party-ip"]\n'
          "expires = 2026-09-10"),
+    Rule("GAI205", "declaration-withdrawn", Severity.ERROR, (4, 6),
+         "In a change, a file declared generated at the base is still there and no entry declares it now, "
+         "or it lost a `sensitive` category (a warning when its content changed too).",
+         "A declaration records how content was made; deleting it does not change the content. Withdrawn while "
+         "the file stays, generated material leaves the disclosure report and the deliverable checks.",
+         "Restore the [[generated]] entry (with its sensitive categories); to withdraw it, replace or remove "
+         "the generated file in the same change.",
+         "git rm shots/sq010/genai.toml   # its frames stay: GAI205 on each, naming the withdrawn entry"),
+    Rule("GAI206", "policy-weakened", Severity.WARNING, (6,),
+         "In a change, the production's rules become weaker: severities lowered or off, `metadata = false`, "
+         "`[detect] ignore`, `nested_tools` or deliverable paths removed, or a new root above existing manifests.",
+         "The root manifest is the production's policy; a change that loosens it should be seen by production "
+         "and legal, not slip through with a shot's frames.",
+         "Have production and legal review the change (CODEOWNERS on genai.toml), or revert it.",
+         '[policy]\nseverity = { GAI301 = "off" }   # GAI206 in the change that adds it'),
+    Rule("GAI208", "derived-deliverable-without-approval", Severity.ERROR, (4, 6),
+         "A deliverable file is written by a compositing script that reads generated media, and no entry "
+         "with an approval covering `final-deliverable` declares it.",
+         "A comp built on a generated element carries that element into the final picture; declaring the "
+         "element honestly must not be what lets the comp pass unseen.",
+         "Declare the comp's output in a [[generated]] entry with an approval covering final-deliverable, or "
+         "rebuild it without the generated element.",
+         "comp/sh020.nk reads sky/gen.####.exr (declared generated) and writes deliverables/sh020/comp.####.exr"),
     Rule("GAI301", "undeclared-generated-media", Severity.ERROR, (4, 6),
          "A file's embedded metadata says generative AI made it and no entry declares it.",
          "Generators stamp their output; a stamped file nobody declared is GenAI use nobody reviewed.",
@@ -116,6 +147,16 @@ _CATALOGUE = (
          "timeline may hide generated media.",
          "Fetch the content (`git lfs pull`) or repair the file, and run again.",
          "plates/sh010.exr is an LFS pointer whose object is not in .git/lfs/objects."),
+    Rule("GAI304", "deliverable-timeline-unreadable", Severity.ERROR, (4, 6),
+         "A deliverable timeline cannot be read completely and safely, so its clips cannot be cleared.",
+         "An unread cut may hold generated clips; a gate that passes what it could not read is no gate.",
+         "Repair or re-export the timeline (and check [editorial] rate for EDLs), then run again.",
+         "editorial/locked/reel1.edl has an event line the CMX 3600 reader rejects."),
+    Rule("GAI305", "timeline-media-unmapped", Severity.WARNING, (4,),
+         "A deliverable timeline has media references that cannot be mapped into the repository.",
+         "A clip whose media cannot be found in the repository cannot be checked for generated material.",
+         "Add an [editorial] path_map prefix for the facility paths, or commit the media the cut uses.",
+         '[editorial]\npath_map = { "/mnt/projects/nightfall/" = "" }'),
     Rule("GAI401", "stale-generated-entry", Severity.WARNING, (6,),
          "In a full audit, an entry's patterns match no file.",
          "A declaration that matches nothing hides mistakes in patterns and makes the disclosure report untrue.",

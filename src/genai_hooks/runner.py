@@ -9,13 +9,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .chains import ManifestSet
+from .changes import Base, ChangeContext
 from .content import ContentReader
 from .errors import UsageError
 from .findings import RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
 from .paths import MANIFEST_NAME, EarlyDiff, IndexLookup, manifest_candidates, repository_paths
-from .snapshot import Selection, Snapshot, changed_since, open_snapshot, select
+from .snapshot import ChangeSet, Selection, Snapshot, changed_since, has_head, open_snapshot, select
 from .timelines import is_timeline
 
 MANIFEST_LIMIT = 4 << 20
@@ -41,53 +42,82 @@ def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[st
     outside the selected files' chains changes nothing.
     """
     if needs_every_manifest(selection):
-        return [p for p in snapshot.paths if p.endswith(MANIFEST_NAME) and posixpath.basename(p) == MANIFEST_NAME]
+        return [p for p in snapshot.paths if is_manifest(p)]
     return snapshot.existing(candidates if candidates is not None else manifest_candidates(selection.files))
 
 
 def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: str | None,
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
-              early: IndexLookup | EarlyDiff | None = None) -> Outcome:
-    """Judge; `early` is git work on the index that cli.py started before importing this module."""
+              early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None) -> Outcome:
+    """Judge; `early_*` is git work on the index that cli.py started before importing this module."""
     repository = GitRepository(repo)
     try:
         snapshot = open_snapshot(repository, rev)
         content = ContentReader(snapshot)
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
-        same_repository = early is not None and os.path.samefile(early.toplevel, repository.toplevel)
-        early_diff = early if isinstance(early, EarlyDiff) and same_repository else None
-        changes = changed_since(repository, snapshot, diff, early_diff) if diff else None
+        lookup = early_lookup if early_lookup and os.path.samefile(early_lookup.toplevel, repository.toplevel) \
+            else None
+        early = early_diff if early_diff and os.path.samefile(early_diff.toplevel, repository.toplevel) else None
+        change_set = changed_since(repository, snapshot, diff, early) if diff else None
+        if change_set is None and given is not None and snapshot.commit is None and has_head(repository):
+            # named files against the index (the genai-hooks hook): pre-commit passes no deleted files, so
+            # the staged changes of manifests are looked up here, and moves are paired against HEAD
+            change_set = changed_since(repository, snapshot, "HEAD", early)
+        changes = change_set.changes if change_set is not None and diff else None
         candidates = None
         chains: ManifestSet | None = None  # the manifests above the named paths, parsed while git looks them up
         if given is not None or changes is not None:  # one lookup: git reads a big index once
             named = list(given or ()) + [c.path for c in changes or () if c.status != "D"]
             candidates = manifest_candidates(named)
-            if isinstance(early, IndexLookup) and same_repository and snapshot.commit is None and early.given == named:
-                first = early.manifests()
+            if lookup is not None and snapshot.commit is None and lookup.given == named:
+                first = lookup.manifests()
                 if first is not None:
                     snapshot.seed(first)
                     chains = ManifestSet.load(content.read_whole(snapshot.existing(candidates), MANIFEST_LIMIT))
-                found = early.result()
+                found = lookup.result()
                 if found is not None:
                     snapshot.seed(found)
             snapshot.existing(named + candidates)
         selection = select(snapshot, given, changes, MANIFEST_NAME)
-        _settle_missing(repository, snapshot, selection)
+        if change_set is not None and changes is None:  # staged manifest changes, deletions included
+            selection.manifests.update(c.path for c in change_set.changes if is_manifest(c.path))
+        _settle_missing(repository, snapshot, selection, given)
         if chains is not None and not needs_every_manifest(selection):
             manifests = chains
         else:
             manifests = ManifestSet.load(content.read_whole(manifest_paths(snapshot, selection, candidates),
                                                             MANIFEST_LIMIT))
-        result = judge(snapshot, selection, manifests, content, Options(as_of, metadata))
+        context = _change_context(repository, change_set) if change_set is not None else None
+        result = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
     finally:
         repository.close()
     return Outcome(result, snapshot, manifests, selection)
 
 
-def _settle_missing(repository: GitRepository, snapshot: Snapshot, selection: Selection) -> None:
+def is_manifest(path: str) -> bool:
+    return path.endswith(MANIFEST_NAME) and posixpath.basename(path) == MANIFEST_NAME
+
+
+def _change_context(repository: GitRepository, change_set: ChangeSet) -> ChangeContext:
+    """What the change's base declared, read only as far as the change needs it."""
+    if change_set.base is None:  # the first commit: nothing was declared before it
+        return ChangeContext(change_set.changes, None, {})
+    base_snapshot = Snapshot(repository, change_set.base)
+    base_content = ContentReader(base_snapshot)
+    base = None
+    if any(is_manifest(c.path) for c in change_set.changes):  # withdrawals and weakening need every manifest
+        listed = [p for p in base_snapshot.paths if is_manifest(p)]
+        base = Base(change_set.base, ManifestSet.load(base_content.read_whole(listed, MANIFEST_LIMIT)),
+                    base_snapshot.listing)
+    return ChangeContext(change_set.changes, base, {})
+
+
+def _settle_missing(repository: GitRepository, snapshot: Snapshot, selection: Selection,
+                    given: Sequence[str] | None) -> None:
     """Named paths the snapshot lacks: a deleted manifest is judged, a deleted file or one on disk only is a
     note, and a path that is nowhere is an error (a typo must not pass as "0 files checked")."""
-    absent = sorted({m for m in selection.manifests if not snapshot.existing([m])} | set(selection.missing))
+    named = set(given or ())
+    absent = sorted({m for m in selection.manifests & named if not snapshot.existing([m])} | set(selection.missing))
     if not absent:
         return
     before = f"{snapshot.commit}^" if snapshot.commit else "HEAD"

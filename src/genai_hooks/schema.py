@@ -73,6 +73,8 @@ MANIFEST: Mapping[str, Table] = {
     }),
     "policy": Table("Policy overrides.", {
         "severity": Key("severity-map", "Rule id -> error | warning | off (GAI001 cannot be changed)."),
+        "nested_tools": Key("boolean", "Let nested manifests declare tools ([tools.ID]); default false: "
+                            "the production vets every tool in the root (GAI107)."),
     }, root_only=True),
 }
 

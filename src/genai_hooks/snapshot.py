@@ -82,6 +82,10 @@ class Snapshot:
         """The blob id of a file of the snapshot (None: no such file)."""
         return self._lookup([path])[path]
 
+    def object_ids(self, paths: Sequence[str]) -> dict[str, str | None]:
+        """The blob id of each path (None: not a file of the snapshot), in one lookup."""
+        return self._lookup(paths)
+
     def _lookup(self, paths: Sequence[str]) -> dict[str, str | None]:
         if self._listing is not None:
             listing = self._listing
@@ -238,9 +242,17 @@ class Change:
     old_id: str | None = None  # the content's id at the base (None for A)
 
 
+@dataclass(frozen=True)
+class ChangeSet:
+    """What a change did: its base (the merge base; None before the first commit) and its changes."""
+
+    base: str | None
+    changes: list[Change]
+
+
 def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
-                  early: EarlyDiff | None = None) -> list[Change]:
-    """Files added, modified, renamed or deleted between merge-base(BASE, snapshot) and the snapshot.
+                  early: EarlyDiff | None = None) -> ChangeSet:
+    """Files added, modified or deleted between merge-base(BASE, snapshot) and the snapshot.
 
     With no commit yet (the first commit, judged from the index), everything staged is added,
     whatever BASE is: there is no history to compare with, and judging too much never hides a violation.
@@ -248,7 +260,9 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
     """
     head = snapshot.commit or _head(repository)
     if head is None:
-        return [Change("A", path) for path in snapshot.paths]
+        listing, width = snapshot.listing, snapshot.listing.width
+        return ChangeSet(None, [Change("A", path, listing.ids[i * width:(i + 1) * width])
+                                for i, path in enumerate(listing.paths)])
     base_commit = resolve_commit(repository, base)
     try:
         merge_base = repository.run("merge-base", base_commit, head).decode().strip()
@@ -268,7 +282,11 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
     snapshot.seed({c.path: c.object_id for c in changes}, {c.path: c.mode for c in changes if c.mode})
     if snapshot.commit is None and merge_base == head:  # the staged changes: elsewhere the index is HEAD
         snapshot.same_as(head)
-    return changes
+    return ChangeSet(merge_base, changes)
+
+
+def has_head(repository: GitRepository) -> bool:
+    return _head(repository) is not None
 
 
 def _head(repository: GitRepository) -> str | None:
