@@ -19,6 +19,16 @@ HOSTILE_PATHS: tuple[str, ...] = (
     "deliverables/bell\x07esc\x1b.png",
 )
 
+# text GitHub would ping or link if a Markdown output let it through: mentions, URLs, addresses, and HTML
+LINKABLE_TEXTS: tuple[str, ...] = (
+    "@studio/legal",
+    "@jane",
+    "https://evil.example/x",
+    "www.example.com",
+    "jane.doe@example.com",
+    "<script>",
+)
+
 
 def finding(
     rule: str = "GAI201",
@@ -31,6 +41,7 @@ def finding(
     manifest_line: int | None = 7,
     files: Sequence[str] = (),
     evidence: Sequence[Evidence] = (),
+    subject: str | None = None,
 ) -> Finding:
     catalogued = RULES[rule]
     return Finding(
@@ -44,6 +55,7 @@ def finding(
         manifest_line=manifest_line,
         files=tuple(files) or (path,),
         evidence=tuple(evidence),
+        subject=subject,
     )
 
 
@@ -120,3 +132,56 @@ def hostile_result() -> RunResult:
 
 def empty_result(files_checked: int = 3) -> RunResult:
     return RunResult(snapshot="index", files_checked=files_checked)
+
+
+def clip_finding(timeline: str, clip: str, record_in: str, media: str) -> Finding:
+    """A GAI302 as the timeline judge makes it: no line, the clip and its record timecode as the subject."""
+    return finding(
+        "GAI302",
+        timeline,
+        message=f"clip '{clip}' at {record_in} uses {media}: generated with 'firefly' (genai.toml:14) and not "
+        "approved for final-deliverable",
+        evidence=(Evidence("declared", Strength.STRONG, "genai.toml:14 tool 'firefly'"),),
+        subject=f"clip '{clip}' at {record_in}",
+    )
+
+
+def timeline_result() -> RunResult:
+    """A locked cut using generated media three times (twice the same clip on stacked tracks at one timecode),
+    a tool missing three attestations on one manifest line, and two rules on one media file."""
+    cut = "editorial/locked/reel1.otio"
+    sky = "deliverables/sh020/sky/sh020_sky_v003.[1001-1010].exr (10 frames)"
+    return RunResult(
+        snapshot="index",
+        files_checked=40,
+        findings=(
+            finding("GAI201", "deliverables/sh020/mood.png"),
+            finding("GAI301", "deliverables/sh020/mood.png", message="embedded metadata says generative AI made "
+                    "this file and no [[generated]] entry declares it", manifest=None, manifest_line=None),
+            clip_finding(cut, "mood", "01:00:00:00", "deliverables/sh020/mood.png"),
+            clip_finding(cut, "sh020_sky", "01:00:02:00", sky),
+            clip_finding(cut, "sh020_sky", "01:00:02:00", sky),
+            *(finding(rule, "genai.toml", line=9, manifest_line=9, message=f"tool 'sketchy' {problem}")
+              for rule, problem in (("GAI103", "does not say where it runs"),
+                                    ("GAI104", "names no reviewed contract or terms"),
+                                    ("GAI105", "has no date it was disclosed"))),
+        ),
+    )
+
+
+def linkable_result() -> RunResult:
+    """Every linkable text in a path, a message (bare, bracketed, after punctuation), evidence and a note."""
+    findings = sorted(
+        (finding(
+            "GAI301",
+            f"deliverables/{text}/plate.png",
+            message=f"{text} said ({text}), x,{text}. **{text}**, <{text}>; see {text}",
+            manifest=None,
+            manifest_line=None,
+            evidence=(Evidence("software", Strength.MEDIUM, f"XMP CreatorTool '{text}' by {text}"),),
+        ) for text in LINKABLE_TEXTS),
+        key=lambda f: f.sort_key,
+    )
+    notes = tuple(Note(f"editorial/{text}.edl", f"clip '{text}': media reference {text} cannot be mapped")
+                  for text in LINKABLE_TEXTS)
+    return RunResult(snapshot="index", files_checked=len(findings), findings=tuple(findings), notes=notes)

@@ -16,8 +16,10 @@ from findings_factory import (
     empty_result,
     finding,
     hostile_result,
+    linkable_result,
     mixed_result,
     sequence_finding,
+    timeline_result,
 )
 
 from genai_hooks.findings import Note, RunResult, Severity
@@ -25,7 +27,13 @@ from genai_hooks.output import github, junit, markdown, render, sarif
 from genai_hooks.rules import RULES
 
 SARIF_SCHEMA = json.loads((Path(__file__).parent / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
-RESULTS = {"mixed": mixed_result(), "hostile": hostile_result(), "empty": empty_result()}
+RESULTS = {
+    "mixed": mixed_result(),
+    "hostile": hostile_result(),
+    "empty": empty_result(),
+    "timeline": timeline_result(),
+    "linkable": linkable_result(),
+}
 # RFC 3986 relative-ref made only of unreserved characters, "/" and percent-encoded octets
 URI_REFERENCE = re.compile(r"(?:[A-Za-z0-9\-._~/]|%[0-9A-F]{2})+")
 
@@ -241,7 +249,7 @@ def test_junit_fails_a_test_case_per_error_and_passes_warnings_with_their_text()
     failure = cases[0].find("failure")
     assert failure is not None and RULES["GAI201"].fix in (failure.text or "")
     warning = cases[3]
-    assert warning.get("name") == "genai.toml:12"
+    assert warning.get("name") == "GAI103 genai.toml:12"
     assert "tool 'firefly'" in (warning.findtext("system-out") or "")
 
 
@@ -270,6 +278,48 @@ def test_junit_hostile_paths_parse_and_keep_what_xml_can_hold() -> None:
 
 def test_junit_is_ascii_so_any_writer_encoding_keeps_it_intact() -> None:
     assert render(hostile_result(), "junit").isascii()
+
+
+def test_junit_names_each_case_by_rule_path_and_line_or_clip() -> None:
+    cases = junit_tree(timeline_result()).findall("testsuite/testcase")
+    assert [case.get("name") for case in cases] == [
+        "GAI201 deliverables/sh020/mood.png",
+        "GAI301 deliverables/sh020/mood.png",
+        "GAI302 editorial/locked/reel1.otio: clip 'mood' at 01:00:00:00",
+        "GAI302 editorial/locked/reel1.otio: clip 'sh020_sky' at 01:00:02:00",
+        "GAI302 editorial/locked/reel1.otio: clip 'sh020_sky' at 01:00:02:00 (2)",  # stacked on V1 and V2
+        "GAI103 genai.toml:9",
+        "GAI104 genai.toml:9",
+        "GAI105 genai.toml:9",
+    ]
+    assert [case.get("file") for case in cases[2:5]] == ["editorial/locked/reel1.otio"] * 3
+
+
+@pytest.mark.parametrize("name", sorted(RESULTS))
+def test_junit_test_case_names_are_unique(name: str) -> None:
+    names = [case.get("name") for case in junit_tree(RESULTS[name]).findall("testsuite/testcase")]
+    assert len(names) == len(set(names)) >= 1
+
+
+def test_junit_suffix_never_takes_the_name_another_finding_has_by_itself() -> None:
+    clip = finding("GAI302", "cut.otio", subject="clip 'a' at 01:00:00:00")
+    lookalike = finding("GAI302", "cut.otio", subject="clip 'a' at 01:00:00:00 (2)")
+    base = "GAI302 cut.otio: clip 'a' at 01:00:00:00"
+    assert junit.case_names((clip, clip, lookalike, clip)) == [base, f"{base} (3)", f"{base} (2)", f"{base} (4)"]
+
+
+def test_junit_paths_that_read_alike_in_xml_get_distinct_names() -> None:
+    first, second = (b"deliverables/caf\xe9.png", b"deliverables/caf\xe8.png")
+    findings = tuple(finding(path=raw.decode("utf-8", "surrogateescape")) for raw in (first, second))
+    names = [case.get("name") for case in junit_tree(RunResult("index", 2, findings)).findall("testsuite/testcase")]
+    assert names == ["GAI201 deliverables/caf\ufffd.png", "GAI201 deliverables/caf\ufffd.png (2)"]
+
+
+def test_junit_numbers_many_repeats_of_one_clip_in_order() -> None:
+    clip = finding("GAI302", "cut.otio", subject="clip 'a' at 01:00:00:00")
+    names = junit.case_names((clip,) * 100_000)
+    assert len(set(names)) == 100_000
+    assert names[-1] == "GAI302 cut.otio: clip 'a' at 01:00:00:00 (100000)"
 
 
 # --- Markdown ------------------------------------------------------------------------------------

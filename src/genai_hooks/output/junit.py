@@ -17,7 +17,8 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def render(result: RunResult) -> str:
     failures = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
-    cases = [_testcase(finding) for finding in result.findings] or [_clean_run(result)]
+    names = case_names(result.findings)
+    cases = [_testcase(finding, name) for finding, name in zip(result.findings, names)] or [_clean_run(result)]
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
     root = ET.Element("testsuites", {"name": SUITE, **counts})
     suite = ET.SubElement(root, "testsuite", {"name": SUITE, **counts, "skipped": "0"})
@@ -35,10 +36,34 @@ def render(result: RunResult) -> str:
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
 
 
-def _testcase(finding: Finding) -> ET.Element:
+def case_names(findings: tuple[Finding, ...]) -> list[str]:
+    """Rule, path, and line or subject (a clip at a timecode); a name still shared gets " (2)", " (3)", in order."""
+    natural = [_xml_text(_case_name(finding)) for finding in findings]
+    reserved = set(natural)  # a suffixed name must not take the name another finding has by itself
+    names: list[str] = []
+    used: set[str] = set()
+    last_count: dict[str, int] = {}  # resume counting where the name left off: linear for 100,000 clips
+    for name in natural:
+        unique = name
+        if unique in used:
+            count = last_count.get(name, 1)
+            while unique in used or unique in reserved:
+                count += 1
+                unique = f"{name} ({count})"
+            last_count[name] = count
+        used.add(unique)
+        names.append(unique)
+    return names
+
+
+def _case_name(finding: Finding) -> str:
+    where = finding.path if finding.line is None else f"{finding.path}:{finding.line}"
+    return f"{finding.rule} {where}" + (f": {finding.subject}" if finding.subject else "")
+
+
+def _testcase(finding: Finding, case_name: str) -> ET.Element:
     name = RULES[finding.rule].name if finding.rule in RULES else ""
-    case_name = finding.path if finding.line is None else f"{finding.path}:{finding.line}"
-    attributes = {"classname": f"{finding.rule} {name}".strip(), "name": _xml_text(case_name)}
+    attributes = {"classname": f"{finding.rule} {name}".strip(), "name": case_name}
     attributes["file"] = _xml_text(finding.path)
     if finding.line is not None:
         attributes["line"] = str(finding.line)

@@ -7,6 +7,7 @@ import re
 from ..findings import Finding, RunResult, Severity
 from ..rules import RULES
 from . import decodable
+from .inert_markdown import quoted_prose
 
 # GitHub refuses comments over 65,536 characters; leave room for whatever the caller adds
 MAX_CHARS = 60_000
@@ -57,8 +58,12 @@ def code_span(text: str) -> str:
 
 
 def inline_text(text: str) -> str:
-    """Prose in a table cell: Markdown and HTML punctuation escaped, line breaks kept as <br>."""
-    return "<br>".join(_MARKDOWN_PUNCTUATION.sub(r"\\\1", _visible(line)) for line in text.splitlines())
+    """Prose in a table cell: punctuation escaped, words GitHub could link or ping as code, line breaks as <br>."""
+    return "<br>".join(quoted_prose(_visible(line), _escape, code_span) for line in text.splitlines())
+
+
+def _escape(text: str) -> str:
+    return _MARKDOWN_PUNCTUATION.sub(r"\\\1", text)
 
 
 def _findings_table(findings: tuple[Finding, ...], budget: int) -> list[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..output.inert_markdown import quoted_prose
 from .model import EntryRecord, ProductionRecord, Report, RuleGroup, ToolRecord
 from .wording import (
     FINDINGS_PER_RULE,
@@ -31,8 +32,12 @@ _BACKTICKS = re.compile(r"`+")
 
 
 def text(value: str) -> str:
-    """Prose quoted from a manifest: Markdown and HTML punctuation escaped, one line."""
-    return _MARKUP.sub(lambda m: "\\" + m.group(), visible(value))
+    """Prose quoted from a manifest: markup escaped, words GitHub could link or ping as code, one line."""
+    return quoted_prose(visible(value), _escape, code)
+
+
+def _escape(value: str) -> str:
+    return _MARKUP.sub(lambda m: "\\" + m.group(), value)
 
 
 def code(value: str) -> str:
