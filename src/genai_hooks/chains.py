@@ -113,6 +113,11 @@ class ManifestSet:
             return root.severity[rule]
         return RULES[rule].default
 
+    def severity_set(self, rule: str, directory: str) -> bool:
+        """Whether the root's [policy] names this rule's severity (the production decided, not the default)."""
+        root = self.root_of(directory)
+        return root is not None and rule in root.severity
+
     def editorial(self, directory: str) -> tuple[dict[str, str], float | None]:
         """The chain's path_map (nearer manifests override a prefix) and frame rate (nearest wins)."""
         path_map: dict[str, str] = {}

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from .chains import ManifestSet, directory_of
 from .findings import Finding, Severity
+from .lineage import Origin
 from .listing import Listing
 from .manifest import GeneratedEntry, Manifest
 from .patterns import PatternIndex
@@ -40,7 +41,7 @@ class ChangeContext:
 
     changes: list[Change]
     base: Base | None  # every manifest and file of the base, when a manifest changed (else None)
-    moved: Mapping[str, object]  # filled by lineage: path -> where its content was declared at the base
+    moved: Mapping[str, Origin]  # path -> the base file, declared generated, whose content it holds
 
 
 def _signature(entry: GeneratedEntry) -> tuple[object, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from . import provenance
@@ -24,11 +24,13 @@ def is_sidecar(path: str) -> bool:
 class Detector:
     """Sniffs embedded provenance; caches each file's inspection for the timeline rule."""
 
-    def __init__(self, snapshot: Snapshot, manifests: ManifestSet, content: ContentReader, *, enabled: bool) -> None:
+    def __init__(self, snapshot: Snapshot, manifests: ManifestSet, content: ContentReader, *, enabled: bool,
+                 lineage: Mapping[str, Evidence] | None = None) -> None:
         self.snapshot = snapshot
         self.manifests = manifests
         self.content = content
         self.enabled = enabled
+        self.lineage = lineage or {}  # undeclared files whose content is a declared file's (lineage.py)
         self.notes: list[Note] = []
         self._cache: dict[str, provenance.Inspection] = {}
         self._markers: dict[str, tuple[str, ...]] = {}
@@ -122,6 +124,8 @@ class Detector:
                     evidence.extend(e for e in raw.get(sidecar, empty).evidence if e not in evidence)
                 evidence.sort(key=lambda e: _STRENGTH_ORDER[e.strength])
                 own = provenance.Inspection(tuple(evidence), own.uninspected)
+            if path in self.lineage:
+                own = provenance.Inspection((self.lineage[path], *own.evidence), own.uninspected)
             out[path] = own
             if remember:
                 self._cache[path] = own
@@ -153,8 +157,12 @@ class Detector:
         return raw
 
     def judge_files(self, selected: Iterable[str]) -> list[Finding]:
+        selected = list(selected)
+        # lineage is no sniffing: it holds with detection off, for files of any format, ignored ones included
+        findings = [f for path in selected if path in self.lineage and not self.wants(path)
+                    for f in self._findings(path, provenance.Inspection((self.lineage[path],), None))]
         if not self.enabled:
-            return []
+            return findings
         targets: dict[str, None] = {}
         for path in selected:
             if is_sidecar(path):
@@ -166,7 +174,6 @@ class Detector:
             # declared files are not GAI301's business
             candidates.extend(self.manifests.generated.uncovered(directory, self.media_in(directory, files)))
         self.snapshot.blobs(candidates)  # one lookup for all: large batches use one listing
-        findings: list[Finding] = []
         for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
             chunk = candidates[start:start + _CHUNK]
             for path, inspection in self.inspect(chunk, remember=False).items():
@@ -180,12 +187,18 @@ class Detector:
         if inspection.evidence:
             top = inspection.evidence[0]
             weak = top.strength is Strength.WEAK
+            if top.kind == "lineage":
+                said = f"its content is generated ({top.detail})"
+            elif weak:
+                said = f"metadata names a generative-AI tool ({describe(top)})"
+            else:
+                said = f"embedded metadata says generative AI made this file ({describe(top)})"
             finding = make(self.manifests, "GAI301", directory, path, None,
-                           (f"metadata names a generative-AI tool ({describe(top)})" if weak
-                            else f"embedded metadata says generative AI made this file ({describe(top)})")
-                           + ", and no [[generated]] entry declares it", None, None)
+                           said + ", and no [[generated]] entry declares it", None, None)
             if finding is not None:
-                if weak and finding.severity is Severity.ERROR:
+                # weak evidence warns by default; a production that set GAI301's severity is obeyed
+                if weak and finding.severity is Severity.ERROR and not self.manifests.severity_set("GAI301",
+                                                                                                  directory):
                     finding = replace(finding, severity=Severity.WARNING)
                 out.append(replace(finding, evidence=inspection.evidence))
         if inspection.uninspected:

@@ -15,6 +15,7 @@ from .errors import UsageError
 from .findings import RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
+from .lineage import Origin, moved
 from .paths import MANIFEST_NAME, EarlyDiff, IndexLookup, manifest_candidates, repository_paths
 from .snapshot import ChangeSet, Selection, Snapshot, changed_since, has_head, open_snapshot, select
 from .timelines import is_timeline
@@ -109,7 +110,16 @@ def _change_context(repository: GitRepository, change_set: ChangeSet) -> ChangeC
         listed = [p for p in base_snapshot.paths if is_manifest(p)]
         base = Base(change_set.base, ManifestSet.load(base_content.read_whole(listed, MANIFEST_LIMIT)),
                     base_snapshot.listing)
-    return ChangeContext(change_set.changes, base, {})
+    pairs = moved(change_set.changes)  # content that left a base path: was it declared there?
+    origins: dict[str, Origin] = {}
+    if pairs:
+        declared_then = base.manifests if base is not None else ManifestSet.load(base_content.read_whole(
+            base_snapshot.existing(manifest_candidates(sorted(set(pairs.values())))), MANIFEST_LIMIT))
+        for path, old in pairs.items():
+            entry = declared_then.winning_entry(old)
+            if entry is not None:
+                origins[path] = Origin("moved from", old, entry, f" at {change_set.base[:12]}")
+    return ChangeContext(change_set.changes, base, origins)
 
 
 def _settle_missing(repository: GitRepository, snapshot: Snapshot, selection: Selection,
