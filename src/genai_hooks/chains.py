@@ -37,6 +37,7 @@ class ManifestSet:
     generated: PatternIndex[GeneratedEntry] = field(default_factory=lambda: PatternIndex(rank=entry_rank))
     deliverables: PatternIndex[Manifest] = field(default_factory=lambda: PatternIndex(ignore_case=True))
     ignored: PatternIndex[Manifest] = field(default_factory=PatternIndex)
+    complete: bool = False  # every manifest of the snapshot, not only the chains of some files
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     @classmethod

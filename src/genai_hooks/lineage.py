@@ -9,18 +9,16 @@ Compositing scripts (comps/) carry lineage further; `derived.py` follows them.
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .chains import ManifestSet
 from .content import LFS_POINTER_MAX, ContentReader, lfs_pointer
 from .findings import Evidence, Strength
 from .manifest import GeneratedEntry
-from .paths import MANIFEST_NAME
 from .snapshot import Change, Snapshot
 
 IDENTITY_MIN = 1024  # bytes; smaller blobs (an empty file, "x") are identical by chance
-MANIFEST_LIMIT = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -117,9 +115,10 @@ class Lineage:
                 found[path] = Origin("identical to", original, declared[original])
         return found
 
-    def elsewhere(self, candidates: list[str]) -> dict[str, Origin]:
+    def elsewhere(self, candidates: list[str], everything: Callable[[], ManifestSet]) -> dict[str, Origin]:
         """Candidates identical to a file declared anywhere in the snapshot: one listing of it, read for the
-        gate's sake only (callers pass the undeclared files of deliverable paths)."""
+        gate's sake only (callers pass the undeclared files of deliverable paths); `everything` gives
+        every manifest of the snapshot."""
         ids = {p: i for p, i in self.snapshot.object_ids(candidates).items() if i is not None}
         holders = {i: p for p, i in ids.items()}
         wanted = self.eligible(holders)
@@ -135,12 +134,11 @@ class Lineage:
         others = {p for found in holding.values() for p in found} - set(candidates)
         if not others:
             return {}
-        everything = ManifestSet.load(self.content.read_whole(
-            [p for p in listing.paths if posixpath.basename(p) == MANIFEST_NAME], MANIFEST_LIMIT))
+        declared = everything()
         found_origins: dict[str, Origin] = {}
         for path, object_id in ids.items():
             for holder in holding.get(object_id, ()):
-                entry = everything.winning_entry(holder) if holder != path else None
+                entry = declared.winning_entry(holder) if holder != path else None
                 if entry is not None:
                     found_origins[path] = Origin("identical to", holder, entry)
                     break

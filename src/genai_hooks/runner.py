@@ -88,6 +88,7 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         else:
             manifests = ManifestSet.load(content.read_whole(manifest_paths(snapshot, selection, candidates),
                                                             MANIFEST_LIMIT))
+            manifests.complete = needs_every_manifest(selection)
         context = _change_context(repository, change_set) if change_set is not None else None
         result = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
     finally:

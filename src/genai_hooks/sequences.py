@@ -8,7 +8,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from .findings import Finding
+from .patterns import PatternError, compile_pattern
+from .snapshot import Snapshot
 
+# A frame token as scripts and timelines write one (Nuke #, printf %04d, Houdini $F4, a UDIM, an EDL range).
+FRAME_TOKEN = re.compile(r"#+|%0?\d*d|\$F\d*|<UDIM>|\[[0-9]+-[0-9]+\]")
+_PADDED = re.compile(r"#+|%0?\d*d|\$F\d*")
 # The digits between a '.' or '_' and the extension: sky.1001.exr, sky_1001.exr (v003 is a version).
 _FRAME = re.compile(r"\A(?P<head>.*[._])(?P<frame>-?[0-9]+)(?P<ext>\.[^./]+)\Z", re.DOTALL)
 
@@ -57,3 +62,40 @@ def group_sequences(findings: Iterable[Finding]) -> list[Finding]:
             files=tuple(f.path for _, f in members),
         ))
     return single
+
+
+def _padding(token: str) -> int:
+    """The padding a frame token asks for: `####` 4, `%04d` 4, `$F4` 4, `%d` and `$F` 1."""
+    if token.startswith("#"):
+        return len(token)
+    digits = token.strip("%$Fd").lstrip("0")
+    return int(digits) if digits.isdigit() else 1
+
+
+def canonical_frames(path: str) -> str:
+    """A path with every frame token written alike (`%04d`), so `sky.####.exr` and `sky.$F4.exr` compare equal."""
+    def printf(token: re.Match[str]) -> str:
+        width = _padding(token.group(0))
+        return f"%0{width}d" if width > 1 else "%d"
+    return _PADDED.sub(printf, path)
+
+
+def sample_frame(path: str) -> str:
+    """A path with its frame tokens replaced by a frame number a renderer would write (1001)."""
+    return FRAME_TOKEN.sub(lambda t: "1001".zfill(_padding(t.group(0))) if _PADDED.fullmatch(t.group(0))
+                           else "1001", path)
+
+
+def expand_frames(snapshot: Snapshot, path: str) -> list[str]:
+    """A repository path, maybe holding frame tokens or an `[1001-1100]` range -> the snapshot files it names."""
+    if snapshot.existing([path]):
+        return [path]
+    directory, _, name = path.rpartition("/")
+    if not FRAME_TOKEN.search(name):
+        return []
+    try:
+        pattern = compile_pattern(re.sub(r"\[[0-9]+-[0-9]+\]", "*", name), directory)
+    except PatternError:
+        return []
+    offset = len(directory) + 1 if directory else 0
+    return [p for p in snapshot.below(directory) if "/" not in p[offset:] and pattern.matches(p)]

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import posixpath
-import re
 from dataclasses import dataclass
 
 from . import editorial
@@ -12,13 +10,11 @@ from .chains import ManifestSet, directory_of
 from .content import ContentReader
 from .detect import Detector, describe
 from .findings import Evidence, Finding, Note, Strength
-from .patterns import PatternError, compile_pattern
 from .policy import coverage, make
-from .sequences import frame_ranges, split_frame
+from .sequences import expand_frames, frame_ranges, split_frame
 from .snapshot import Snapshot
 
 TIMELINE_LIMIT = 64 << 20
-_FRAME_TOKEN = re.compile(r"#|%0?\d*d|\$F\d*|<UDIM>|\[[0-9]+-[0-9]+\]")
 
 
 # str.endswith on a tuple is fast enough for a million paths; lower, upper and title case cover real names
@@ -38,22 +34,6 @@ class _Use:
     media: tuple[str, ...]
     reason: str
     evidence: tuple[Evidence, ...]
-
-
-def _expand(snapshot: Snapshot, mapped: str) -> list[str]:
-    """A mapped media path -> snapshot files (frame-token paths and `[1001-1100]` ranges expanded)."""
-    if snapshot.existing([mapped]):
-        return [mapped]
-    name = posixpath.basename(mapped)
-    if not _FRAME_TOKEN.search(name):
-        return []
-    pattern_text = re.sub(r"\[[0-9]+-[0-9]+\]", "*", name)
-    try:
-        pattern = compile_pattern(pattern_text, directory_of(mapped))
-    except PatternError:
-        return []
-    return [p for p in snapshot.below(directory_of(mapped)) if "/" not in p[len(directory_of(mapped)) + 1:]
-            and pattern.matches(p)]
 
 
 def _display(media: tuple[str, ...]) -> str:
@@ -110,7 +90,7 @@ def _generated_uses(timeline: str, clips: tuple[editorial.ClipReference, ...], s
                 notes.append(Note(timeline, f"clip '{clip.clip}': media reference {target!r} cannot be mapped "
                                             "into the repository (add an [editorial] path_map prefix)"))
                 continue
-            found = _expand(snapshot, mapped)
+            found = expand_frames(snapshot, mapped)
             if not found:
                 notes.append(Note(timeline, f"clip '{clip.clip}': media {mapped!r} is not in the snapshot"))
             media.extend(found)
