@@ -464,7 +464,7 @@ def test_oversized_timeline_is_refused_unread() -> None:
 
 def test_files_that_are_not_timelines_by_name_are_not_read() -> None:
     assert read_timeline("notes.txt", b"garbage") is None
-    assert TIMELINE_SUFFIXES == (".otio", ".edl", ".xml")
+    assert set(TIMELINE_SUFFIXES) == {".otio", ".edl", ".xml", ".aaf", ".fcpxml", ".otioz"}
 
 
 def test_suffix_is_case_insensitive() -> None:

@@ -42,36 +42,51 @@ def clip_references(
     `source_file_comments`: EDL `* SOURCE FILE:` comments, which the CMX 3600 adapter keeps as
     metadata only, name the clip's media too.
     """
-    references: list[ClipReference] = []
-    seen = set()
-    budget = MAX_TIMELINE_TARGETS
-    for timeline_root, global_start, timeline_style in _timeline_roots(document, style):
-        rate = _timeline_rate(global_start, timeline_root, timeline_style)
-        for clip, record in _clips_with_record_times(timeline_root):
-            targets = _clip_targets(clip, source_file_comments, budget)
+    collector = ClipCollector(source_file_comments=source_file_comments)
+    for timeline_root, global_start, timeline_style in timeline_roots(document, style):
+        rate = timeline_rate(global_start, timeline_root, timeline_style)
+        collector.add(timeline_root, global_start, rate, timeline_style.drop_frame)
+    return collector.references()
+
+
+class ClipCollector:
+    """The clip references of one timeline file, gathered from one or more top-level compositions."""
+
+    def __init__(self, *, source_file_comments: bool) -> None:
+        self._source_file_comments = source_file_comments
+        self._references: list[ClipReference] = []
+        self._seen: set[ClipReference] = set()
+        self._budget = MAX_TIMELINE_TARGETS
+
+    def add(self, root: Any, global_start: Any, rate: float, drop_frame: bool | None) -> None:
+        """Every clip under `root`, a top-level stack (or composition, or clip) of a timeline."""
+        for clip, record in _clips_with_record_times(root):
+            targets = _clip_targets(clip, self._source_file_comments, self._budget)
             if not targets:
                 continue
-            budget -= len(targets)
-            if budget < 0:
+            self._budget -= len(targets)
+            if self._budget < 0:
                 raise _too_many_targets()
             reference = ClipReference(
                 clip=str(clip.name or ""),
-                record_in=_record_timecode(record, global_start, rate, timeline_style.drop_frame),
+                record_in=record_timecode(record, global_start, rate, drop_frame),
                 targets=targets,
             )
-            if reference not in seen:  # an EDL "AA" event is the same clip on two audio tracks
-                seen.add(reference)
-                references.append(reference)
-    return tuple(references)
+            if reference not in self._seen:  # an EDL "AA" event is the same clip on two audio tracks
+                self._seen.add(reference)
+                self._references.append(reference)
+
+    def references(self) -> tuple[ClipReference, ...]:
+        return tuple(self._references)
 
 
-def _timeline_roots(document: Any, style: TimecodeStyle) -> Iterator[tuple[Any, Any, TimecodeStyle]]:
+def timeline_roots(document: Any, style: TimecodeStyle) -> Iterator[tuple[Any, Any, TimecodeStyle]]:
     """(top-level item, global start time or None, timecode style) for each timeline in the document."""
     pending: list[tuple[Any, int]] = [(document, 0)]
     while pending:
         item, depth = pending.pop(0)
         if isinstance(item, otio.schema.Timeline):
-            yield item.tracks, item.global_start_time, _style_of(item, style)
+            yield item.tracks, item.global_start_time, style_of(item, style)
         elif isinstance(item, otio.schema.SerializableCollection):
             if depth >= _MAX_COLLECTION_DEPTH:
                 raise TimelineUnreadable(f"collections nested deeper than {_MAX_COLLECTION_DEPTH}")
@@ -80,12 +95,17 @@ def _timeline_roots(document: Any, style: TimecodeStyle) -> Iterator[tuple[Any, 
             yield item, None, style
 
 
-def _style_of(timeline: Any, style: TimecodeStyle) -> TimecodeStyle:
-    """A Final Cut Pro 7 sequence says whether its timecode is drop-frame (`displayformat` DF/NDF)."""
-    try:
-        display = str(timeline.metadata["fcp_xml"]["timecode"]["displayformat"]).upper()
-    except (KeyError, TypeError, AttributeError):
-        return style
+def style_of(timeline: Any, style: TimecodeStyle) -> TimecodeStyle:
+    """Final Cut Pro says whether its timecode is drop-frame: FCP7 `displayformat`, FCPXML `tcFormat`."""
+    display = ""
+    for keys in (("fcp_xml", "timecode", "displayformat"), ("fcpx_xml", "tcFormat")):
+        try:
+            value: Any = timeline.metadata
+            for key in keys:
+                value = value[key]
+        except (KeyError, TypeError, AttributeError):
+            continue
+        display = str(value).upper()
     if display in ("DF", "NDF"):
         return TimecodeStyle(rate=style.rate, drop_frame=display == "DF")
     return style
@@ -134,7 +154,7 @@ def _first_visible(placed: _Window, window: _Window | None) -> Any:
     return max(placed[0], window[0])
 
 
-def _record_timecode(record: Any, global_start: Any, rate: float, drop_frame: bool | None) -> str:
+def record_timecode(record: Any, global_start: Any, rate: float, drop_frame: bool | None) -> str:
     position = record if global_start is None else global_start + record
     frames = position.value_rescaled_to(rate)
     if not math.isfinite(frames):
@@ -148,7 +168,7 @@ def _record_timecode(record: Any, global_start: Any, rate: float, drop_frame: bo
     return "-" + timecode if frame < 0 else timecode
 
 
-def _timeline_rate(global_start: Any, root: Any, style: TimecodeStyle) -> float:
+def timeline_rate(global_start: Any, root: Any, style: TimecodeStyle) -> float:
     """The timeline's own rate (global start time, else its first clip), else the style's, else 24."""
     candidates = []
     if global_start is not None:

@@ -23,6 +23,11 @@ def entity_free_xmeml(data: bytes) -> str | None:
 
     "" when it holds no sequence, so no timeline to read.
     """
+    if data.count(b"<") > MAX_EXPANDED_ELEMENTS:  # ElementTree holds ~100 bytes per element
+        if b"<xmeml" in data:
+            raise TimelineUnreadable(
+                f"Final Cut Pro XML with more than {MAX_EXPANDED_ELEMENTS:,} elements; not read")
+        return None
     try:
         tree = SafeElementTree.fromstring(data, forbid_dtd=False, forbid_entities=True, forbid_external=True)
     except defusedxml.DefusedXmlException:

@@ -1,21 +1,23 @@
-"""Timeline bytes → OpenTimelineIO objects, one reader per format, each guarded against hostile input.
+"""Timeline bytes → clip references, one reader per format, each guarded against hostile input.
 
 Everything is read from the bytes given: never from a path on disk, never over the network, and
-no media linker runs. Final Cut Pro 7 XML goes through fcp_xml.py's safe parse first.
+no media linker runs. CMX 3600 and Final Cut Pro 7 XML (after fcp_xml.py's safe parse) are read
+here; OpenTimelineIO JSON and its bundles, AAF and FCPXML have modules of their own.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 from typing import Any
 
 import opentimelineio as otio  # type: ignore[import-untyped]
 
-from genai_hooks.editorial.clips import TimecodeStyle, timecode_rate_near
+from genai_hooks.editorial.clips import TimecodeStyle, clip_references, timecode_rate_near
 from genai_hooks.editorial.fcp_xml import entity_free_xmeml
-from genai_hooks.editorial.model import MAX_TIMELINE_BYTES, TimelineUnreadable, short_reason
+from genai_hooks.editorial.model import MAX_TIMELINE_BYTES, ClipReference, TimelineUnreadable, short_reason
+from genai_hooks.editorial.otio_bundle import otioz_content
+from genai_hooks.editorial.otio_json import read_otio_json
 
 MAX_EDL_LINES = 50_000  # the CMX 3600 adapter's parse is quadratic in lines
 MAX_EDL_LINE_CHARACTERS = 4_096
@@ -32,15 +34,27 @@ class TimelineDocument:
     source_file_comments: bool  # EDL: `* SOURCE FILE:` comments name media too
 
 
-def read_document(suffix: str, data: bytes, rate: float) -> TimelineDocument | None:
-    """Read `data` as the timeline format its suffix names; None when it is no timeline at all."""
+def read_clips(suffix: str, data: bytes, rate: float) -> tuple[ClipReference, ...] | None:
+    """The clips of `data`, read as the format its suffix names; None when it is no timeline at all."""
+    if suffix == ".otioz":
+        return read_otio_json(otioz_content(data), rate)  # the zip holds media too: its content is capped
     if len(data) > MAX_TIMELINE_BYTES:
         raise TimelineUnreadable(f"larger than {MAX_TIMELINE_BYTES // (1024 * 1024)} MiB; not read")
-    if suffix == ".edl":
-        return _read_cmx_3600(data, rate)
-    if suffix == ".xml":
-        return _read_fcp_xml(data, rate)
-    return _read_otio_json(data, rate)
+    if suffix == ".otio":
+        return read_otio_json(data, rate)
+    if suffix == ".aaf":
+        from genai_hooks.editorial.aaf import read_aaf  # pyaaf2 loads only for AAF
+
+        return read_aaf(data, rate)
+    if suffix == ".fcpxml":
+        from genai_hooks.editorial.fcpxml import read_fcpxml
+
+        return read_fcpxml(data, rate)
+    document = _read_cmx_3600(data, rate) if suffix == ".edl" else _read_fcp_xml(data, rate)
+    if document is None:
+        return None
+    return clip_references(document.root, style=document.style,
+                           source_file_comments=document.source_file_comments)
 
 
 def _read(text: str, adapter_name: str, **adapter_arguments: Any) -> Any:
@@ -105,37 +119,3 @@ def _read_fcp_xml(data: bytes, rate: float) -> TimelineDocument | None:
         reason = short_reason(error)
         raise TimelineUnreadable("not a readable Final Cut Pro 7 XML timeline: " + reason) from None
     return TimelineDocument(root, style, source_file_comments=False)
-
-
-# -- OpenTimelineIO JSON ---------------------------------------------------------------------------
-
-
-def _read_otio_json(data: bytes, rate: float) -> TimelineDocument:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise TimelineUnreadable("not valid OpenTimelineIO JSON: not UTF-8 text") from None
-    if not text.strip():
-        raise TimelineUnreadable("not valid OpenTimelineIO JSON: empty file")
-    _check_json_nesting(text)
-    try:
-        root = _read(text, "otio_json")
-    except Exception as error:  # noqa: BLE001
-        raise TimelineUnreadable("not valid OpenTimelineIO JSON: " + short_reason(error)) from None
-    if not isinstance(root, otio.core.SerializableObject):
-        raise TimelineUnreadable("not valid OpenTimelineIO JSON: no OpenTimelineIO object at the top")
-    if root.is_unknown_schema:
-        schema, version = root.original_schema_name, otio.__version__
-        raise TimelineUnreadable(f"OpenTimelineIO schema {schema} is unknown to OpenTimelineIO {version}")
-    return TimelineDocument(root, TimecodeStyle(rate=rate, drop_frame=None), source_file_comments=False)
-
-
-def _check_json_nesting(text: str) -> None:
-    """Python's parser stops at its recursion limit; OTIO's C++ parser would overflow the stack instead."""
-    try:
-        parsed: object | None = json.loads(text)
-    except RecursionError:
-        raise TimelineUnreadable("not valid OpenTimelineIO JSON: nested too deeply") from None
-    except ValueError as error:
-        raise TimelineUnreadable("not valid OpenTimelineIO JSON: " + short_reason(error)) from None
-    del parsed

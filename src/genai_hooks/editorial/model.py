@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-TIMELINE_SUFFIXES = (".otio", ".edl", ".xml")  # compared case-insensitively
+# Compared case-insensitively. `.otiod` and `.fcpxmld` bundles are directories: their
+# `content.otio` and `Info.fcpxml` carry the suffixes read here.
+TIMELINE_SUFFIXES = (".otio", ".edl", ".xml", ".aaf", ".fcpxml", ".otioz")
 
 # Bounds that keep a hostile or absurd timeline from exhausting time or memory.
-MAX_TIMELINE_BYTES = 64 * 1024 * 1024
+MAX_TIMELINE_BYTES = 64 * 1024 * 1024  # a timeline file; for `.otioz`, its `content.otio`
 MAX_SEQUENCE_FRAMES = 100_000  # frame paths listed for one image-sequence reference
 MAX_TIMELINE_TARGETS = 1_000_000  # targets of all clips of one timeline file
 _REASON_CHARACTERS = 160
@@ -20,6 +22,8 @@ class TimelineUnreadable(Exception):
 @dataclass(frozen=True)
 class ClipReference:
     """One clip of a timeline and the media it references, as the timeline writes them."""
+
+    __slots__ = ("clip", "record_in", "targets")  # a 100,000-clip timeline keeps 100,000 of these
 
     clip: str  # the clip's name
     record_in: str  # timecode of the clip's first frame on the timeline, "HH:MM:SS:FF" (";FF" drop-frame)

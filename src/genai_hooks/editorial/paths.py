@@ -3,8 +3,9 @@
 A reference is a `file://` URL, a POSIX or Windows path, or a URL of another scheme. `file://`
 URLs are decoded, Windows separators become `/`, the longest matching `path_map` prefix is
 replaced by its repository path, and what remains relative resolves against the timeline's
-directory. Anything else — another scheme, an unmapped absolute path, a `..` that climbs above
-the repository root, a directory — cannot be mapped and yields None.
+directory — for an `.otioz` bundle, the bundle itself, as if it were one (`media/x.mov` in
+`cut.otioz` is `cut.otioz/media/x.mov`). Anything else — another scheme, an unmapped absolute
+path, a `..` that climbs above the repository root, a directory — cannot be mapped and yields None.
 """
 
 from __future__ import annotations
@@ -30,8 +31,13 @@ def map_reference(target: str, *, timeline_path: str, path_map: Mapping[str, str
         return _normalise(mapped)
     if _is_absolute(local):
         return None
-    timeline_directory = posixpath.dirname(timeline_path.replace("\\", "/"))
-    return _normalise(timeline_directory + "/" + local)
+    return _normalise(reference_directory(timeline_path) + "/" + local)
+
+
+def reference_directory(timeline_path: str) -> str:
+    """The directory a timeline's relative references resolve against; an `.otioz` is one itself."""
+    path = timeline_path.replace("\\", "/")
+    return path if path.lower().endswith(".otioz") else posixpath.dirname(path)
 
 
 def _local_path(target: str) -> str | None:
