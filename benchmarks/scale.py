@@ -17,6 +17,10 @@ seconds), commits it, then prints medians of:
 and the peak RSS of each genai-hooks process, plus the machine's speed and two floors:
   ls-files     GitPython's `repo.git.ls_files("-z")` of the whole index: the brief's reference
                machine takes about 0.35 s for a million files (this VM's speed varies up to 2x)
+  comps audit  with --comps N: a full audit of a copy of the show holding N Nuke scripts (one in ten reads a
+               declared generated element; each writes its shot's deliverable frames), every script read
+  comps paths  the same copy, 10,000 deliverable frames named: a deliverable path could be affected, so
+               every script is read and followed
   python+args  `python -c pass` with the 10,000 paths as arguments
   git lookup   `git cat-file --batch-check=%(objectname)` of the 10,000 `:path` names
 The package's bytecode is compiled first, as `pip install` does (PYTHONDONTWRITEBYTECODE may be set).
@@ -85,6 +89,65 @@ def build(root: Path, files: int, entries: int) -> list[str]:
     return paths
 
 
+NUKE_SCRIPT = """#! /opt/Nuke15.0v4/libnuke-15.0.4.so -nx
+version 15.0 v4
+Root {{
+ inputs 0
+ name /mnt/projects/show/shots/{shot}/comp/{name}.nk
+ frame 1001
+ first_frame 1001
+ last_frame 1040
+}}
+Read {{
+ inputs 0
+ file_type exr
+ file /mnt/projects/show/shots/{shot}/plates/{plate}_plates_v001.####.exr
+ first 1001
+ last 1040
+ name Read1
+}}
+Read {{
+ inputs 0
+ file_type exr
+ file /mnt/projects/show/shots/{shot}/{element}/{plate}_{element}_v001.####.exr
+ name Read2
+}}
+Merge2 {{
+ inputs 2
+ name Merge1
+}}
+Write {{
+ file /mnt/projects/show/deliverables/{shot}/{plate}_final_v001.####.exr
+ file_type exr
+ name Write1
+}}
+"""
+
+
+def add_comp_scripts(source: Path, root: Path, scripts: int) -> list[str]:
+    """A copy of the synthetic show with `scripts` Nuke scripts, one per shot; returns their shots' deliverables."""
+    if not (root / ".git").exists():
+        shutil.copytree(source / ".git", root / ".git")
+        (root / "genai.toml").write_text((source / "genai.toml").read_text() +
+                                         '[editorial]\npath_map = { "/mnt/projects/show/" = "" }\n')
+        added = ["genai.toml"]
+        for n in range(scripts):
+            seq, sh = divmod(n, 50)
+            shot, plate = f"sq{seq:03d}/sh{sh:03d}0", f"sh{sh:03d}0"
+            # in one shot in ten the comp reads its department's element, which the manifest declares generated
+            element = DEPARTMENTS[n % len(DEPARTMENTS)] if n % 10 == 3 else "plates"
+            path = root / "shots" / shot / "comp" / f"{plate}_comp_v001.nk"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(NUKE_SCRIPT.format(shot=shot, name=path.stem, plate=plate, element=element))
+            added.append(str(path.relative_to(root)))
+        # the copied index holds the show; the work tree only the new files: add them by name
+        subprocess.run(["git", "update-index", "--add", "--stdin"], cwd=root, input="\n".join(added).encode(),
+                       check=True, env=ENV)
+        subprocess.run(["git", "commit", "-q", "-m", "comp scripts"], cwd=root, check=True, env=ENV)
+    return [line for line in subprocess.run(["git", "ls-files", "deliverables"], cwd=root, capture_output=True,
+                                            text=True, check=True).stdout.splitlines()]
+
+
 def floor(cwd: Path) -> float:
     start = time.perf_counter()
     out = subprocess.run(["git", "ls-tree", "-r", "-z", "--name-only", "HEAD"], cwd=cwd, capture_output=True,
@@ -147,6 +210,7 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", help="build (or reuse) the repository here")
     parser.add_argument("--skip-metadata", action="store_true", help="skip the audit with provenance sniffing")
+    parser.add_argument("--comps", type=int, default=0, help="also time a copy holding this many Nuke scripts")
     args = parser.parse_args(list(argv) or None)
     exe = [sys.executable, "-m", "genai_hooks.cli"]
     import genai_hooks
@@ -165,7 +229,9 @@ def main(argv: Sequence[str] = ()) -> int:
 
     results: dict[str, list[tuple[float, float]]] = {
         "ls-files": [], "floor": [], "audit": [], "audit+meta": [], "paths": [], "scattered": [], "pre-commit": [],
-        "staged": [], "python+args": [], "git lookup": []}
+        "staged": [], "comps audit": [], "comps paths": [], "python+args": [], "git lookup": []}
+    comps_root = workdir / f"show-{args.files}-{args.entries}-comps{args.comps}"
+    delivered = add_comp_scripts(root, comps_root, args.comps)[:10_000] if args.comps else []
     middle = max(0, len(paths) // 2 - 5_000)
     frames = paths[middle:middle + 10_000]
     scattered = paths[:: max(1, len(paths) // 10_000)][:10_000]
@@ -183,6 +249,10 @@ def main(argv: Sequence[str] = ()) -> int:
         runs = [measure_rss(batch, root) for batch in batches]
         results["pre-commit"].append((sum(t for t, _ in runs), max(m for _, m in runs)))
         results["staged"].append(measure_rss([*exe, "run", "--diff", "HEAD", "--format", "json"], root, staged_env))
+        if args.comps:
+            results["comps audit"].append(measure_rss([*exe, "run", "--rev", "HEAD", "--no-metadata", "--format",
+                                                       "json"], comps_root))
+            results["comps paths"].append(measure_rss([*exe, "run", "--format", "json", "--", *delivered], comps_root))
         results["python+args"].append((timed([sys.executable, "-c", "pass", *frames], root), 0.0))
         names = "".join(f":{p}\n" for p in frames).encode()
         results["git lookup"].append((timed(["git", "cat-file", "--batch-check=%(objectname)", "--buffer"], root,

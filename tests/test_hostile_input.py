@@ -387,3 +387,126 @@ def test_a_committed_sidecar_missing_on_disk_still_counts(repo: Repo, unchanged:
         done = repo.check(*args)
         assert [(f["rule"], f["evidence"][0]["kind"]) for f in done.json["findings"]] == [
             ("GAI301", "xmp-digital-source-type")], args
+
+
+# -- fail closed in deliverables: timelines ---------------------------------------------------------------------------
+
+CUT_MANIFEST = ROOT_MANIFEST.replace('paths = ["deliverables/**"]', 'paths = ["deliverables/**", "editorial/locked/**"]')
+
+
+def _edl(*events: tuple[str, str, str], fps: int = 24) -> bytes:
+    """A CMX 3600 EDL: (clip name, source path, record in) events of one second each."""
+    def plus_a_second(timecode: str) -> str:
+        h, m, s, f = (int(x) for x in timecode.split(":"))
+        total = ((h * 60 + m) * 60 + s + 1) * fps + f
+        frames, seconds = total % fps, total // fps
+        return f"{seconds // 3600:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}:{frames:02d}"
+
+    lines = ["TITLE: LOCK", "FCM: NON-DROP FRAME", ""]
+    for number, (name, source, record_in) in enumerate(events, start=1):
+        lines += [f"{number:03d}  AX       V     C        00:00:00:00 00:00:01:00 {record_in} {plus_a_second(record_in)}",
+                  f"* FROM CLIP NAME:  {name}", f"* FROM CLIP: {source}", ""]
+    return "\n".join(lines).encode()
+
+
+def test_one_bad_edl_line_blocks_the_cut_instead_of_passing_it(repo: Repo, unchanged: Unchanged) -> None:
+    repo.write("genai.toml", CUT_MANIFEST + '\n[editorial]\npath_map = { "/mnt/show/" = "" }\n'
+               + generated(["previs/**"]))
+    repo.write("previs/mood.png", CLEAN_PNG)
+    edl = _edl(("mood", "/mnt/show/previs/mood.png", "01:00:00:00"))
+    repo.write("editorial/locked/r1.edl", edl + b"002  AX  V  C  garbage that no EDL reader accepts\n")
+    repo.add()
+    unchanged.freeze()
+    done = repo.check()
+    [finding] = [f for f in done.json["findings"] if f["path"] == "editorial/locked/r1.edl"]
+    assert (finding["rule"], finding["severity"]) == ("GAI304", "error") and done.code == 1
+
+
+def test_a_reference_a_generated_pattern_names_is_generated_though_not_committed(repo: Repo, unchanged: Unchanged
+                                                                                 ) -> None:
+    repo.write("genai.toml", CUT_MANIFEST + '\n[editorial]\npath_map = { "/mnt/show/" = "" }\n'
+               + generated(["shots/sh010/gen/*.####.exr"]))
+    repo.write("editorial/locked/r1.edl", _edl(("sky", "/mnt/show/shots/sh010/gen/sky.1001.exr", "01:00:00:00")))
+    repo.add()
+    unchanged.freeze()
+    [finding] = [f for f in repo.check().json["findings"] if f["rule"] != "GAI401"]  # the entry matches no file
+    assert finding["rule"] == "GAI302" and "shots/sh010/gen/sky.1001.exr" in finding["message"]
+
+
+def test_unmapped_references_are_one_warning_per_timeline(repo: Repo, unchanged: Unchanged) -> None:
+    repo.write("genai.toml", CUT_MANIFEST)
+    events = [(f"plate{n}", f"/san/archive/plate.{1001 + n}.exr", f"01:00:{n:02d}:00") for n in range(55)]
+    repo.write("editorial/locked/r1.edl", _edl(*events))
+    repo.add()
+    unchanged.freeze()
+    done = repo.check()
+    [finding] = done.json["findings"]
+    assert (finding["rule"], finding["severity"]) == ("GAI305", "warning")
+    assert "55 media reference(s) cannot be mapped" in finding["message"] and "and 52 more" in finding["message"]
+    assert done.json["notes"] == [] and done.code == 0
+
+
+def test_a_nested_path_map_cannot_map_the_roots_prefix_away_from_generated_media(repo: Repo, unchanged: Unchanged
+                                                                                  ) -> None:
+    repo.write("genai.toml", CUT_MANIFEST + '\n[editorial]\npath_map = { "/mnt/show/" = "" }\n'
+               + generated(["previs/**"]))
+    repo.write("editorial/locked/genai.toml", '[editorial]\npath_map = { "/mnt/show/" = "elsewhere/" }\n')
+    repo.write("previs/mood.png", CLEAN_PNG)
+    repo.write("elsewhere/previs/mood.png", CLEAN_PNG)
+    repo.write("editorial/locked/r1.edl", _edl(("mood", "/mnt/show/previs/mood.png", "01:00:00:00")))
+    repo.add()
+    unchanged.freeze()
+    assert [f["rule"] for f in repo.check().json["findings"]] == ["GAI302"]
+
+
+def test_a_nested_rate_cannot_make_a_cut_unreadable_and_passing(repo: Repo, unchanged: Unchanged) -> None:
+    repo.write("genai.toml", CUT_MANIFEST + '\n[editorial]\npath_map = { "/mnt/show/" = "" }\nrate = 30\n'
+               + generated(["previs/**"]))
+    repo.write("editorial/locked/genai.toml", "[editorial]\nrate = 24\n")  # frame 29 is no 24 fps timecode
+    repo.write("previs/mood.png", CLEAN_PNG)
+    repo.write("editorial/locked/r1.edl", _edl(("mood", "/mnt/show/previs/mood.png", "01:00:00:29"), fps=30))
+    repo.write("editorial/locked/r2.edl", b"001  garbage\n")
+    repo.add()
+    unchanged.freeze()
+    found = sorted((f["rule"], f["path"]) for f in repo.check().json["findings"])
+    assert found == [("GAI302", "editorial/locked/r1.edl"), ("GAI304", "editorial/locked/r2.edl")]
+
+
+def test_a_100000_clip_timeline_is_judged_in_bounded_memory(repo: Repo, tmp_path: Path) -> None:
+    repo.write("genai.toml", CUT_MANIFEST + '\n[editorial]\npath_map = { "/mnt/show/" = "" }\n'
+               + generated(["previs/**"]))
+    repo.write("previs/mood.png", CLEAN_PNG)
+    clip = ('{"OTIO_SCHEMA": "Clip.2", "name": "c%d", "source_range": {"OTIO_SCHEMA": "TimeRange.1", '
+            '"start_time": {"OTIO_SCHEMA": "RationalTime.1", "rate": 24.0, "value": 0.0}, '
+            '"duration": {"OTIO_SCHEMA": "RationalTime.1", "rate": 24.0, "value": 24.0}}, '
+            '"media_references": {"DEFAULT_MEDIA": {"OTIO_SCHEMA": "ExternalReference.1", '
+            '"target_url": "file:///mnt/show/%s"}}, "active_media_reference_key": "DEFAULT_MEDIA"}')
+    clips = ",".join(clip % (n, "previs/mood.png" if n == 99_999 else f"plates/p{n}.exr") for n in range(100_000))
+    repo.write("editorial/locked/long.otio", '{"OTIO_SCHEMA": "Timeline.1", "name": "long", "tracks": '
+               '{"OTIO_SCHEMA": "Stack.1", "name": "tracks", "children": [{"OTIO_SCHEMA": "Track.1", "name": "V1", '
+               '"kind": "Video", "children": [' + clips + ']}]}}')
+    repo.add()
+    probe = ("import resource, subprocess, sys; done = subprocess.run(sys.argv[1:], capture_output=True); "
+             "print(done.returncode, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024, "
+             "done.stdout.count(b'GAI302'))")
+    out = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "genai_hooks.cli", "run", "--format",
+                          "json", "--", "editorial/locked/long.otio"], cwd=repo.root, capture_output=True, text=True,
+                         env={**os.environ, **GIT_ENV}, check=True).stdout.split()
+    code, peak_mb, gai302 = (int(x) for x in out)
+    assert code == 1 and gai302 >= 1
+    assert peak_mb <= 500, f"peak RSS {peak_mb} MB"
+    print(f"100,000-clip timeline: peak RSS {peak_mb} MB")
+
+
+def test_a_committed_sidecar_missing_on_disk_counts_among_many_directories(repo: Repo, unchanged: Unchanged) -> None:
+    frames = [f"shots/sh{n:03d}/paint.png" for n in range(70)]  # more directories than ls-tree is asked about
+    for frame in frames:
+        repo.write(frame, CLEAN_PNG)
+    repo.write("shots/sh042/paint.XMP", xmp_packet(TRAINED))
+    repo.add()
+    repo.commit()
+    (repo.root / "shots" / "sh042" / "paint.XMP").unlink()
+    unchanged.freeze()
+    for args in (("--", *frames), ("--rev", "HEAD", "--", *frames)):
+        done = repo.check(*args)
+        assert [(f["rule"], f["path"]) for f in done.json["findings"]] == [("GAI301", "shots/sh042/paint.png")], args

@@ -153,4 +153,5 @@ def test_report_quotes_manifests_paths_and_timelines_without_mentions_or_links(l
     assert "- Granted by `@studio/legal` (`jane.doe@example.com`) on 2025-09-10" in report
     assert "- `deliverables/lock.edl`: clip '`@jane`' at 01:00:00:00 uses `deliverables/@jane/www.example.com.png`" \
         in report
-    assert "clip '`@studio/legal`': media reference '`https://evil.example/x.mov`' cannot be mapped" in report
+    assert ("1 media reference(s) cannot be mapped into the repository, so their clips are not cleared: "
+            "'`https://evil.example/x.mov`'") in report  # GAI305, one finding per timeline

@@ -142,7 +142,8 @@ def test_locked_cut_using_generated_previs_is_gai302_until_approved(repo: Repo) 
     messages = " ".join(f["message"] for f in gai302)
     assert "clip 'mood' at 01:00:00:00 uses previs/mood.png" in messages
     assert "clip 'cleanup' at 01:00:01:00 uses shots/cleanup.png: undeclared generated media" in messages
-    assert any("/archive/a.mov" in n["message"] for n in done.json["notes"])
+    [unmapped] = [f for f in done.json["findings"] if f["rule"] == "GAI305"]
+    assert "'file:///archive/a.mov'" in unmapped["message"] and unmapped["severity"] == "warning"
 
     repo.commit()
     repo.write("genai.toml", EDITORIAL + mapping + generated(["previs/**"], approval="NFX-1")
@@ -152,7 +153,7 @@ def test_locked_cut_using_generated_previs_is_gai302_until_approved(repo: Repo) 
     assert [f for f in done.json["findings"] if f["rule"] == "GAI302"] == []
 
 
-def test_hostile_timeline_is_uninspected_not_a_crash(repo: Repo, tmp_path: Path) -> None:
+def test_hostile_timeline_is_unreadable_not_a_crash(repo: Repo, tmp_path: Path) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-PLATE-LIST")
     xxe = (f'<?xml version="1.0"?><!DOCTYPE xmeml [<!ENTITY s SYSTEM "file://{secret}">]>'
@@ -163,7 +164,8 @@ def test_hostile_timeline_is_uninspected_not_a_crash(repo: Repo, tmp_path: Path)
     repo.add()
     done = repo.check()
     assert sorted((f["rule"], f["path"]) for f in done.json["findings"]) == [
-        ("GAI303", "editorial/locked/broken.edl"), ("GAI303", "editorial/locked/xxe.xml")]
+        ("GAI304", "editorial/locked/broken.edl"), ("GAI304", "editorial/locked/xxe.xml")]
+    assert done.code == 1  # an unread cut cannot be cleared
     assert "TOP-SECRET" not in done.out
 
 

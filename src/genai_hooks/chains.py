@@ -119,14 +119,16 @@ class ManifestSet:
         root = self.root_of(directory)
         return root is not None and rule in root.severity
 
-    def editorial(self, directory: str) -> tuple[dict[str, str], float | None]:
-        """The chain's path_map (nearer manifests override a prefix) and frame rate (nearest wins)."""
-        path_map: dict[str, str] = {}
-        rate: float | None = None
+    def editorial(self, directory: str) -> tuple[list[tuple[str, str]], list[float]]:
+        """The chain's path_map mappings, root first, every one kept (a nested manifest adds a mapping, it
+        never replaces the root's), and its declared frame rates, nearest first."""
+        mappings: list[tuple[str, str]] = []
+        rates: list[float] = []
         for manifest in self.chain(directory):
-            path_map.update(manifest.path_map)
-            rate = manifest.rate if manifest.rate is not None else rate
-        return path_map, rate
+            mappings.extend(manifest.path_map)
+            if manifest.rate is not None:
+                rates.insert(0, manifest.rate)
+        return mappings, rates
 
 
 def entry_rank(entry: GeneratedEntry) -> tuple[int, int]:

@@ -13,6 +13,7 @@ from . import __version__
 from .errors import UsageError
 from .output import FORMATS
 from .paths import EarlyDiff, IndexLookup, remove_scratch, start_early_diff, start_index_lookup
+from .progress import progress, show_progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -47,16 +48,26 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
     run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
     run.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
+    run.add_argument("--quiet", action="store_true", help="text format: print the findings only, no notes or summary")
+    run.add_argument("--progress", action="store_true",
+                     help="show progress on stderr even when it is not a terminal (it is shown on one by default)")
 
     init = commands.add_parser("init", help="write a starter genai.toml")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
 
-    report = commands.add_parser("report", help="write the disclosure report for the studio contact")
-    report.add_argument("--rev", help="describe commit REV (default: the index)")
-    report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown")
-    report.add_argument("--output", metavar="FILE")
-    report.add_argument("--as-of", type=_date, metavar="DATE")
-    report.add_argument("--repo", metavar="DIR")
+    report = commands.add_parser(
+        "report", help="write the disclosure report for the studio contact", allow_abbrev=False,
+        description="The disclosure report: the production, its tools and their attestations, every generated "
+                    "entry with its files, approvals and their state, and the open findings, from a full audit.")
+    report.add_argument("--rev", help="describe commit REV (default: the index, what the next commit holds)")
+    report.add_argument("--since", metavar="BASE",
+                        help="also list the declarations withdrawn since the merge base of BASE (GAI205)")
+    report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown",
+                        help="markdown (default; readable raw in an e-mail), html (prints to PDF), json")
+    report.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
+    report.add_argument("--as-of", type=_date, metavar="DATE",
+                        help="judge approvals and their expiry as of DATE (default: today)")
+    report.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
 
     explain = commands.add_parser("explain", help="explain a rule, or list them all")
     explain.add_argument("rule", nargs="?", metavar="ID")
@@ -129,6 +140,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.end_of_options and not args.paths and diff is None:
         # a hook run with no file names (a commit that only deletes files): the staged change, never an audit
         diff = (os.environ.get("PRE_COMMIT_FROM_REF") or "HEAD") if rev else "HEAD"
+    show_progress(args.progress or (sys.stderr.isatty() and not args.quiet))
     try:
         cwd = os.getcwd()
     except FileNotFoundError:
@@ -137,8 +149,10 @@ def _run(args: argparse.Namespace) -> int:
     lookup: IndexLookup | None = None
     early: EarlyDiff | None = None
     if rev is None and args.paths and diff is None:  # the genai-hooks hook
-        lookup = start_index_lookup(args.repo or ".", args.paths, cwd)
-        early = start_early_diff(args.repo or ".", "HEAD") if lookup is not None else None
+        # the staged change names the staged files' contents, deleted manifests and moves, in one read of
+        # the index; only before the first commit are the named files looked up in it instead
+        early = start_early_diff(args.repo or ".", "HEAD")
+        lookup = start_index_lookup(args.repo or ".", args.paths, cwd) if early is None else None
     elif rev is None and diff is not None and not args.paths:  # the genai-hooks-staged hook
         early = start_early_diff(args.repo or ".", diff)
     try:
@@ -159,8 +173,9 @@ def _run(args: argparse.Namespace) -> int:
     color = args.output is None and sys.stdout.isatty() and "NO_COLOR" not in os.environ
     from .output import render
 
+    progress().clear()
     try:
-        write_output(render(outcome.result, fmt, color=color), args.output)
+        write_output(render(outcome.result, fmt, color=color, quiet=args.quiet), args.output)
     except BrokenPipeError:  # `genai-hooks run | head`: the verdict still stands
         _silence_stdout()
     if fmt == "github":

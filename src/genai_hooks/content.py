@@ -131,6 +131,27 @@ class ContentReader:
                 out[path] = data
         return out
 
+    def read_resolved(self, paths: Iterable[str], limit: int) -> dict[str, bytes | Unavailable]:
+        """Whole contents by path, a Git LFS pointer resolved in the local store (timelines are often LFS)."""
+        out: dict[str, bytes | Unavailable] = {}
+        for path, data in self.read_whole(paths, limit).items():
+            pointer = lfs_pointer(data) if data is not None else None
+            if data is None:
+                out[path] = Unavailable(f"missing from the snapshot or larger than {limit >> 20} MiB")
+            elif pointer is None:
+                out[path] = data
+            elif pointer.size > limit:
+                out[path] = Unavailable(f"its Git LFS object is larger than {limit >> 20} MiB")
+            else:
+                oid = pointer.oid
+                stored = open_regular(os.path.join(self._lfs_objects(), oid[:2], oid[2:4], oid))
+                if stored is None:
+                    out[path] = Unavailable("its Git LFS object is not in the local store (run `git lfs pull`)")
+                else:
+                    with stored:
+                        out[path] = stored.read(0, pointer.size)
+        return out
+
     # -- media ----------------------------------------------------------------------------------
     def media_sources(self, paths: list[str]) -> Iterator[tuple[str, Source | Unavailable]]:
         """Yield a bounded source for each path (callers close FileSources).

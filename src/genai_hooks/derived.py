@@ -14,10 +14,10 @@ from dataclasses import dataclass
 from . import comps
 from .chains import ManifestSet, directory_of
 from .content import ContentReader
-from .editorial import map_reference
+from .editorial import map_everywhere
 from .findings import Finding, Note
 from .policy import make
-from .sequences import canonical_frames, expand_frames, sample_frame
+from .sequences import canonical_frames, expand_frames, prefetch_frames, sample_frame
 from .snapshot import Snapshot
 
 
@@ -43,8 +43,14 @@ class _Script:
     source: tuple[str, str] | None = None  # (generated path read, why) once known
 
 
-def comp_scripts(paths: list[str]) -> list[str]:
-    return [p for p in paths if p[-5:].lower().endswith(comps.COMP_SUFFIXES)]
+_SUFFIXES = tuple(sorted({f(s) for s in comps.COMP_SUFFIXES for f in (str.lower, str.upper, str.title)}))
+
+
+def comp_scripts(where: Snapshot | list[str]) -> list[str]:
+    """The compositing scripts of a snapshot, or among some paths (lower, upper and title case)."""
+    if isinstance(where, list):
+        return [p for p in where if p.endswith(_SUFFIXES)]
+    return where.ending_with(_SUFFIXES, pathspecs=tuple(f":(icase)*{s}" for s in comps.COMP_SUFFIXES))
 
 
 class Derivations:
@@ -63,6 +69,8 @@ class Derivations:
     def follow(self, scripts: list[str]) -> dict[str, Derivation]:
         """Derived snapshot files (path -> why), from the scripts at `scripts`."""
         read = self._read(scripts)
+        prefetch_frames(self.snapshot, [m for script in read.values()
+                                        for m in [*(r for r, _ in script.reads), *(w for w, _, _ in script.writes)]])
         by_canonical: dict[str, list[_Script]] = {}
         for script in read.values():
             for _, canonical, _ in script.writes:
@@ -123,16 +131,16 @@ class Derivations:
                 if data is None:
                     self._unreadable(path, "not readable from the snapshot")
                 continue
-            path_map, _ = self.manifests.editorial(directory)
+            mappings, _ = self.manifests.editorial(directory)
 
-            def mapped(reference: comps.ScriptPath, path_map: Mapping[str, str] = path_map,
-                       script: str = path) -> str | None:
-                return map_reference(reference.path, timeline_path=script, path_map=path_map) \
-                    if reference.resolved else None
+            def mapped(reference: comps.ScriptPath, script: str = path,
+                       mappings: list[tuple[str, str]] = mappings) -> list[str]:
+                return map_everywhere(reference.path, timeline_path=script, mappings=mappings) \
+                    if reference.resolved else []
 
-            reads = [(m, canonical_frames(m)) for m in (mapped(r) for r in parsed.reads) if m]
-            writes = [(m, canonical_frames(m), w.node) for w, m in ((w, mapped(w)) for w in parsed.writes) if m]
-            pulls = [m for m in (mapped(s) for s in parsed.scripts) if m]
+            reads = [(m, canonical_frames(m)) for r in parsed.reads for m in mapped(r)]
+            writes = [(m, canonical_frames(m), w.node) for w in parsed.writes for m in mapped(w)]
+            pulls = [m for s in parsed.scripts for m in mapped(s)]
             read[path] = _Script(path, reads, writes, pulls)
             unresolved = sum(1 for r in (*parsed.reads, *parsed.writes, *parsed.scripts) if not r.resolved)
             if unresolved or not parsed.complete:

@@ -11,6 +11,7 @@ from .chains import ManifestSet, directory_of
 from .content import ContentReader, Unavailable
 from .findings import Evidence, Finding, Note, Severity, Strength
 from .policy import make
+from .progress import progress
 from .snapshot import Snapshot
 
 _CHUNK = 4096
@@ -95,8 +96,8 @@ class Detector:
         """Remember, for each directory, lower-cased name -> name of its .xmp candidates."""
         todo = sorted(d for d in directories if d not in self._xmp_cache)
         if todo:
-            for directory, names in self.snapshot.names_in(todo).items():
-                self._xmp_cache[directory] = {n.lower(): n for n in names if n.lower().endswith(".xmp")}
+            for directory, names in self.snapshot.names_in(todo, ".xmp").items():
+                self._xmp_cache[directory] = {n.lower(): n for n in names}
 
     def media_of_sidecar(self, sidecar: str) -> list[str]:
         stem = sidecar[:-4]
@@ -175,6 +176,7 @@ class Detector:
             candidates.extend(self.manifests.generated.uncovered(directory, self.media_in(directory, files)))
         self.snapshot.blobs(candidates)  # one lookup for all: large batches use one listing
         for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
+            progress().step("read the metadata of", start, len(candidates))
             chunk = candidates[start:start + _CHUNK]
             for path, inspection in self.inspect(chunk, remember=False).items():
                 if inspection.evidence or inspection.uninspected:

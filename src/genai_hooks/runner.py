@@ -43,7 +43,7 @@ def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[st
     outside the selected files' chains changes nothing.
     """
     if needs_every_manifest(selection):
-        return [p for p in snapshot.paths if is_manifest(p)]
+        return snapshot.named(MANIFEST_NAME)
     return snapshot.existing(candidates if candidates is not None else manifest_candidates(selection.files))
 
 
@@ -108,7 +108,7 @@ def _change_context(repository: GitRepository, change_set: ChangeSet) -> ChangeC
     base_content = ContentReader(base_snapshot)
     base = None
     if any(is_manifest(c.path) for c in change_set.changes):  # withdrawals and weakening need every manifest
-        listed = [p for p in base_snapshot.paths if is_manifest(p)]
+        listed = base_snapshot.named(MANIFEST_NAME)
         base = Base(change_set.base, ManifestSet.load(base_content.read_whole(listed, MANIFEST_LIMIT)),
                     base_snapshot.listing)
     pairs = moved(change_set.changes)  # content that left a base path: was it declared there?

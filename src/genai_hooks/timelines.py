@@ -1,21 +1,27 @@
-"""Generated clips cut into deliverable timelines (GAI302); unreadable timelines (GAI303)."""
+"""Deliverable timelines (SPEC §7, §9): generated clips (GAI302), unreadable cuts (GAI304), references that
+cannot be mapped (GAI305). An unread cut cannot be cleared, so it fails closed.
+"""
 
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from . import editorial
+from . import editorial, provenance
 from .chains import ManifestSet, directory_of
-from .content import ContentReader
+from .content import ContentReader, Unavailable
+from .derived import Derivation
 from .detect import Detector, describe
 from .findings import Evidence, Finding, Note, Strength
+from .manifest import GeneratedEntry
 from .policy import coverage, make
-from .sequences import expand_frames, frame_ranges, split_frame
+from .sequences import expand_frames, frame_ranges, prefetch_frames, sample_frame, split_frame
 from .snapshot import Snapshot
 
 TIMELINE_LIMIT = 64 << 20
-
+BUNDLE_LIMIT = 256 << 20  # an .otioz carries its media: it is read whole, so it is bounded apart
+_FIRST_SHOWN = 3
 
 # str.endswith on a tuple is fast enough for a million paths; lower, upper and title case cover real names
 TIMELINE_SUFFIXES = tuple(sorted({f(s) for s in editorial.TIMELINE_SUFFIXES for f in (str.lower, str.upper, str.title)}))
@@ -36,6 +42,14 @@ class _Use:
     evidence: tuple[Evidence, ...]
 
 
+@dataclass
+class _Unseen:
+    """What a timeline references that cannot be judged: unmapped references, media not in the snapshot."""
+
+    unmapped: dict[str, None]
+    missing: dict[str, None]
+
+
 def _display(media: tuple[str, ...]) -> str:
     if len(media) == 1:
         return media[0]
@@ -46,74 +60,161 @@ def _display(media: tuple[str, ...]) -> str:
     return f"{parts[0]}[{frame_ranges(frames)}]{parts[2]} ({len(media)} frames)"
 
 
-def judge_timelines(timelines: list[str], snapshot: Snapshot, manifests: ManifestSet, content: ContentReader,
-                    detector: Detector, as_of: datetime.date) -> tuple[list[Finding], list[Note]]:
-    findings: list[Finding | None] = []
-    notes: list[Note] = []
-    texts = content.read_whole(timelines, TIMELINE_LIMIT)
-    for timeline in timelines:
-        directory = directory_of(timeline)
-        data = texts.get(timeline)
-        if data is None:
-            findings.append(make(manifests, "GAI303", directory, timeline, None,
-                                 "timeline could not be read (missing or over 64 MiB)", None, None))
-            continue
-        path_map, rate = manifests.editorial(directory)
-        try:
-            clips = editorial.read_timeline(timeline, data, rate=rate or 24.0)
-        except editorial.TimelineUnreadable as error:
-            findings.append(make(manifests, "GAI303", directory, timeline, None,
-                                 f"timeline could not be read safely: {error}", None, None))
-            continue
-        if clips is None:
-            continue
-        for use in _generated_uses(timeline, clips, snapshot, manifests, detector, path_map, as_of, notes):
-            finding = make(manifests, "GAI302", directory, timeline, None,
-                           f"clip '{use.clip}' at {use.record_in} uses {_display(use.media)}: {use.reason}",
-                           None, None)
-            if finding is not None:
-                findings.append(Finding(finding.rule, finding.severity, finding.path, finding.line, finding.message,
-                                        finding.fix, finding.manifest, finding.manifest_line, (timeline,),
-                                        use.evidence, f"clip '{use.clip}' at {use.record_in}"))
-    return [f for f in findings if f is not None], notes
+def _first(items: Mapping[str, None]) -> str:
+    shown = ", ".join(repr(i) for i in list(items)[:_FIRST_SHOWN])
+    return shown + (f" and {len(items) - _FIRST_SHOWN} more" if len(items) > _FIRST_SHOWN else "")
 
 
-def _generated_uses(timeline: str, clips: tuple[editorial.ClipReference, ...], snapshot: Snapshot,
-                    manifests: ManifestSet, detector: Detector, path_map: dict[str, str], as_of: datetime.date,
-                    notes: list[Note]) -> list[_Use]:
-    uses: list[_Use] = []
-    for clip in clips:
-        media: list[str] = []
-        for target in clip.targets:
-            mapped = editorial.map_reference(target, timeline_path=timeline, path_map=path_map)
-            if mapped is None:
-                notes.append(Note(timeline, f"clip '{clip.clip}': media reference {target!r} cannot be mapped "
-                                            "into the repository (add an [editorial] path_map prefix)"))
+class TimelineJudge:
+    """Judges deliverable timelines against the snapshot, the manifests and what the detector knows."""
+
+    def __init__(self, snapshot: Snapshot, manifests: ManifestSet, content: ContentReader, detector: Detector,
+                 as_of: datetime.date, derived: Mapping[str, Derivation]) -> None:
+        self.snapshot = snapshot
+        self.manifests = manifests
+        self.content = content
+        self.detector = detector
+        self.as_of = as_of
+        self.derived = derived
+        self.findings: list[Finding] = []
+        self.notes: list[Note] = []
+
+    def judge(self, timelines: list[str]) -> None:
+        bundles = [t for t in timelines if t.lower().endswith(".otioz")]
+        texts = self.content.read_resolved([t for t in timelines if t not in bundles], TIMELINE_LIMIT)
+        texts.update(self.content.read_resolved(bundles, BUNDLE_LIMIT))
+        for timeline in timelines:
+            data = texts.get(timeline)
+            if isinstance(data, Unavailable) or data is None:
+                self._add("GAI304", timeline, f"timeline could not be read: {data.reason if data else 'missing'}")
                 continue
-            found = expand_frames(snapshot, mapped)
-            if not found:
-                notes.append(Note(timeline, f"clip '{clip.clip}': media {mapped!r} is not in the snapshot"))
-            media.extend(found)
+            clips = self._read(timeline, data)
+            if clips is not None:
+                self._judge_clips(timeline, data, clips)
+
+    def _add(self, rule: str, timeline: str, message: str, evidence: tuple[Evidence, ...] = (),
+             subject: str | None = None) -> None:
+        finding = make(self.manifests, rule, directory_of(timeline), timeline, None, message, None, None)
+        if finding is not None:
+            self.findings.append(Finding(finding.rule, finding.severity, finding.path, finding.line, finding.message,
+                                         finding.fix, finding.manifest, finding.manifest_line, (timeline,),
+                                         evidence, subject))
+
+    def _read(self, timeline: str, data: bytes) -> tuple[editorial.ClipReference, ...] | None:
+        """The clips, read under the nearest declared frame rate, else any other the chain declares (EDL
+        timecodes need one); a cut that reads under none is GAI304, never a pass."""
+        _, rates = self.manifests.editorial(directory_of(timeline))
+        first_error: str | None = None
+        for rate in dict.fromkeys(rates or [24.0]):
+            try:
+                return editorial.read_timeline(timeline, data, rate=rate)
+            except editorial.TimelineUnreadable as error:
+                first_error = first_error or str(error)
+                if not timeline.lower().endswith(".edl"):
+                    break  # other formats carry their own rates
+        self._add("GAI304", timeline, f"timeline could not be read safely: {first_error}")
+        return None
+
+    def _judge_clips(self, timeline: str, data: bytes, clips: tuple[editorial.ClipReference, ...]) -> None:
+        mappings, _ = self.manifests.editorial(directory_of(timeline))
+        prefetch_frames(self.snapshot, (c for clip in clips for c in clip_candidates(clip, timeline, mappings)))
+        unseen = _Unseen({}, {})
+        embedded = self._embedded(timeline, data, clips, mappings)
+        for clip in clips:
+            for use in self._uses(timeline, clip, mappings, unseen, embedded):
+                self._add("GAI302", timeline, f"clip '{use.clip}' at {use.record_in} uses {_display(use.media)}: "
+                          f"{use.reason}", use.evidence, f"clip '{use.clip}' at {use.record_in}")
+        if unseen.unmapped:
+            self._add("GAI305", timeline, f"{len(unseen.unmapped)} media reference(s) cannot be mapped into the "
+                      f"repository, so their clips are not cleared: {_first(unseen.unmapped)}")
+        if unseen.missing:
+            self.notes.append(Note(timeline, f"{len(unseen.missing)} media file(s) the cut uses are not in the "
+                                             f"snapshot and no [[generated]] pattern names them: "
+                                             f"{_first(unseen.missing)}"))
+
+    def _uses(self, timeline: str, clip: editorial.ClipReference, mappings: list[tuple[str, str]], unseen: _Unseen,
+              embedded: Mapping[str, provenance.Inspection]) -> list[_Use]:
         by_reason: dict[tuple[str, tuple[Evidence, ...]], list[str]] = {}
-        undeclared = [m for m in dict.fromkeys(media) if manifests.winning_entry(m) is None]
-        inspected = detector.inspect([m for m in undeclared if detector.wants(m)]) if detector.enabled else {}
-        for path in dict.fromkeys(media):
-            key: tuple[str, tuple[Evidence, ...]]
-            entry = manifests.winning_entry(path)
+        media: dict[str, None] = {}
+        for target in clip.targets:
+            candidates = editorial.map_everywhere(target, timeline_path=timeline,
+                                                  mappings=mappings)
+            if not candidates:
+                unseen.unmapped[target] = None
+                continue
+            found = False
+            for candidate in candidates:
+                files = expand_frames(self.snapshot, candidate)
+                media.update(dict.fromkeys(files))
+                found = found or bool(files) or candidate in embedded
+                if not files and candidate not in embedded:
+                    entry = self.manifests.winning_entry(sample_frame(candidate))
+                    if entry is not None:  # named by a [[generated]] pattern, committed or not
+                        found = True
+                        self._declared(entry, candidate, by_reason)
+            if not found:
+                unseen.missing[candidates[0]] = None
+        for path in media:
+            entry = self.manifests.winning_entry(path)
             if entry is not None:
-                if coverage(manifests, entry, True, as_of).approved_final:
-                    continue
-                key = ((f"generated with '{entry.tool}' ({entry.manifest}:{entry.line}) and not approved "
-                       "for final-deliverable"),
-                       (Evidence("declared", Strength.STRONG, f"{entry.manifest}:{entry.line} tool '{entry.tool}'"),))
-            else:
-                inspection = inspected.get(path)
-                strong = tuple(e for e in (inspection.evidence if inspection else ())
-                               if e.strength in (Strength.STRONG, Strength.MEDIUM))
-                if not strong:
-                    continue
-                key = (f"undeclared generated media ({describe(strong[0])})", tuple(strong))
-            by_reason.setdefault(key, []).append(path)
-        for (reason, evidence), paths in by_reason.items():
-            uses.append(_Use(clip.clip, clip.record_in, tuple(paths), reason, evidence))
-    return uses
+                self._declared(entry, path, by_reason)
+            elif path in self.derived:
+                why = self.derived[path]
+                by_reason.setdefault((f"derived from generated media ({why.message()})",
+                                      (Evidence("derived", Strength.STRONG, why.message()),)), []).append(path)
+        undeclared = [m for m in media if self.manifests.winning_entry(m) is None and m not in self.derived]
+        inspected = dict(self.detector.inspect([m for m in undeclared if self.detector.wants(m) or
+                                                m in self.detector.lineage]))
+        inspected.update((m, embedded[m]) for m in clip_candidates(clip, timeline, mappings) if m in embedded)
+        for path, inspection in inspected.items():
+            strong = tuple(e for e in inspection.evidence if e.strength in (Strength.STRONG, Strength.MEDIUM))
+            if strong and self.manifests.winning_entry(path) is None:
+                by_reason.setdefault((f"undeclared generated media ({describe(strong[0])})", strong), []).append(path)
+        return [_Use(clip.clip, clip.record_in, tuple(paths), reason, evidence)
+                for (reason, evidence), paths in by_reason.items()]
+
+    def _declared(self, entry: GeneratedEntry, path: str,
+                  by_reason: dict[tuple[str, tuple[Evidence, ...]], list[str]]) -> None:
+        if coverage(self.manifests, entry, True, self.as_of).approved_final:
+            return
+        key = (f"generated with '{entry.tool}' ({entry.manifest}:{entry.line}) and not approved for final-deliverable",
+               (Evidence("declared", Strength.STRONG, f"{entry.manifest}:{entry.line} tool '{entry.tool}'"),))
+        by_reason.setdefault(key, []).append(path)
+
+    def _embedded(self, timeline: str, data: bytes, clips: tuple[editorial.ClipReference, ...],
+                  mappings: list[tuple[str, str]]) -> dict[str, provenance.Inspection]:
+        """Media inside an .otioz bundle, sniffed from its first bytes (path -> inspection)."""
+        if not timeline.lower().endswith(".otioz"):
+            return {}
+        inside = {c[len(timeline) + 1:]: c for clip in clips for c in clip_candidates(clip, timeline, mappings)
+                  if c.startswith(timeline + "/")}
+        if not inside:
+            return {}
+        try:
+            members = editorial.bundle_members(data, list(inside), provenance.MAX_READ)
+        except editorial.TimelineUnreadable as error:
+            self._add("GAI304", timeline, f"bundle could not be read safely: {error}")
+            return {}
+        out: dict[str, provenance.Inspection] = {}
+        for member, head in members.items():
+            inspection = provenance.inspect(member, provenance.BytesSource(head))
+            if len(head) >= provenance.MAX_READ and not inspection.evidence:
+                inspection = provenance.Inspection((), "embedded media larger than the read budget")
+            if inspection.uninspected:
+                self._add("GAI303", timeline, f"media {member} inside the bundle could not be inspected: "
+                          f"{inspection.uninspected}")
+            out[inside[member]] = inspection
+        return out
+
+
+def clip_candidates(clip: editorial.ClipReference, timeline: str, mappings: list[tuple[str, str]]) -> list[str]:
+    return [c for target in clip.targets
+            for c in editorial.map_everywhere(target, timeline_path=timeline, mappings=mappings)]
+
+
+def judge_timelines(timelines: list[str], snapshot: Snapshot, manifests: ManifestSet, content: ContentReader,
+                    detector: Detector, as_of: datetime.date,
+                    derived: Mapping[str, Derivation] | None = None) -> tuple[list[Finding], list[Note]]:
+    judge = TimelineJudge(snapshot, manifests, content, detector, as_of, derived or {})
+    judge.judge(timelines)
+    return judge.findings, judge.notes

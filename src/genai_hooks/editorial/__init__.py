@@ -21,7 +21,7 @@ from genai_hooks.editorial.model import (
     TimelineUnreadable,
     short_reason,
 )
-from genai_hooks.editorial.paths import map_reference
+from genai_hooks.editorial.paths import map_everywhere, map_reference
 
 __all__ = [
     "MAX_SEQUENCE_FRAMES",
@@ -32,6 +32,7 @@ __all__ = [
     "TimelineUnreadable",
     "bundle_member",
     "bundle_members",
+    "map_everywhere",
     "map_reference",
     "read_timeline",
 ]

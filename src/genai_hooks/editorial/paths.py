@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 
 # Two characters or more: "C:" is a Windows drive, not a URL scheme.
 _URL_SCHEME = re.compile(r"^([A-Za-z][A-Za-z0-9+.\-]+):")
@@ -32,6 +32,18 @@ def map_reference(target: str, *, timeline_path: str, path_map: Mapping[str, str
     if _is_absolute(local):
         return None
     return _normalise(reference_directory(timeline_path) + "/" + local)
+
+
+def map_everywhere(target: str, *, timeline_path: str, mappings: Iterable[tuple[str, str]]) -> list[str]:
+    """Every repository path `target` names under one of `mappings` (facility prefix -> repository path),
+    or relative to the timeline; empty when it cannot be mapped at all. A reference is judged under every
+    mapping that applies, so a nested manifest's mapping never hides what the root's says."""
+    found = [m for m in (map_reference(target, timeline_path=timeline_path, path_map={prefix: repository})
+                         for prefix, repository in mappings) if m is not None]
+    relative = map_reference(target, timeline_path=timeline_path, path_map={})
+    if relative is not None:
+        found.append(relative)
+    return list(dict.fromkeys(found))
 
 
 def reference_directory(timeline_path: str) -> str:

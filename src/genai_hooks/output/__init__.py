@@ -30,10 +30,10 @@ def decodable(text: str) -> str:
         return text.encode("utf-8", "replace").decode("utf-8")
 
 
-def render(result: RunResult, fmt: str, *, color: bool = False) -> str:
+def render(result: RunResult, fmt: str, *, color: bool = False, quiet: bool = False) -> str:
     if fmt not in _MODULES:
         raise UsageError(f"unknown format {fmt!r}; choose one of: {', '.join(FORMATS)}")
     module = importlib.import_module(f"{__name__}.{_MODULES[fmt]}")
     if fmt == "text":
-        return str(module.render(result, color=color))
+        return str(module.render(result, color=color, quiet=quiet))
     return str(module.render(result))

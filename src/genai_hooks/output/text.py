@@ -13,7 +13,8 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
-def render(result: RunResult, *, color: bool = False) -> str:
+def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> str:
+    """Findings, then notes and one summary line; a clean run is that line alone, `quiet` the findings alone."""
     def paint(kind: str, text: str) -> str:
         return f"{_COLORS[kind]}{text}{_COLORS['reset']}" if color else text
 
@@ -27,14 +28,25 @@ def render(result: RunResult, *, color: bool = False) -> str:
         if len(finding.files) > 1:
             lines.append(paint("dim", f"  files: {len(finding.files)} ({_printable(finding.files[0])} … "
                                       f"{_printable(finding.files[-1])})"))
-    for note in result.notes:
-        lines.append(paint("dim", f"{_printable(note.path)}: note: {_printable(note.message)}"))
+    if quiet:
+        return "".join(line + "\n" for line in lines)
+    if result.findings:  # a passing commit prints one line: notes are for whoever reads the findings
+        lines.extend(paint("dim", f"{_printable(n.path)}: note: {_printable(n.message)}") for n in result.notes)
+    lines.append(paint("error" if result.errors else "bold", summary_line(result)))
+    return "\n".join(lines) + "\n"
+
+
+def summary_line(result: RunResult) -> str:
     errors, warnings = result.errors, result.warnings
     verdict = "blocked" if errors else "passed"
-    summary = (f"genai-hooks: {verdict} — {errors} error{'s' if errors != 1 else ''}, "
-               f"{warnings} warning{'s' if warnings != 1 else ''} in {result.files_checked} "
-               f"file{'s' if result.files_checked != 1 else ''} checked ({result.snapshot})")
+    summary = (f"genai-hooks: {verdict} — {_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
+               f"{_plural(result.files_checked, 'file')} checked ({result.snapshot})")
+    if result.notes and not result.findings:
+        summary += f"; {_plural(len(result.notes), 'note')} (--format json lists them)"
     if errors:
         summary += "; run `genai-hooks explain RULE` for details"
-    lines.append(paint("error" if errors else "bold", summary))
-    return "\n".join(lines) + "\n"
+    return summary
+
+
+def _plural(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
