@@ -1,10 +1,14 @@
 """Remake the sample show's media files: tiny, real, with real metadata.
 
 Run from anywhere: `python sample-repo/make_media.py` (needs Pillow and OpenEXR, the test extras).
+The LoRA is written by hand in the safetensors layout (an 8-byte header length, a JSON header with
+kohya's `ss_*` metadata, then the tensor bytes), so no machine-learning library is needed.
 """
 
 from __future__ import annotations
 
+import json
+import struct
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +37,19 @@ def exr(path: str, software: str) -> None:
         image.write(str(target))
 
 
+def lora(path: str, metadata: dict) -> None:
+    """A 2-tensor LoRA of zeros, 64 bytes of weights, laid out exactly as the safetensors library writes it."""
+    target = HERE / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tensors = {"lora_unet_down.lora_down.weight": (0, 32), "lora_unet_down.lora_up.weight": (32, 64)}
+    header: dict = {"__metadata__": metadata}
+    header.update({name: {"dtype": "F16", "shape": [4, 4], "data_offsets": list(span)}
+                   for name, span in tensors.items()})
+    text = json.dumps(header, separators=(",", ":")).encode()
+    text += b" " * (-len(text) % 8)  # the library pads the header to 8 bytes
+    target.write_bytes(struct.pack("<Q", len(text)) + text + bytes(64))
+
+
 def main() -> None:
     # Declared previs frames made with Firefly (their Software says so).
     for n in (1, 2):
@@ -50,6 +67,16 @@ def main() -> None:
     # A matte made with Runway, delivered without approval (24 frames).
     for frame in range(1001, 1025):
         exr(f"deliverables/sh040/matte/sh040_matte_v001.{frame}.exr", "Nuke 15.1")
+    # A 1987 news photo for ep 3's montage, "restored" with Firefly: declared, but archival material.
+    png("editorial/archive/harbour_fire_1987_restored.png", (90, 80, 70), {"Software": "Adobe Firefly"})
+    # A LoRA of the lead actor's face, trained by an artist and never declared.
+    lora("shots/sq030/lora/nightfall_lead_v1.safetensors", {
+        "ss_output_name": "nightfall_lead_v1",
+        "ss_sd_model_name": "sd_xl_base_1.0.safetensors",
+        "ss_network_module": "networks.lora",
+        "ss_dataset_dirs": json.dumps({"20_lead_actor": {"n_repeats": 20, "img_count": 24}}),
+        "ss_training_comment": "lead likeness for sq030 inserts",
+    })
 
 
 if __name__ == "__main__":

@@ -98,8 +98,8 @@ def test_json_schema_lists_every_table_and_validates_a_real_manifest() -> None:
     import jsonschema
 
     schema = json_schema()
-    assert set(schema["properties"]) == {"version", "production", "deliverables", "tools", "generated",
-                                         "approvals", "detect", "editorial", "policy"}
+    assert set(schema["properties"]) == {"version", "production", "deliverables", "archival", "tools", "generated",
+                                         "models", "approvals", "detect", "editorial", "policy"}
     document = json.loads(json.dumps(tomllib.loads(ROOT_MANIFEST), default=str))
     jsonschema.Draft202012Validator(schema).validate(document)
     bad = dict(document, tools={"x": {"vendr": "Adobe"}})

@@ -55,3 +55,32 @@ def test_sample_text_output_in_readme_is_current(tmp_path: Path) -> None:
     readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
     shown = readme.split("The full text output")[1].split("```")[1]
     assert re.sub(r"\s+", " ", done.stdout).strip() == re.sub(r"\s+", " ", shown).strip()
+
+
+def test_the_documented_fix_for_the_restored_photo_and_the_lora_clears_them(tmp_path: Path) -> None:
+    root = _sample_in_a_repository(tmp_path)
+    readme = (SAMPLE / "README.md").read_text(encoding="utf-8")
+    fix = readme.split("The restored photo and the LoRA are fixed")[1].split("```toml\n")[1].split("```")[0]
+    citation, additions = fix.split("\n\n", 1)
+    approval_line = citation.splitlines()[-1]
+    manifest = root / "sample-repo" / "genai.toml"
+    text = manifest.read_text(encoding="utf-8")
+    restored = text.index('paths = ["editorial/archive/*_restored.png"]')
+    cited = text.index('approval = "NFX-GAI-0042"', restored)
+    text = text[:cited] + approval_line + text[cited + len('approval = "NFX-GAI-0042"'):]
+    manifest.write_text(text + "\n" + additions, encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=root, check=True)
+
+    def rules(as_of: str) -> list[str]:
+        done = subprocess.run([sys.executable, "-m", "genai_hooks.cli", "run", "sample-repo", "--format", "json",
+                               "--as-of", as_of], cwd=root, capture_output=True, text=True, check=False)
+        return sorted({f["rule"] for f in json.loads(done.stdout)["findings"]})
+
+    before = {rule for rule, *_ in documented_findings()}
+    after = rules("2026-11-25")
+    assert {"GAI210", "GAI501"} <= before and not {"GAI210", "GAI501", "GAI502", "GAI211"} & set(after), after
+    assert set(after) == before - {"GAI210", "GAI501"}
+
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("consent = ", "# consent = "), encoding="utf-8")
+    subprocess.run(["git", "add", "."], cwd=root, check=True)
+    assert "GAI211" in rules("2026-11-25")  # the consent record is what the talent approval stands on

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
 import posixpath
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from .approvals import Cited, cite
 from .findings import Severity
-from .manifest import GeneratedEntry, Manifest, ManifestInvalid, Problem, Tool, parse_manifest
+from .manifest import GeneratedEntry, Manifest, ManifestInvalid, ModelEntry, Tool, parse_manifest
+from .manifest_reader import Problem
 from .patterns import PatternIndex
 from .rules import RULES
 
@@ -37,8 +40,11 @@ class ManifestSet:
     generated: PatternIndex[GeneratedEntry] = field(default_factory=lambda: PatternIndex(rank=entry_rank))
     deliverables: PatternIndex[Manifest] = field(default_factory=lambda: PatternIndex(ignore_case=True))
     ignored: PatternIndex[Manifest] = field(default_factory=PatternIndex)
+    archival: PatternIndex[Manifest] = field(default_factory=lambda: PatternIndex(ignore_case=True))
+    models: PatternIndex[ModelEntry] = field(default_factory=lambda: PatternIndex(rank=entry_rank))
     complete: bool = False  # every manifest of the snapshot, not only the chains of some files
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    _cited: dict[tuple[int, datetime.date], Cited] = field(default_factory=dict)  # by id of an entry held here
 
     @classmethod
     def load(cls, texts: Mapping[str, bytes | None]) -> ManifestSet:
@@ -76,6 +82,11 @@ class ManifestSet:
                 self.deliverables.add(pattern, manifest)
             for pattern in manifest.detect_ignore:
                 self.ignored.add(pattern, manifest)
+            for pattern in manifest.archival:
+                self.archival.add(pattern, manifest)
+            for model in manifest.models:
+                for pattern in model.patterns:
+                    self.models.add(pattern, model)
 
     def chain_dirs(self, directory: str) -> tuple[str, ...]:
         """Directories holding a manifest (valid or not) from the root down to `directory`."""
@@ -92,12 +103,23 @@ class ManifestSet:
         dirs = self.chain_dirs(directory)
         return self.valid.get(dirs[0]) if dirs else None
 
-    def tool_for(self, entry: GeneratedEntry) -> Tool | None:
+    def tool_for(self, entry: GeneratedEntry | ModelEntry) -> Tool | None:
+        if entry.tool is None:
+            return None
         for manifest in reversed(self.chain(directory_of(entry.manifest))):
             for tool in manifest.tools:
                 if tool.id == entry.tool:
                     return tool
         return None
+
+    def cited(self, entry: GeneratedEntry | ModelEntry, as_of: datetime.date) -> Cited:
+        """What the approvals `entry` cites establish on `as_of`: judged once per entry, not once per frame."""
+        key = (id(entry), as_of)
+        found = self._cited.get(key)
+        if found is None:
+            found = cite(self.root_of(directory_of(entry.manifest)), entry.approvals, as_of)
+            self._cited[key] = found
+        return found
 
     def winning_entry(self, path: str) -> GeneratedEntry | None:
         """The nearest manifest's last matching [[generated]] entry."""
@@ -105,6 +127,20 @@ class ManifestSet:
 
     def is_deliverable(self, path: str) -> bool:
         return self.deliverables.covers(path)
+
+    def documentary(self, directory: str) -> bool:
+        root = self.root_of(directory)
+        return root is not None and root.production is not None and root.production.kind == "documentary"
+
+    def presented_as_real(self, path: str, deliverable: bool | None = None) -> str | None:
+        """Why generated material at `path` would be taken for real (GAI210), or None: an [archival] path,
+        or a deliverable of a documentary. `deliverable`: already known, saves a lookup."""
+        if self.archival and self.archival.covers(path):
+            return "in an archival path"
+        if self.documentary(directory_of(path)) and (self.is_deliverable(path) if deliverable is None
+                                                     else deliverable):
+            return "a deliverable of a documentary production"
+        return None
 
     def severity(self, rule: str, directory: str) -> Severity:
         if rule == "GAI001":
@@ -131,7 +167,7 @@ class ManifestSet:
         return mappings, rates
 
 
-def entry_rank(entry: GeneratedEntry) -> tuple[int, int]:
+def entry_rank(entry: GeneratedEntry | ModelEntry) -> tuple[int, int]:
     """Nearest manifest first (in one chain a deeper manifest has a longer path), then the last entry."""
     return (len(entry.manifest), entry.index)
 

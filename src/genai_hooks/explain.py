@@ -1,11 +1,9 @@
-"""`genai-hooks explain [ID]`: what a rule checks, why, which principle it serves, how to fix it."""
+"""`genai-hooks explain [ID]`: what a rule checks, why, which clauses of the guidance it serves, how to fix it."""
 
 from __future__ import annotations
 
-import difflib
-
 from .errors import UsageError
-from .rules import RULES
+from .rules import GUIDANCE, RULES, nearest_rule
 
 
 def explain(rule_id: str | None) -> str:
@@ -14,10 +12,12 @@ def explain(rule_id: str | None) -> str:
         return "\n".join(rows) + "\n\nRun `genai-hooks explain ID` for one rule.\n"
     rule = RULES.get(rule_id.upper())
     if rule is None:
-        near = difflib.get_close_matches(rule_id.upper(), list(RULES), n=1)
-        raise UsageError(f"unknown rule {rule_id!r}" + (f"; did you mean {near[0]}?" if near else
+        near = nearest_rule(rule_id)
+        raise UsageError(f"unknown rule {rule_id!r}" + (f"; did you mean {near}?" if near else
                                                         "; `genai-hooks explain` lists every rule"))
-    example = "\n".join("    " + line for line in rule.example.splitlines())
+    example = "\n".join("    " + line if line else "" for line in rule.example.splitlines())
+    indent = " " * len("Guidance: ")
+    clauses = f"\n{indent}".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in rule.guidance)
     return (f"{rule.id} {rule.name} (default: {rule.default.value})\n\n"
-            f"What: {rule.summary}\n\nWhy: {rule.why}\n\nGuidance: {rule.principle_text}\n\n"
+            f"What: {rule.summary}\n\nWhy: {rule.why}\n\nGuidance: {clauses}\n{indent}({GUIDANCE})\n\n"
             f"How to fix: {rule.fix}\n\nExample:\n{example}\n")

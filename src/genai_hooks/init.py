@@ -31,8 +31,15 @@ version = 1
 title = ""                          # the production's title
 contact = ""                        # who was informed of GenAI use (the Netflix contact)
 # approval_pattern = "NFX-GAI-[0-9]{{4,}}"   # approval ids must fully match this
+# kind = "fiction"                  # fiction | documentary | unscripted | animation; in a documentary every
+#                                   # generated deliverable needs an approval covering "archival"
 
 {deliverables}
+# Material presented as real (archive photos, found footage, evidence): generated files here need an
+# approval covering "archival" (the audience must not mistake generated material for the record).
+# [archival]
+# paths = ["archive/**"]
+
 # Every tool used, with the attestations the guidance asks for:
 # [tools.firefly]
 # vendor = "Adobe"
@@ -49,8 +56,18 @@ contact = ""                        # who was informed of GenAI use (the Netflix
 # paths = ["shots/sq010/sh010/previs/**"]
 # tool = "firefly"
 # purpose = "previs mood frames"
-# sensitive = ["third-party-ip"]    # talent-likeness | personal-data | third-party-ip | union-work | key-creative
+# sensitive = ["third-party-ip"]    # talent-likeness | personal-data | third-party-ip | union-work |
+#                                   # key-creative | public-figure | deceased-person | archival
+# inputs = ["production-material"]  # what went into the tool: production-material | personal-data |
+#                                   # third-party-ip | talent-material (the last three need approval)
 # approval = "NFX-GAI-0042"         # written approval, required in deliverables and for sensitive use
+
+# Every model file (LoRA, checkpoint, fine-tune) kept in the repository, and what it learnt from:
+# [[models]]
+# paths = ["models/loras/*.safetensors"]
+# base = "sd_xl_base_1.0"           # the model it was trained from (or tool = "<tool id>")
+# trained_on = ["production-material"]   # talent-material | third-party-ip | personal-data need approval
+# approval = "NFX-GAI-0051"
 
 # The approval register (root manifest only):
 # [[approvals]]
@@ -59,6 +76,8 @@ contact = ""                        # who was informed of GenAI use (the Netflix
 # granted_by = "Netflix Production Legal"
 # date = 2025-09-10
 # expires = 2026-09-10
+# consent = "TR-2025-118"           # required when covers has talent-likeness or union-work
+# union = "SAG-AFTRA notice 2025-0931"   # the union notification, where one was made
 
 [detect]
 metadata = true                     # find generated media nobody declared (C2PA, IPTC, generator records)

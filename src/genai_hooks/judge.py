@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import policy
+from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
 from .content import ContentReader
@@ -16,6 +17,7 @@ from .detect import Detector
 from .findings import Finding, Note, RunResult
 from .lineage import Lineage, Origin
 from .manifest import GeneratedEntry, Tool
+from .models_rules import judge_models
 from .paths import MANIFEST_NAME
 from .patterns import Matcher
 from .progress import progress
@@ -114,7 +116,7 @@ class Judgement:
             if inherited:
                 self._inherited.setdefault(id(best), set()).update(inherited)
             deliverable = deliverables.covers(path)
-            if deliverable or best.sensitive or inherited:
+            if deliverable or best.sensitive or inherited or best.approvals or manifests.archival:
                 self.findings.extend(policy.file_findings(
                     manifests, path, best, self.tool_label(best), deliverable, as_of, inherited))
         if audit:
@@ -152,7 +154,7 @@ class Judgement:
     def finish(self) -> None:
         for entry in self._entries.values():
             inherited = tuple(sorted(self._inherited.get(id(entry), ())))
-            self.findings.extend(policy.entry_findings(self.manifests, entry, inherited))
+            self.findings.extend(policy.entry_findings(self.manifests, entry, inherited, self.options.as_of))
         for tool in self._tools.values():
             self.findings.extend(policy.tool_findings(self.manifests, tool))
         for directory in self._invalid:
@@ -208,8 +210,9 @@ def _origins(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, c
     else:
         undeclared = [p for p in selection.files if p not in declared]
         found = lineage.identical(declared, undeclared)
-        gate = [p for p in undeclared if p not in found and manifests.is_deliverable(p)]
-        if gate:  # a copy into a deliverable path of a file declared anywhere: worth one listing
+        gate = [p for p in undeclared
+                if p not in found and (manifests.is_deliverable(p) or manifests.archival.covers(p))]
+        if gate:  # a copy into a deliverable or archival path of a file declared anywhere: worth one listing
             found.update(lineage.elsewhere(gate, everything))
         links = [p for p in undeclared if p not in found]
     if change is not None:
@@ -228,7 +231,8 @@ def _derivations(snapshot: Snapshot, selection: Selection, manifests: ManifestSe
     """Files derived through compositing scripts, read only when a deliverable path could be affected."""
     chosen = comp_scripts(selection.files) if not selection.full_audit else []
     touched = selection.full_audit or chosen or selection.manifests or any(
-        manifests.is_deliverable(p) for p in selection.files if p not in judgement.declared)
+        manifests.is_deliverable(p) or manifests.archival.covers(p)
+        for p in selection.files if p not in judgement.declared)
     scripts = comp_scripts(snapshot) if touched else []
     if not scripts:
         return {}, None
@@ -278,9 +282,12 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
         judgement.notes.extend(derivations.notes)
         every = everything()
         judgement.findings.extend(derived_findings(every, derived, lambda p: every.winning_entry(p) is not None))
+        judgement.findings.extend(derived_as_real(every, derived, lambda p: every.winning_entry(p) is not None))
     evidence = {p: o.evidence() for p, o in origins.items() if o is not None}
     detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
     judgement.findings.extend(detector.judge_files(selection.files))
+    judgement.findings.extend(judge_models(selection, manifests, content, options.as_of, policy_paths))
+    judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests))
     judgement.notes.extend(detector.notes)
 
     candidates = snapshot.paths if selection.manifests else policy_paths

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import difflib
 import re
 import sys
 from collections.abc import Mapping
@@ -12,8 +11,9 @@ from typing import Any
 
 from . import schema
 from .findings import Severity
-from .patterns import CompiledPattern, PatternError, approval_matcher, compile_pattern
-from .toml_lines import Header, TomlLines, scan
+from .manifest_reader import Problem, TableReader, unknown_key
+from .patterns import CompiledPattern, PatternError, approval_matcher
+from .toml_lines import TomlLines, scan
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -21,12 +21,6 @@ else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
 TIMECODE_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 47.952, 48.0, 50.0, 59.94, 60.0)
-
-
-@dataclass(frozen=True)
-class Problem:
-    line: int
-    message: str
 
 
 class ManifestInvalid(Exception):
@@ -41,6 +35,7 @@ class Production:
     contact: str | None
     approval_pattern: str | None
     line: int
+    kind: str | None = None  # fiction | documentary | unscripted | animation (schema.PRODUCTION_KINDS)
 
 
 @dataclass(frozen=True)
@@ -69,6 +64,23 @@ class GeneratedEntry:
     purpose: str | None
     sensitive: tuple[str, ...]
     approvals: tuple[str, ...]
+    inputs: tuple[str, ...] = ()  # material fed to the tool (schema.INPUTS)
+
+
+@dataclass(frozen=True)
+class ModelEntry:
+    """A [[models]] entry: model weights, what they were made from, and the approvals for that."""
+
+    manifest: str
+    line: int
+    index: int  # position among the manifest's [[models]] entries
+    paths: tuple[str, ...]
+    patterns: tuple[CompiledPattern, ...]
+    tool: str | None
+    base: str | None
+    trained_on: tuple[str, ...]
+    approvals: tuple[str, ...]
+    purpose: str | None
 
 
 @dataclass(frozen=True)
@@ -79,6 +91,8 @@ class Approval:
     date: datetime.date
     expires: datetime.date | None
     line: int
+    consent: str | None = None  # the consent record of the people concerned (GAI211)
+    union: str | None = None  # the union notification reference
 
 
 @dataclass(frozen=True)
@@ -97,95 +111,8 @@ class Manifest:
     severity: Mapping[str, Severity]
     nested_tools: bool = False  # [policy] nested_tools: nested manifests may declare tools
     tables: Mapping[str, int] = field(default_factory=dict)  # table name -> line of its header (or first key)
-
-
-def _type_ok(key: schema.Key, value: Any) -> bool:
-    kind = key.kind
-    if kind == "string":
-        return isinstance(value, str)
-    if kind == "boolean":
-        return isinstance(value, bool)
-    if kind == "date":
-        return isinstance(value, datetime.date) and not isinstance(value, datetime.datetime)
-    if kind == "integer":
-        return isinstance(value, int) and not isinstance(value, bool)
-    if kind == "number":
-        return isinstance(value, (int, float)) and not isinstance(value, bool) and value > 0
-    if kind == "strings":
-        return isinstance(value, list) and all(isinstance(v, str) and v for v in value)
-    if kind == "string-or-strings":
-        return (isinstance(value, str) and bool(value)) or (
-            isinstance(value, list) and bool(value) and all(isinstance(v, str) and v for v in value))
-    return isinstance(value, dict) and all(isinstance(v, str) for v in value.values())
-
-
-_EXPECTED = {
-    "string": "a string", "boolean": "true or false", "date": "a date (YYYY-MM-DD, unquoted)",
-    "integer": "an integer", "number": "a positive number", "strings": "a list of non-empty strings",
-    "string-or-strings": "a string or a non-empty list of strings", "string-map": "a table of strings",
-    "severity-map": "a table of rule id = \"error\" | \"warning\" | \"off\"",
-}
-
-
-def _unknown(key: str, valid: tuple[str, ...], where: str) -> str:
-    near = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
-    hint = f"; did you mean '{near[0]}'?" if near else f"; valid keys: {', '.join(valid)}"
-    return f"unknown key '{key}' in {where}{hint}"
-
-
-class _Reader:
-    """Validates one manifest's parsed TOML against schema.MANIFEST, collecting problems with lines."""
-
-    def __init__(self, path: str, directory: str, lines: TomlLines, is_root: bool) -> None:
-        self.path = path
-        self.directory = directory
-        self.lines = lines
-        self.is_root = is_root
-        self.problems: list[Problem] = []
-
-    def fail(self, line: int, message: str) -> None:
-        self.problems.append(Problem(line, message))
-
-    def check_table(self, name: str, where: str, header: Header | None, body: Any,
-                    spec: schema.Table) -> dict[str, Any]:
-        line = header.line if header else self.lines.key_line(None, name, 1)
-        if not isinstance(body, dict):
-            self.fail(line, f"{where} must be a table")
-            return {}
-        valid = tuple(spec.keys)
-        clean: dict[str, Any] = {}
-        for key, value in body.items():
-            key_line = self.lines.key_line(header, key, line)
-            if key not in spec.keys:
-                self.fail(key_line, _unknown(key, valid, where))
-                continue
-            rule = spec.keys[key]
-            if not _type_ok(rule, value):
-                self.fail(key_line, f"'{key}' in {where} must be {_EXPECTED[rule.kind]}")
-                continue
-            values = value if isinstance(value, list) else [value]
-            bad = [v for v in values if rule.choices and v not in rule.choices]
-            if bad:
-                self.fail(key_line, f"'{key}' in {where} has {bad[0]!r}; expected one of: {', '.join(rule.choices)}")
-                continue
-            clean[key] = value
-        for key, rule in spec.keys.items():
-            if rule.required and key not in body:
-                self.fail(line, f"{where} is missing the required key '{key}'")
-        return clean
-
-    def patterns(self, values: list[str], line: int, where: str, *, ignore_case: bool = False
-                 ) -> tuple[CompiledPattern, ...]:
-        if not values:
-            self.fail(line, f"'paths' in {where} is empty; list at least one pattern")
-        compiled: list[CompiledPattern] = []
-        for text in values:
-            try:
-                compiled.append(compile_pattern(text, self.directory, ignore_case=ignore_case))
-            except PatternError as error:
-                hint = f"; did you mean '{error.suggestion}'?" if error.suggestion else ""
-                self.fail(line, f"bad pattern in {where}: {error}{hint}")
-        return tuple(compiled)
+    archival: tuple[CompiledPattern, ...] = ()  # where material presented as real lives (case-insensitive)
+    models: tuple[ModelEntry, ...] = ()
 
 
 def parse_manifest(path: str, data: bytes, *, is_root: bool) -> Manifest:
@@ -202,18 +129,18 @@ def parse_manifest(path: str, data: bytes, *, is_root: bool) -> Manifest:
         raise ManifestInvalid([Problem(int(found.group(1)) if found else 1, f"invalid TOML: {error}")])
     except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
         raise ManifestInvalid([Problem(1, "invalid TOML: arrays or inline tables nested too deeply")]) from None
-    reader = _Reader(path, directory, scan(text), is_root)
+    reader = TableReader(path, directory, scan(text), is_root)
     manifest = _build(reader, document)
     if reader.problems:
         raise ManifestInvalid(sorted(reader.problems, key=lambda p: p.line))
     return manifest
 
 
-def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
+def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
     lines = r.lines
     for key in doc:
         if key not in schema.TOP_KEYS:
-            r.fail(lines.key_line(None, key, _header_line(lines, key)), _unknown(key, schema.TOP_KEYS, "the manifest"))
+            r.fail(lines.key_line(None, key, _header_line(lines, key)), unknown_key(key, schema.TOP_KEYS, "the manifest"))
     if "version" in doc and (doc["version"] != 1 or isinstance(doc["version"], bool)):
         r.fail(lines.key_line(None, "version", 1), f"version {doc['version']!r} is not supported; 1 is the only version")
     if not r.is_root:
@@ -232,7 +159,8 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
                 approval_matcher(pattern)
             except PatternError as error:
                 r.fail(lines.key_line(header, "approval_pattern", 1), f"approval_pattern is not a valid regex: {error}")
-        production = Production(body.get("title"), body.get("contact"), pattern, header.line if header else 1)
+        production = Production(body.get("title"), body.get("contact"), pattern, header.line if header else 1,
+                                body.get("kind"))
 
     deliverables: tuple[CompiledPattern, ...] = ()
     if "deliverables" in doc:
@@ -243,8 +171,16 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
             deliverables = r.patterns(body["paths"], lines.key_line(header, "paths", 1), "[deliverables]",
                                       ignore_case=True)  # Deliverables/ is deliverables/ on macOS and Windows
 
+    archival: tuple[CompiledPattern, ...] = ()
+    if "archival" in doc:
+        header = lines.table(("archival",))
+        body = r.check_table("archival", "[archival]", header, doc["archival"], schema.MANIFEST["archival"])
+        if "paths" in body:  # like [deliverables]: an Archive/ folder is archive/ to the artist who made it
+            archival = r.patterns(body["paths"], lines.key_line(header, "paths", 1), "[archival]", ignore_case=True)
+
     tools = _tools(r, doc.get("tools"))
     generated = _generated(r, doc.get("generated"))
+    models = _models(r, doc.get("models"))
     approvals = _approvals(r, doc.get("approvals")) if "approvals" in doc else None
 
     detect_metadata: bool = True
@@ -277,7 +213,7 @@ def _build(r: _Reader, doc: dict[str, Any]) -> Manifest:
 
     tables = {name: _header_line(lines, name) for name in schema.MANIFEST if name in doc}
     return Manifest(r.path, r.directory, production, deliverables, tools, generated, approvals,
-                    detect_metadata, detect_ignore, path_map, rate, severity, nested_tools, tables)
+                    detect_metadata, detect_ignore, path_map, rate, severity, nested_tools, tables, archival, models)
 
 
 def _header_line(lines: TomlLines, name: str) -> int:
@@ -287,7 +223,7 @@ def _header_line(lines: TomlLines, name: str) -> int:
     return lines.key_line(None, name, 1)
 
 
-def _tools(r: _Reader, body: Any) -> tuple[Tool, ...]:
+def _tools(r: TableReader, body: Any) -> tuple[Tool, ...]:
     if body is None:
         return ()
     if not isinstance(body, dict):
@@ -305,29 +241,52 @@ def _tools(r: _Reader, body: Any) -> tuple[Tool, ...]:
     return tuple(tools)
 
 
-def _generated(r: _Reader, body: Any) -> tuple[GeneratedEntry, ...]:
+@dataclass(frozen=True)
+class _Item:
+    """One validated table of an array of tables ([[generated]], [[models]])."""
+
+    index: int
+    line: int
+    clean: dict[str, Any]
+    patterns: tuple[CompiledPattern, ...]
+
+    def strings(self, key: str) -> tuple[str, ...]:
+        value = self.clean.get(key, ())
+        return (value,) if isinstance(value, str) else tuple(value)
+
+
+def _items(r: TableReader, body: Any, name: str) -> list[_Item]:
     if body is None:
-        return ()
+        return []
     if not isinstance(body, list):
-        r.fail(_header_line(r.lines, "generated"), "generated must be an array of tables: [[generated]]")
-        return ()
-    entries = []
+        r.fail(_header_line(r.lines, name), f"{name} must be an array of tables: [[{name}]]")
+        return []
+    items = []
     for index, table in enumerate(body):
-        header = r.lines.array_item(("generated",), index)
-        where = f"[[generated]] #{index + 1}"
-        clean = r.check_table("generated", where, header, table, schema.MANIFEST["generated"])
-        line = header.line if header else _header_line(r.lines, "generated")
+        header = r.lines.array_item((name,), index)
+        where = f"[[{name}]] #{index + 1}"
+        clean = r.check_table(name, where, header, table, schema.MANIFEST[name])
+        line = header.line if header else _header_line(r.lines, name)
         patterns = r.patterns(clean["paths"], r.lines.key_line(header, "paths", line), where) \
             if "paths" in clean else ()
-        approval = clean.get("approval", ())
-        approvals = (approval,) if isinstance(approval, str) else tuple(approval)
-        entries.append(GeneratedEntry(r.path, line, index, tuple(clean.get("paths", ())), patterns,
-                                      clean.get("tool", ""), clean.get("purpose"),
-                                      tuple(clean.get("sensitive", ())), approvals))
-    return tuple(entries)
+        items.append(_Item(index, line, clean, patterns))
+    return items
 
 
-def _approvals(r: _Reader, body: Any) -> tuple[Approval, ...]:
+def _generated(r: TableReader, body: Any) -> tuple[GeneratedEntry, ...]:
+    return tuple(GeneratedEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool", ""),
+                                i.clean.get("purpose"), i.strings("sensitive"), i.strings("approval"),
+                                i.strings("inputs"))
+                 for i in _items(r, body, "generated"))
+
+
+def _models(r: TableReader, body: Any) -> tuple[ModelEntry, ...]:
+    return tuple(ModelEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool"),
+                            i.clean.get("base"), i.strings("trained_on"), i.strings("approval"), i.clean.get("purpose"))
+                 for i in _items(r, body, "models"))
+
+
+def _approvals(r: TableReader, body: Any) -> tuple[Approval, ...]:
     if not isinstance(body, list):
         r.fail(_header_line(r.lines, "approvals"), "approvals must be an array of tables: [[approvals]]")
         return ()
@@ -345,19 +304,19 @@ def _approvals(r: _Reader, body: Any) -> tuple[Approval, ...]:
             continue
         seen[clean["id"]] = line
         approvals.append(Approval(clean["id"], tuple(clean["covers"]), clean["granted_by"], clean["date"],
-                                  clean.get("expires"), line))
+                                  clean.get("expires"), line, clean.get("consent"), clean.get("union")))
     return tuple(approvals)
 
 
-def _severity(r: _Reader, body: dict[str, str], line: int) -> dict[str, Severity]:
-    from .rules import RULES
+def _severity(r: TableReader, body: dict[str, str], line: int) -> dict[str, Severity]:
+    from .rules import RULES, nearest_rule
 
     out: dict[str, Severity] = {}
     for rule_id, level in body.items():
         if rule_id not in RULES:
-            near = difflib.get_close_matches(rule_id, list(RULES), n=1)
+            near = nearest_rule(rule_id)
             r.fail(line, f"[policy] severity names unknown rule '{rule_id}'"
-                   + (f"; did you mean '{near[0]}'?" if near else ""))
+                   + (f"; did you mean '{near}'?" if near else ""))
         elif level not in schema.SEVERITIES:
             r.fail(line, f"[policy] severity of {rule_id} must be error, warning or off, not {level!r}")
         elif rule_id == "GAI001" and level != "error":

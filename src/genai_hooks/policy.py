@@ -1,16 +1,19 @@
-"""The manifest rules: tools (GAI101-106), entries and approvals (GAI201-204), stale entries (GAI401)."""
+"""The manifest rules: tools (GAI101-108), entries and approvals (GAI201-211), stale entries (GAI401)."""
 
 from __future__ import annotations
 
 import datetime
 import difflib
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from .approvals import expiring_soon, lookup, needs_consent
 from .chains import ManifestSet, directory_of
 from .findings import Finding, Severity
-from .manifest import Approval, GeneratedEntry, Manifest, Tool
+from .manifest import GeneratedEntry, Manifest, ModelEntry, Tool
 from .patterns import approval_matches
 from .rules import RULES
+from .schema import INPUT_APPROVALS, SAFE_ENVIRONMENTS
 
 
 @dataclass(frozen=True)
@@ -48,43 +51,113 @@ def tool_findings(manifests: ManifestSet, tool: Tool) -> list[Finding]:
     return [f for f in found if f is not None]
 
 
-def entry_findings(manifests: ManifestSet, entry: GeneratedEntry, inherited: tuple[str, ...] = ()) -> list[Finding]:
-    """GAI106, GAI202, GAI203 on one entry; `inherited`: sensitive categories its files get from above."""
+Add = Callable[[str, str], None]  # (rule, message): a finding on the entry being judged
+
+
+def entry_findings(manifests: ManifestSet, entry: GeneratedEntry, inherited: tuple[str, ...],
+                   as_of: datetime.date) -> list[Finding]:
+    """GAI106-108, GAI202, GAI203, GAI209, GAI211 on one entry; `inherited`: sensitive categories its files
+    get from above."""
     where = directory_of(entry.manifest)
     found: list[Finding | None] = []
 
-    def add(rule: str, message: str, fix: str | None = None) -> None:
-        found.append(make(manifests, rule, where, entry.manifest, entry.line, message, entry.manifest, entry.line, fix))
+    def add(rule: str, message: str) -> None:
+        found.append(make(manifests, rule, where, entry.manifest, entry.line, message, entry.manifest, entry.line))
 
-    tool = manifests.tool_for(entry)
-    root = manifests.root_of(where)
-    if tool is None:
-        declared = sorted({t.id for m in manifests.chain(where) for t in m.tools})
-        near = difflib.get_close_matches(entry.tool, declared, n=1)
-        add("GAI106", f"entry names tool '{entry.tool}', which no manifest from the root down to this one declares"
-            + (f"; did you mean '{near[0]}'?" if near else ""))
-    elif root is not None and tool.manifest != root.path and not root.nested_tools:
-        add("GAI107", f"entry uses tool '{entry.tool}', declared in the nested manifest {tool.manifest}; the "
-            f"production vets tools in its root manifest {root.path}")
+    tool = uses_tool(manifests, entry, "entry", add)
+    protected_inputs(entry.inputs, tool, "entry feeds {} to", add)
     if entry.sensitive and not entry.approvals:
         add("GAI202", f"entry involves {', '.join(entry.sensitive)} but cites no written approval")
     elif inherited and not entry.approvals:
         add("GAI202", f"a manifest above declares files of this entry {', '.join(inherited)}, "
             "but the entry cites no written approval (nested manifests cannot drop sensitive categories)")
-    pattern = root.production.approval_pattern if root and root.production else None
-    for approval_id in entry.approvals:
-        if pattern is not None and not approval_matches(pattern, approval_id):
-            add("GAI203", f"approval '{approval_id}' does not match the production's approval_pattern '{pattern}'")
-        elif root is not None and root.approvals is not None and _lookup(root, approval_id) is None:
-            add("GAI203", f"approval '{approval_id}' is not in the approval register of {root.path}")
+    resolvable(manifests, entry.manifest, entry.approvals, add)
+    approved_inputs(manifests, entry, entry.inputs, "GAI209", "entry feeds", as_of, add)
+    found.extend(consent_findings(manifests, entry.manifest, entry.approvals))
     return [f for f in found if f is not None]
 
 
-def _lookup(root: Manifest, approval_id: str) -> Approval | None:
-    for approval in root.approvals or ():
-        if approval.id == approval_id:
-            return approval
-    return None
+def uses_tool(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry, what: str, add: Add) -> Tool | None:
+    """GAI106 (the tool is not declared in the chain) and GAI107 (it is not vetted by the root)."""
+    if entry.tool is None:
+        return None
+    where = directory_of(entry.manifest)
+    tool = manifests.tool_for(entry)
+    root = manifests.root_of(where)
+    if tool is None:
+        declared = sorted({t.id for m in manifests.chain(where) for t in m.tools})
+        near = difflib.get_close_matches(entry.tool, declared, n=1)
+        add("GAI106", f"{what} names tool '{entry.tool}', which no manifest from the root down to this one declares"
+            + (f"; did you mean '{near[0]}'?" if near else ""))
+    elif root is not None and tool.manifest != root.path and not root.nested_tools:
+        add("GAI107", f"{what} uses tool '{entry.tool}', declared in the nested manifest {tool.manifest}; the "
+            f"production vets tools in its root manifest {root.path}")
+    return tool
+
+
+def protected_inputs(inputs: tuple[str, ...], tool: Tool | None, template: str, add: Add) -> None:
+    """GAI108: protected material goes only into an enterprise or on-premises tool; `template` says how it went in,
+    e.g. "entry feeds {} to"."""
+    if not inputs or tool is None or tool.environment in SAFE_ENVIRONMENTS:
+        return
+    runs = (f"runs in a {tool.environment} environment" if tool.environment
+            else "does not say where it runs (environment = enterprise | on-premises | consumer)")
+    add("GAI108", template.format(", ".join(inputs)) + f" tool '{tool.id}'"
+        + (f" ({tool.vendor})" if tool.vendor else "") + f", which {runs}")
+
+
+def resolvable(manifests: ManifestSet, manifest: str, approval_ids: tuple[str, ...], add: Add) -> None:
+    """GAI203: every cited id satisfies approval_pattern and, with a register, is in it."""
+    root = manifests.root_of(directory_of(manifest))
+    pattern = root.production.approval_pattern if root and root.production else None
+    for approval_id in approval_ids:
+        if pattern is not None and not approval_matches(pattern, approval_id):
+            add("GAI203", f"approval '{approval_id}' does not match the production's approval_pattern '{pattern}'")
+        elif root is not None and root.approvals is not None and lookup(root, approval_id) is None:
+            add("GAI203", f"approval '{approval_id}' is not in the approval register of {root.path}")
+
+
+def approved_inputs(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry, inputs: tuple[str, ...], rule: str,
+                    verb: str, as_of: datetime.date, add: Add) -> None:
+    """GAI209 / GAI502: personal data, third-party IP and talent material need approvals covering them."""
+    needed = {category: INPUT_APPROVALS[category] for category in inputs if category in INPUT_APPROVALS}
+    if not needed:
+        return
+    cited = manifests.cited(entry, as_of)
+    if entry.approvals and not cited.resolved:
+        return  # GAI203 says why the ids do not count
+    missing = cited.missing(needed.values())
+    if missing:
+        fed = ", ".join(c for c, approval in needed.items() if approval in missing)
+        add(rule, f"{verb} {fed} but {cited.why_not(missing)}")
+
+
+def consent_findings(manifests: ManifestSet, manifest: str, approval_ids: Iterable[str]) -> list[Finding | None]:
+    """GAI211 on the register approvals cited that cover talent likeness or union work without consent."""
+    root = manifests.root_of(directory_of(manifest))
+    if root is None or root.approvals is None:
+        return []
+    cited = [lookup(root, i) for i in dict.fromkeys(approval_ids)]
+    return [consent_finding(manifests, root, a.id) for a in cited if a is not None and needs_consent(a)]
+
+
+def consent_finding(manifests: ManifestSet, root: Manifest, approval_id: str) -> Finding | None:
+    approval = lookup(root, approval_id)
+    assert approval is not None
+    covered = ", ".join(c for c in approval.covers if c in ("talent-likeness", "union-work"))
+    return make(manifests, "GAI211", root.directory, root.path, approval.line,
+                f"approval {approval.id} covers {covered} but records no consent",
+                root.path, approval.line)
+
+
+def register_findings(manifests: ManifestSet, audit: bool, selected: Iterable[str]) -> list[Finding]:
+    """GAI211 on every approval of a register: of every root in a full audit, else of the selected root manifests
+    (approvals cited by the entries a run uses are judged with those entries)."""
+    chosen = set(selected)
+    roots = [m for d, m in manifests.valid.items() if manifests.chain_dirs(d)[0] == d and (audit or m.path in chosen)]
+    found = [consent_finding(manifests, root, a.id) for root in roots for a in root.approvals or ()
+             if needs_consent(a)]
+    return [f for f in found if f is not None]
 
 
 def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, as_of: datetime.date,
@@ -92,48 +165,44 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
     """Judge an entry's approvals for one file: needed categories, expiry, the register."""
     if not entry.approvals:
         return Coverage(False, ())
-    root = manifests.root_of(directory_of(entry.manifest))
-    pattern = root.production.approval_pattern if root and root.production else None
-    wellformed = [a for a in entry.approvals if pattern is None or approval_matches(pattern, a)]
-    if root is None or root.approvals is None:  # no register: any well-formed id covers everything
-        return Coverage(bool(wellformed), ())
-    resolved = [a for a in (_lookup(root, i) for i in wellformed) if a is not None]
-    if not resolved:
+    cited = manifests.cited(entry, as_of)
+    if not cited.register:  # no register: any well-formed id covers everything
+        return Coverage(bool(cited.wellformed), ())
+    if not cited.resolved:
         return Coverage(False, ())  # GAI203 says why
-    current = [a for a in resolved if a.expires is None or a.expires >= as_of]
-    covered = {c for a in current for c in a.covers}
     needed = (["final-deliverable"] if deliverable else []) + list(entry.sensitive) + list(inherited)
-    missing = [c for c in needed if c not in covered]
-    problems: list[str] = []
-    if missing:
-        expired = [a for a in resolved if a not in current]
-        for approval in expired:
-            problems.append(f"approval {approval.id} expired on {approval.expires}")
-        ids = ", ".join(a.id for a in current)
-        problems.append(f"approval{'s' if len(current) > 1 else ''} {ids} do{'es' if len(current) == 1 else ''} "
-                        f"not cover {', '.join(missing)}" if current
-                        else f"no current approval covers {', '.join(missing)}")
-    return Coverage("final-deliverable" in covered, tuple(problems))
+    missing = cited.missing(needed)
+    return Coverage(cited.covers("final-deliverable"), (cited.why_not(missing),) if missing else ())
 
 
 def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool_label: str, deliverable: bool,
                   as_of: datetime.date, inherited: tuple[str, ...] = ()) -> list[Finding]:
+    """GAI201, GAI204, GAI207 and GAI210 on one declared file."""
     directory = directory_of(path)
     found: list[Finding | None] = []
     where = f"{entry.manifest}:{entry.line}"
+
+    def add(rule: str, message: str) -> None:
+        found.append(make(manifests, rule, directory, path, None, f"generated with {tool_label} (entry at {where})"
+                          + message, entry.manifest, entry.line))
+
     if deliverable and not entry.approvals:
-        found.append(make(manifests, "GAI201", directory, path, None,
-                          f"generated with {tool_label} (entry at {where}) and in a deliverable path without written approval",
-                          entry.manifest, entry.line))
+        add("GAI201", " and in a deliverable path without written approval")
     if entry.approvals and (deliverable or entry.sensitive or inherited):
         judged = coverage(manifests, entry, deliverable, as_of, inherited)
         if judged.problems:
-            found.append(make(manifests, "GAI204", directory, path, None,
-                              f"generated with {tool_label} (entry at {where}): " + "; ".join(judged.problems),
-                              entry.manifest, entry.line))
+            add("GAI204", ": " + "; ".join(judged.problems))
+    real = manifests.presented_as_real(path, deliverable)
+    cited = manifests.cited(entry, as_of) if entry.approvals else None
+    if real is not None and (cited is None or (cited.resolved and not cited.covers("archival"))):
+        why = cited.why_not(["archival"]) if cited is not None else "no written approval covering archival is cited"
+        add("GAI210", f" and {real}, where it would be taken for real; {why}")
+    for message in expiring_soon(cited, as_of) if cited is not None else ():
+        add("GAI207", ": " + message)
     return [f for f in found if f is not None]
 
 
-def stale_finding(manifests: ManifestSet, entry: GeneratedEntry) -> Finding | None:
+def stale_finding(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry) -> Finding | None:
+    kind = "[[models]] entry" if isinstance(entry, ModelEntry) else "entry"
     return make(manifests, "GAI401", directory_of(entry.manifest), entry.manifest, entry.line,
-                f"entry's patterns match no file: {', '.join(entry.paths)}", entry.manifest, entry.line)
+                f"{kind}'s patterns match no file: {', '.join(entry.paths)}", entry.manifest, entry.line)

@@ -2,21 +2,57 @@
 
 from __future__ import annotations
 
+import difflib
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .findings import Severity
 
-PRINCIPLES: Mapping[int, str] = {
-    0: "Every rule depends on manifests that can be read.",
-    1: "Principle 1: outputs must not replicate unowned or copyrighted material.",
-    2: "Principle 2: use only tools that do not store, reuse or train on production inputs or outputs.",
-    3: "Principle 3: use tools in an enterprise-secured environment where possible.",
-    4: "Principle 4: generated material is temporary, not part of the final deliverables.",
-    5: "Principle 5: do not replace or generate talent performances or union-covered work without consent.",
-    6: "Share intended GenAI use with the Netflix contact; get written approval for final deliverables, "
-    "talent likeness, personal data or third-party IP.",
-}
+GUIDANCE = 'Netflix partner guidance "Using Generative AI in Content Production", August 2025'
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One clause of the guidance, paraphrased; `id` is stable (SARIF tags, docs anchors)."""
+
+    id: str
+    title: str  # where it sits in the guidance: "Principle 2", "Data use", ...
+    text: str
+
+
+CLAUSES: Mapping[str, Clause] = {clause.id: clause for clause in (
+    Clause("principle-1", "Principle 1",
+           "outputs do not replicate or substantially recreate identifiable characteristics of unowned or "
+           "copyrighted material."),
+    Clause("principle-2", "Principle 2",
+           "the tools used do not store, reuse or train on production data inputs or outputs."),
+    Clause("principle-3", "Principle 3",
+           "where possible, tools are used in an enterprise-secured environment to safeguard inputs."),
+    Clause("principle-4", "Principle 4",
+           "generated material is temporary and not part of the final deliverables."),
+    Clause("principle-5", "Principle 5",
+           "GenAI does not replace or generate talent performances or union-covered work without consent."),
+    Clause("disclosure", "Reporting",
+           "share every intended GenAI use, and the tools behind it, with the Netflix contact."),
+    Clause("written-approval", "Written approval",
+           "it is needed before proceeding when the output involves final deliverables, talent likeness, "
+           "personal data or third-party IP."),
+    Clause("data-use", "Data use",
+           "production material (unreleased assets, scripts, footage), personal data and third-party IP go into "
+           "a tool only with clearance, and only into a tool secured not to keep or learn from them."),
+    Clause("training", "Data use (training)",
+           "training or fine-tuning a model on talent or third-party material needs the rights and the consent "
+           "to do so, and its scope approved."),
+    Clause("creative-output", "Creative output",
+           "generating key creative elements (main characters, central designs) or referencing copyrighted "
+           "work needs approval."),
+    Clause("talent-consent", "Talent and performance",
+           "digital replicas and alterations of a performance, and union-covered work, need the documented "
+           "consent of the people concerned and respect for union agreements."),
+    Clause("audience-trust", "Ethics and representation",
+           "audiences should be able to trust what they see and hear: generated material must not be mistaken "
+           "for real events, people or archival record."),
+)}
 
 
 @dataclass(frozen=True)
@@ -24,57 +60,67 @@ class Rule:
     id: str
     name: str
     default: Severity
-    principles: tuple[int, ...]  # numbers in PRINCIPLES
+    clauses: tuple[str, ...]  # ids in CLAUSES: what of the guidance this rule serves
     summary: str  # one line: what fires
     why: str
     fix: str  # one-line fix, also printed under each finding
     example: str  # a genai.toml fragment or a situation
 
     @property
+    def principles(self) -> tuple[int, ...]:
+        """The numbers of the guiding principles among its clauses (SARIF tags them principle-N)."""
+        return tuple(int(c.rpartition("-")[2]) for c in self.clauses if c.startswith("principle-"))
+
+    @property
+    def guidance(self) -> tuple[Clause, ...]:
+        return tuple(CLAUSES[c] for c in self.clauses)
+
+    @property
     def principle_text(self) -> str:
-        return " ".join(PRINCIPLES[p] for p in self.principles)
+        """The clauses it serves, a sentence each: 'Principle 4: Generated material is ... Written approval: ...'."""
+        return " ".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in self.guidance)
 
 
 _CATALOGUE = (
-    Rule("GAI001", "invalid-manifest", Severity.ERROR, (0,),
+    Rule("GAI001", "invalid-manifest", Severity.ERROR, ("disclosure",),
          "A genai.toml cannot be read, parsed or validated.",
-         "A manifest that cannot be read declares nothing, so every file it should govern would be "
-         "judged blind. This rule cannot be turned off.",
+         "A manifest that cannot be read declares nothing: the production's disclosure of its GenAI use is "
+         "missing, and every file it should govern would be judged blind. This rule cannot be turned off.",
          "Correct the manifest at the line shown; `genai-hooks schema` gives editors completion.",
          '[tools.firefly]\nvendr = "Adobe"   # GAI001: unknown key \'vendr\', did you mean \'vendor\'?'),
-    Rule("GAI101", "tool-may-train", Severity.ERROR, (2,),
+    Rule("GAI101", "tool-may-train", Severity.ERROR, ("principle-2",),
          "A tool does not declare `trains_on_inputs = false`.",
          "A tool that may train on production inputs or outputs can leak the production's material "
          "into a model used by others.",
          "Set `trains_on_inputs = false` once the contract says so, or stop using the tool.",
          '[tools.firefly]\nvendor = "Adobe"\ntrains_on_inputs = false'),
-    Rule("GAI102", "tool-may-retain", Severity.ERROR, (2,),
+    Rule("GAI102", "tool-may-retain", Severity.ERROR, ("principle-2",),
          "A tool does not declare `retains_inputs = false`.",
          "A tool that stores or reuses production inputs keeps the production's material outside "
          "its control.",
          "Set `retains_inputs = false` once the contract says so, or stop using the tool.",
          '[tools.firefly]\nvendor = "Adobe"\nretains_inputs = false'),
-    Rule("GAI103", "tool-not-enterprise", Severity.WARNING, (3,),
+    Rule("GAI103", "tool-not-enterprise", Severity.WARNING, ("principle-3",),
          "A tool's `environment` is `consumer` or absent.",
          "Consumer tiers rarely carry the contractual protections of an enterprise tenant.",
          'Use an enterprise or on-premises deployment and set `environment = "enterprise"`.',
          '[tools.firefly]\nenvironment = "enterprise"   # enterprise | on-premises | consumer'),
-    Rule("GAI104", "tool-terms-unreviewed", Severity.WARNING, (2, 3),
+    Rule("GAI104", "tool-terms-unreviewed", Severity.WARNING, ("principle-2", "principle-3"),
          "A tool has no `terms`.",
          "The no-training and no-retention claims are only as good as the contract behind them.",
          "Name the reviewed contract or terms in `terms = \"...\"`.",
          '[tools.firefly]\nterms = "Adobe ETLA 2025 s.4"'),
-    Rule("GAI105", "tool-not-disclosed", Severity.WARNING, (6,),
+    Rule("GAI105", "tool-not-disclosed", Severity.WARNING, ("disclosure",),
          "A tool has no `disclosed` date.",
          "The guidance asks partners to share intended GenAI use with their Netflix contact.",
          "Tell the production's contact about the tool and record the date in `disclosed = YYYY-MM-DD`.",
          "[tools.firefly]\ndisclosed = 2025-09-02"),
-    Rule("GAI106", "unknown-tool", Severity.ERROR, (2,),
+    Rule("GAI106", "unknown-tool", Severity.ERROR, ("principle-2", "disclosure"),
          "A `[[generated]]` entry names a tool not declared in its chain.",
          "A tool nobody declared has had none of its attestations checked.",
          "Declare the tool in a `[tools.ID]` table of this manifest or one above it, or fix the id.",
          '[[generated]]\npaths = ["previs/**"]\ntool = "firefly"   # needs [tools.firefly] in the chain'),
-    Rule("GAI107", "tool-not-vetted", Severity.ERROR, (2, 3),
+    Rule("GAI107", "tool-not-vetted", Severity.ERROR, ("principle-2", "principle-3"),
          "An entry's tool is declared in a nested manifest, and the root does not let nested manifests vet tools.",
          "A tool's attestations (no training, no retention, an enterprise tenant) are the production's promise "
          "to the studio; declared in a shot's manifest, they are attested by the artist who wants the tool.",
@@ -82,32 +128,41 @@ _CATALOGUE = (
          "root if the production lets departments vet their own tools.",
          "# shots/sq010/genai.toml\n[tools.mytool]     # GAI107 for every entry using it,\n"
          "vendor = \"Acme\"   # unless the root sets [policy] nested_tools = true"),
-    Rule("GAI201", "deliverable-without-approval", Severity.ERROR, (4, 6),
+    Rule("GAI108", "protected-inputs-to-unsafe-tool", Severity.ERROR, ("data-use", "principle-3"),
+         "An entry's `inputs` name a protected category and its tool's `environment` is not `enterprise` or "
+         "`on-premises`.",
+         "Production material, personal data, third-party IP and talent material fed to a consumer tool leave "
+         "the production's control: the tool's owner may keep them, read them or learn from them.",
+         "Run the tool in an enterprise or on-premises deployment (and say so in `environment`), or keep the "
+         "protected material out of it.",
+         '[tools.mj]\nvendor = "Midjourney"\nenvironment = "consumer"\n\n[[generated]]\npaths = ["previs/**"]\n'
+         'tool = "mj"\ninputs = ["production-material"]   # GAI108: the script pages went to a consumer tool'),
+    Rule("GAI201", "deliverable-without-approval", Severity.ERROR, ("principle-4", "written-approval"),
          "A generated file is in a deliverable path and its entry has no approval.",
          "Generated material is meant to stay temporary; in a final deliverable it needs written approval.",
          "Keep the file out of deliverable paths, or add `approval = \"<id>\"` to its [[generated]] entry "
          "once written approval is granted.",
          '[[generated]]\npaths = ["deliverables/sh020/sky/**"]\ntool = "firefly"\napproval = "NFX-GAI-0042"'),
-    Rule("GAI202", "sensitive-use-without-approval", Severity.ERROR, (1, 5, 6),
+    Rule("GAI202", "sensitive-use-without-approval", Severity.ERROR, ("principle-1", "principle-5", "creative-output", "written-approval"),
          "An entry lists `sensitive` categories and has no approval.",
          "Talent likeness, personal data, third-party IP, union work and key creative elements need "
          "written approval before work proceeds.",
          "Get written approval and add `approval = \"<id>\"` to the entry.",
          '[[generated]]\npaths = ["shots/sq020/**"]\ntool = "firefly"\nsensitive = ["talent-likeness"]\n'
          'approval = "NFX-GAI-0051"'),
-    Rule("GAI203", "approval-unresolved", Severity.ERROR, (6,),
+    Rule("GAI203", "approval-unresolved", Severity.ERROR, ("written-approval",),
          "An approval id breaks `approval_pattern`, or the root keeps a register and the id is not in it.",
          "An approval that cannot be traced to a written grant is no approval.",
          "Cite the id exactly as granted, and add it to the root manifest's [[approvals]] register.",
          '[[approvals]]\nid = "NFX-GAI-0042"\ncovers = ["final-deliverable"]\n'
          'granted_by = "Netflix Production Legal"\ndate = 2025-09-10'),
-    Rule("GAI204", "approval-insufficient", Severity.ERROR, (6,),
+    Rule("GAI204", "approval-insufficient", Severity.ERROR, ("written-approval",),
          "A cited approval has expired, or the approvals cited do not cover every category the file needs.",
          "Approval is given for specific uses and for a time; using it beyond them is using GenAI unapproved.",
          "Renew the approval or extend what it `covers` (final-deliverable and each sensitive category).",
          '[[approvals]]\nid = "NFX-GAI-0042"\ncovers = ["final-deliverable", "third-party-ip"]\n'
          "expires = 2026-09-10"),
-    Rule("GAI205", "declaration-withdrawn", Severity.ERROR, (4, 6),
+    Rule("GAI205", "declaration-withdrawn", Severity.ERROR, ("principle-4", "disclosure"),
          "In a change, a file declared generated at the base is still there and no entry declares it now, "
          "or it lost a `sensitive` category (a warning when its content changed too).",
          "A declaration records how content was made; deleting it does not change the content. Withdrawn while "
@@ -115,14 +170,22 @@ _CATALOGUE = (
          "Restore the [[generated]] entry (with its sensitive categories); to withdraw it, replace or remove "
          "the generated file in the same change.",
          "git rm shots/sq010/genai.toml   # its frames stay: GAI205 on each, naming the withdrawn entry"),
-    Rule("GAI206", "policy-weakened", Severity.WARNING, (6,),
+    Rule("GAI206", "policy-weakened", Severity.WARNING, ("disclosure", "written-approval"),
          "In a change, the production's rules become weaker: severities lowered or off, `metadata = false`, "
          "`[detect] ignore`, `nested_tools` or deliverable paths removed, or a new root above existing manifests.",
          "The root manifest is the production's policy; a change that loosens it should be seen by production "
          "and legal, not slip through with a shot's frames.",
          "Have production and legal review the change (CODEOWNERS on genai.toml), or revert it.",
          '[policy]\nseverity = { GAI301 = "off" }   # GAI206 in the change that adds it'),
-    Rule("GAI208", "derived-deliverable-without-approval", Severity.ERROR, (4, 6),
+    Rule("GAI207", "approval-expiring", Severity.WARNING, ("written-approval",),
+         "A cited approval expires within 30 days of the judging date.",
+         "Approval is granted for a time; an artist should hear that it is ending from a warning, weeks ahead, "
+         "not from a blocked commit on the day it lapses.",
+         "Ask the contact to renew the approval and record the new `expires` date in the register, or plan to "
+         "take the material out before it lapses.",
+         '[[approvals]]\nid = "NFX-GAI-0042"\ncovers = ["final-deliverable"]\ngranted_by = "Netflix Production Legal"\n'
+         "date = 2025-09-10\nexpires = 2026-12-01   # GAI207 from 2026-11-01 on"),
+    Rule("GAI208", "derived-deliverable-without-approval", Severity.ERROR, ("principle-4", "written-approval"),
          "A deliverable file is written by a compositing script that reads generated media, and no entry "
          "with an approval covering `final-deliverable` declares it.",
          "A comp built on a generated element carries that element into the final picture; declaring the "
@@ -130,38 +193,93 @@ _CATALOGUE = (
          "Declare the comp's output in a [[generated]] entry with an approval covering final-deliverable, or "
          "rebuild it without the generated element.",
          "comp/sh020.nk reads sky/gen.####.exr (declared generated) and writes deliverables/sh020/comp.####.exr"),
-    Rule("GAI301", "undeclared-generated-media", Severity.ERROR, (4, 6),
+    Rule("GAI209", "protected-inputs-without-approval", Severity.ERROR, ("data-use", "written-approval"),
+         "An entry's `inputs` name `personal-data`, `third-party-ip` or `talent-material` and its approvals do not "
+         "cover `personal-data`, `third-party-ip` or `talent-likeness` respectively.",
+         "Personal data, other people's IP and the cast's images, voices or performances may be fed to a tool "
+         "only with clearance, and the guidance asks for that clearance in writing.",
+         "Get written approval for the use and cite it (`approval = \"<id>\"`), with a register entry that covers "
+         "the matching category; or keep the material out of the tool.",
+         '[[generated]]\npaths = ["shots/sq030/**"]\ntool = "firefly"\ninputs = ["talent-material"]\n'
+         'approval = "NFX-GAI-0051"   # covers = ["talent-likeness"] in the register'),
+    Rule("GAI210", "generated-archival-material", Severity.ERROR, ("audience-trust", "written-approval"),
+         "A generated file is in an `[archival]` path, or is a deliverable of a documentary production, without "
+         "an approval covering `archival`.",
+         "Material presented as real (archive photos, found footage, evidence) that was in fact generated "
+         "misleads the audience; a documentary that shows a generated image as a real one breaks their trust.",
+         "Replace the file with the real material, or get written approval for presenting generated material "
+         "there and cite it from an entry declaring the file, with `archival` in what the approval covers.",
+         '[archival]\npaths = ["archive/**"]\n\n[[generated]]\npaths = ["archive/restored/**"]\ntool = "firefly"\n'
+         'approval = "NFX-GAI-0060"   # covers = ["archival"] in the register'),
+    Rule("GAI211", "approval-without-consent", Severity.ERROR, ("talent-consent", "principle-5"),
+         "A register approval covers `talent-likeness` or `union-work` and records no `consent`.",
+         "An approval for a likeness or for union-covered work stands on the consent of the people concerned; "
+         "a register that cannot point to that consent cannot show it was given.",
+         "Record the consent reference in the approval (`consent = \"...\"`), and the union notification in "
+         "`union` where one was made.",
+         '[[approvals]]\nid = "NFX-GAI-0051"\ncovers = ["talent-likeness"]\ngranted_by = "Netflix Talent Relations"\n'
+         'date = 2025-10-01\nconsent = "TR-2025-118 (signed digital-replica rider)"\nunion = "SAG-AFTRA notice 2025-0931"'),
+    Rule("GAI301", "undeclared-generated-media", Severity.ERROR, ("principle-4", "disclosure"),
          "A file's embedded metadata says generative AI made it and no entry declares it.",
          "Generators stamp their output; a stamped file nobody declared is GenAI use nobody reviewed.",
          "Declare the file in a [[generated]] entry with the tool that made it, or replace it.",
          '[[generated]]\npaths = ["shots/sq010/sh010/previs/**"]\ntool = "firefly"'),
-    Rule("GAI302", "timeline-uses-generated-media", Severity.ERROR, (4, 6),
+    Rule("GAI302", "timeline-uses-generated-media", Severity.ERROR, ("principle-4", "written-approval"),
          "A deliverable timeline references generated media not approved for `final-deliverable`.",
          "Generated material reaches final deliverables through the conform, even when the media sits "
          "in a work folder.",
          "Replace the clip, or get an approval that covers `final-deliverable` for the media's entry.",
          "editorial/locked/reel1.edl cuts in shots/sq010/sh010/previs/frame.png, which is declared generated."),
-    Rule("GAI303", "uninspected-content", Severity.WARNING, (4,),
+    Rule("GAI303", "uninspected-content", Severity.WARNING, ("principle-4",),
          "A selected file's content could not be inspected.",
          "A file that could not be read cannot be called clean: an absent LFS object or an unreadable "
          "timeline may hide generated media.",
          "Fetch the content (`git lfs pull`) or repair the file, and run again.",
          "plates/sh010.exr is an LFS pointer whose object is not in .git/lfs/objects."),
-    Rule("GAI304", "deliverable-timeline-unreadable", Severity.ERROR, (4, 6),
+    Rule("GAI304", "deliverable-timeline-unreadable", Severity.ERROR, ("principle-4", "written-approval"),
          "A deliverable timeline cannot be read completely and safely, so its clips cannot be cleared.",
          "An unread cut may hold generated clips; a gate that passes what it could not read is no gate.",
          "Repair or re-export the timeline (and check [editorial] rate for EDLs), then run again.",
          "editorial/locked/reel1.edl has an event line the CMX 3600 reader rejects."),
-    Rule("GAI305", "timeline-media-unmapped", Severity.WARNING, (4,),
+    Rule("GAI305", "timeline-media-unmapped", Severity.WARNING, ("principle-4",),
          "A deliverable timeline has media references that cannot be mapped into the repository.",
          "A clip whose media cannot be found in the repository cannot be checked for generated material.",
          "Add an [editorial] path_map prefix for the facility paths, or commit the media the cut uses.",
          '[editorial]\npath_map = { "/mnt/projects/nightfall/" = "" }'),
-    Rule("GAI401", "stale-generated-entry", Severity.WARNING, (6,),
+    Rule("GAI401", "stale-generated-entry", Severity.WARNING, ("disclosure",),
          "In a full audit, an entry's patterns match no file.",
          "A declaration that matches nothing hides mistakes in patterns and makes the disclosure report untrue.",
          "Fix the entry's paths or remove the entry.",
          '[[generated]]\npaths = ["shots/sq010/sh999/**"]   # no such files'),
+    Rule("GAI501", "undeclared-model", Severity.ERROR, ("training", "disclosure"),
+         "Model weights are in the snapshot and no `[[models]]` entry declares them.",
+         "A LoRA, checkpoint or fine-tune was trained on something; undeclared, nobody has reviewed what it "
+         "learnt from (a cast member's face, another studio's designs) or told the contact it exists.",
+         "Declare the file in a `[[models]]` entry with the tool or base model and what it was `trained_on`, or "
+         "remove it from the repository.",
+         '[[models]]\npaths = ["models/loras/lead_v3.safetensors"]\nbase = "sd_xl_base_1.0"\n'
+         'trained_on = ["talent-material"]\napproval = "NFX-GAI-0051"'),
+    Rule("GAI502", "model-without-approval", Severity.ERROR, ("training", "talent-consent", "written-approval"),
+         "A `[[models]]` entry says it was trained on `talent-material`, `third-party-ip` or `personal-data` and "
+         "its approvals do not cover `talent-likeness`, `third-party-ip` or `personal-data` respectively.",
+         "Training on the cast's likeness or voice, on third-party material or on personal data needs the rights "
+         "and the consent to do so; the model then reproduces that material on demand.",
+         "Get written approval for the training (covering the matching category, with the consent recorded for "
+         "talent likeness) and cite it in the entry's `approval`, or retrain without that material.",
+         '[[models]]\npaths = ["models/loras/lead_v3.safetensors"]\nbase = "sd_xl_base_1.0"\n'
+         'trained_on = ["talent-material"]   # GAI502 until an approval covering talent-likeness is cited'),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}
+
+
+def nearest_rule(text: str) -> str | None:
+    """The rule id `text` most likely means: letters typed for look-alike digits first (GAI2O1), then spelling."""
+    typed = text.strip().upper()
+    if typed[:3] == "GAI":
+        digits = typed[3:].translate(str.maketrans("OQDILZS", "0001125"))
+        if "GAI" + digits in RULES:
+            return "GAI" + digits
+    near = difflib.get_close_matches(typed, list(RULES), n=1)
+    return near[0] if near else None
+

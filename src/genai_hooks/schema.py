@@ -7,9 +7,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-SENSITIVE = ("talent-likeness", "personal-data", "third-party-ip", "union-work", "key-creative")
+SENSITIVE = ("talent-likeness", "personal-data", "third-party-ip", "union-work", "key-creative",
+             "public-figure", "deceased-person", "archival")
 COVERS = ("final-deliverable",) + SENSITIVE
+# What goes into a tool, or into a model's training (SPEC §10); each protected one -> the approval it needs.
+INPUTS = ("production-material", "personal-data", "third-party-ip", "talent-material")
+INPUT_APPROVALS: Mapping[str, str] = {"personal-data": "personal-data", "third-party-ip": "third-party-ip",
+                                      "talent-material": "talent-likeness"}
+CONSENTED = ("talent-likeness", "union-work")  # an approval covering these names its consent record (GAI211)
 ENVIRONMENTS = ("enterprise", "on-premises", "consumer")
+SAFE_ENVIRONMENTS = ("enterprise", "on-premises")  # where production material may go (principle 3, GAI108)
+# documentary: material is presented as real, so every generated deliverable needs `archival` (GAI210)
+PRODUCTION_KINDS = ("fiction", "documentary", "unscripted", "animation")
 SEVERITIES = ("error", "warning", "off")
 
 
@@ -28,6 +37,7 @@ class Table:
     root_only: bool = False
     array: bool = False  # [[name]]
     keyed: bool = False  # [name.ID] sub-tables, each with `keys`
+    one_of: tuple[str, ...] = ()  # at least one of these keys is required
 
 
 MANIFEST: Mapping[str, Table] = {
@@ -35,9 +45,17 @@ MANIFEST: Mapping[str, Table] = {
         "title": Key("string", "The production's title."),
         "contact": Key("string", "Who was informed of GenAI use (the Netflix contact)."),
         "approval_pattern": Key("string", "A regular expression every approval id must fully match."),
+        "kind": Key("string", "What the production is; a documentary presents its material as real, so every "
+                    "generated deliverable needs an approval covering archival (GAI210).",
+                    choices=PRODUCTION_KINDS),
     }, root_only=True),
     "deliverables": Table("Deliverable paths; adds to the chain.", {
         "paths": Key("strings", "Patterns of final-deliverable paths.", required=True),
+    }),
+    "archival": Table("Where material presented as real lives (archive photos, found footage, evidence); "
+                      "adds to the chain.", {
+        "paths": Key("strings", "Patterns of archival paths; a generated file there needs an approval covering "
+                     "archival (GAI210).", required=True),
     }),
     "tools": Table("Generative-AI tools, by id; ids are unique across a chain.", {
         "vendor": Key("string", "Who makes the tool.", required=True),
@@ -54,14 +72,26 @@ MANIFEST: Mapping[str, Table] = {
         "tool": Key("string", "The id of a tool declared in this manifest or one above it.", required=True),
         "purpose": Key("string", "What the generated material is for."),
         "sensitive": Key("strings", "Sensitive categories the output involves.", choices=SENSITIVE),
+        "inputs": Key("strings", "Categories of material fed to the tool (GAI108, GAI209).", choices=INPUTS),
         "approval": Key("string-or-strings", "Written approval id(s) for this use."),
     }, array=True),
+    "models": Table("Model weights in the repository (LoRAs, checkpoints, fine-tunes) and what they were trained on.", {
+        "paths": Key("strings", "Patterns of the model files.", required=True),
+        "tool": Key("string", "The id of the tool that trained or runs the model, declared in the chain."),
+        "base": Key("string", "The model it was trained or fine-tuned from, e.g. 'sd_xl_base_1.0'."),
+        "trained_on": Key("strings", "Categories of material it was trained on (GAI502).", choices=INPUTS),
+        "approval": Key("string-or-strings", "Written approval id(s) for training and using it."),
+        "purpose": Key("string", "What the model is for."),
+    }, array=True, one_of=("tool", "base")),
     "approvals": Table("The approval register: written approvals and what they cover.", {
         "id": Key("string", "The approval id as granted.", required=True),
         "covers": Key("strings", "What the approval covers.", required=True, choices=COVERS),
         "granted_by": Key("string", "Who granted it.", required=True),
         "date": Key("date", "When it was granted.", required=True),
         "expires": Key("date", "The last day it holds."),
+        "consent": Key("string", "The consent record of the people concerned; required when covers includes "
+                       "talent-likeness or union-work (GAI211)."),
+        "union": Key("string", "The union notification reference."),
     }, root_only=True, array=True),
     "detect": Table("Embedded-provenance detection.", {
         "metadata": Key("boolean", "Sniff embedded provenance (C2PA, IPTC, generator records); default true."),
@@ -123,6 +153,8 @@ def _table_schema(table: Table) -> dict[str, Any]:
     required = [name for name, key in table.keys.items() if key.required]
     if required:
         body["required"] = required
+    if table.one_of:
+        body["anyOf"] = [{"required": [name]} for name in table.one_of]
     if table.keyed:
         return {"type": "object", "description": table.description, "additionalProperties": body}
     if table.array:
@@ -135,7 +167,8 @@ def json_schema(schema_id: str | None = None) -> dict[str, Any]:
     document: dict[str, Any] = {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
         "title": "genai.toml",
-        "description": "genai-hooks manifest: generative-AI tools, generated files, deliverables and approvals.",
+        "description": "genai-hooks manifest: generative-AI tools, generated files, models, deliverables, archival "
+                       "paths and approvals.",
         "type": "object",
         "additionalProperties": False,
         "properties": {"version": {"const": 1, "description": "Manifest format version; 1 is the only one."}},

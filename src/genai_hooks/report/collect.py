@@ -7,28 +7,31 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 
 from .. import __version__
+from ..approvals import expiring
 from ..chains import ManifestSet, directory_of
 from ..content import LFS_POINTER_MAX, lfs_pointer
 from ..findings import Finding
-from ..manifest import Approval, GeneratedEntry, Manifest, Tool
+from ..manifest import Approval, GeneratedEntry, Manifest, ModelEntry, Tool
 from ..paths import MANIFEST_NAME
 from ..patterns import approval_matches
 from ..rules import RULES
 from ..runner import Outcome
+from ..schema import INPUT_APPROVALS
 from ..snapshot import Snapshot
 from .model import (
     COVERED,
     EXPIRED,
     EXPIRING,
-    EXPIRING_DAYS,
     MISSING,
     NOT_COVERED,
     NOT_NEEDED,
     UNKNOWN,
     VALID,
     ApprovalRecord,
+    ArchivalRecord,
     CitedApproval,
     EntryRecord,
+    ModelRecord,
     ProductionRecord,
     Report,
     RuleGroup,
@@ -42,11 +45,15 @@ _POINTER_MIN = 100  # no Git LFS pointer is shorter: its version and oid lines a
 
 def build_model(outcome: Outcome, as_of: datetime.date) -> Report:
     manifests, snapshot = outcome.manifests, outcome.snapshot
-    files_by_entry, deliverable = _generated_files(snapshot, manifests)
-    sizes, lfs = _media_sizes(snapshot, [p for paths in files_by_entry.values() for p in paths])
+    files_by_entry, deliverable, archival = _generated_files(snapshot, manifests)
+    files_by_model = _model_files(snapshot, manifests)
+    sizes, lfs = _media_sizes(snapshot, [p for found in (files_by_entry, files_by_model)
+                                         for paths in found.values() for p in paths])
     roots = _roots(manifests)
-    entries = tuple(_entry_record(manifests, entry, files_by_entry.get(id(entry), ()), deliverable, sizes, lfs,
-                                  as_of) for entry in _all_entries(manifests))
+    entries = tuple(_entry_record(manifests, entry, files_by_entry.get(id(entry), ()), (deliverable, archival),
+                                  sizes, lfs, as_of) for entry in _all_entries(manifests))
+    models = tuple(_model_record(manifests, entry, files_by_model.get(id(entry), ()), sizes, lfs, as_of)
+                   for entry in _all_models(manifests))
     return Report(
         version=__version__,
         as_of=as_of,
@@ -59,6 +66,10 @@ def build_model(outcome: Outcome, as_of: datetime.date) -> Report:
         rule_groups=_rule_groups(outcome.result.findings),
         invalid_manifests=tuple(sorted(manifests.invalid.values(), key=lambda i: i.path)),
         notes=tuple(outcome.result.notes),
+        models=models,
+        archival=tuple(ArchivalRecord(m.path, m.tables.get("archival"), tuple(p.text for p in m.archival))
+                       for m in sorted(manifests.valid.values(), key=lambda m: m.path) if m.archival),
+        undeclared_models=sum(len(f.files or (f.path,)) for f in outcome.result.findings if f.rule == "GAI501"),
     )
 
 
@@ -78,10 +89,13 @@ def _snapshot_record(snapshot: Snapshot) -> SnapshotRecord:
 
 # -- generated files: which entry wins each, deliverable or not, media size -------------------------
 
-def _generated_files(snapshot: Snapshot, manifests: ManifestSet) -> tuple[dict[int, list[str]], frozenset[str]]:
-    """Files each entry wins (by id of the entry), and which generated files are deliverable."""
+def _generated_files(snapshot: Snapshot, manifests: ManifestSet
+                     ) -> tuple[dict[int, list[str]], frozenset[str], frozenset[str]]:
+    """Files each entry wins (by id of the entry), which generated files are deliverable, and which would be
+    taken for real ([archival] paths, documentary deliverables)."""
     by_entry: dict[int, list[str]] = defaultdict(list)
     deliverable: list[str] = []
+    archival: list[str] = []
     best, covers = manifests.generated.best, manifests.deliverables.covers
     for path in snapshot.paths:
         if path.endswith(MANIFEST_NAME) and path.rpartition("/")[2] == MANIFEST_NAME:
@@ -90,9 +104,23 @@ def _generated_files(snapshot: Snapshot, manifests: ManifestSet) -> tuple[dict[i
         if entry is None:
             continue
         by_entry[id(entry)].append(path)
-        if covers(path):
+        delivered = covers(path)
+        if delivered:
             deliverable.append(path)
-    return by_entry, frozenset(deliverable)
+        if manifests.presented_as_real(path, delivered) is not None:
+            archival.append(path)
+    return by_entry, frozenset(deliverable), frozenset(archival)
+
+
+def _model_files(snapshot: Snapshot, manifests: ManifestSet) -> dict[int, list[str]]:
+    """Files each [[models]] entry declares (by id of the entry)."""
+    by_entry: dict[int, list[str]] = defaultdict(list)
+    if manifests.models:
+        for path in snapshot.paths:
+            entry = manifests.models.best(path) if path.rpartition("/")[2] != MANIFEST_NAME else None
+            if entry is not None:
+                by_entry[id(entry)].append(path)
+    return by_entry
 
 
 def _media_sizes(snapshot: Snapshot, paths: Sequence[str]) -> tuple[dict[str, int], frozenset[str]]:
@@ -128,17 +156,23 @@ def _roots(manifests: ManifestSet) -> list[Manifest]:
 def _production(root: Manifest) -> ProductionRecord:
     p = root.production
     return ProductionRecord(root.path, root.directory, p.line if p else None, p.title if p else None,
-                            p.contact if p else None, p.approval_pattern if p else None, root.approvals is not None)
+                            p.contact if p else None, p.approval_pattern if p else None, root.approvals is not None,
+                            p.kind if p else None)
 
 
 def _all_entries(manifests: ManifestSet) -> list[GeneratedEntry]:
     return sorted((e for m in manifests.valid.values() for e in m.generated), key=lambda e: (e.manifest, e.line))
 
 
-def _use(paths: Iterable[str], deliverable: frozenset[str], sizes: dict[str, int], lfs: frozenset[str]) -> Use:
+def _all_models(manifests: ManifestSet) -> list[ModelEntry]:
+    return sorted((e for m in manifests.valid.values() for e in m.models), key=lambda e: (e.manifest, e.line))
+
+
+def _use(paths: Iterable[str], deliverable: frozenset[str], sizes: dict[str, int], lfs: frozenset[str],
+         archival: frozenset[str] = frozenset()) -> Use:
     listed = list(paths)
     return Use(len(listed), sum(1 for p in listed if p in deliverable), sum(sizes.get(p, 0) for p in listed),
-               sum(1 for p in listed if p in lfs))
+               sum(1 for p in listed if p in lfs), sum(1 for p in listed if p in archival))
 
 
 def approval_state(approval: Approval, as_of: datetime.date) -> str:
@@ -147,7 +181,7 @@ def approval_state(approval: Approval, as_of: datetime.date) -> str:
         return VALID
     if approval.expires < as_of:
         return EXPIRED
-    return EXPIRING if (approval.expires - as_of).days <= EXPIRING_DAYS else VALID
+    return EXPIRING if expiring(approval, as_of) else VALID
 
 
 def _cite(root: Manifest | None, approval_id: str, as_of: datetime.date) -> CitedApproval:
@@ -163,12 +197,35 @@ def _cite(root: Manifest | None, approval_id: str, as_of: datetime.date) -> Cite
     return CitedApproval(approval_id, UNKNOWN, None, True)
 
 
-def _entry_record(manifests: ManifestSet, entry: GeneratedEntry, paths: Sequence[str], deliverable: frozenset[str],
-                  sizes: dict[str, int], lfs: frozenset[str], as_of: datetime.date) -> EntryRecord:
-    use = _use(paths, deliverable, sizes, lfs)
-    needs = (("final-deliverable",) if use.deliverable_files else ()) + entry.sensitive
-    root = manifests.root_of(directory_of(entry.manifest))
-    cited = tuple(_cite(root, i, as_of) for i in entry.approvals)
+def _entry_record(manifests: ManifestSet, entry: GeneratedEntry, paths: Sequence[str],
+                  where: tuple[frozenset[str], frozenset[str]], sizes: dict[str, int], lfs: frozenset[str],
+                  as_of: datetime.date) -> EntryRecord:
+    """`where`: the generated files in deliverable paths, and those that would be taken for real."""
+    use = _use(paths, where[0], sizes, lfs, where[1])
+    needs = tuple(dict.fromkeys((("final-deliverable",) if use.deliverable_files else ()) + entry.sensitive
+                                + (("archival",) if use.archival_files else ()) + _input_needs(entry.inputs)))
+    cited, uncovered, status = _approval(manifests, entry.manifest, entry.approvals, needs, as_of)
+    return EntryRecord(entry, manifests.tool_for(entry), use, needs, uncovered, cited, status)
+
+
+def _model_record(manifests: ManifestSet, entry: ModelEntry, paths: Sequence[str], sizes: dict[str, int],
+                  lfs: frozenset[str], as_of: datetime.date) -> ModelRecord:
+    needs = _input_needs(entry.trained_on)
+    cited, uncovered, status = _approval(manifests, entry.manifest, entry.approvals, needs, as_of)
+    return ModelRecord(entry, manifests.tool_for(entry), _use(paths, frozenset(), sizes, lfs), needs, uncovered,
+                       cited, status)
+
+
+def _input_needs(inputs: Iterable[str]) -> tuple[str, ...]:
+    """What approvals the material fed in or trained on needs (GAI209, GAI502)."""
+    return tuple(INPUT_APPROVALS[i] for i in inputs if i in INPUT_APPROVALS)
+
+
+def _approval(manifests: ManifestSet, manifest: str, approval_ids: tuple[str, ...], needs: tuple[str, ...],
+              as_of: datetime.date) -> tuple[tuple[CitedApproval, ...], tuple[str, ...], str]:
+    """The cited approvals' states, what of `needs` they leave uncovered, and the status that sums them up."""
+    root = manifests.root_of(directory_of(manifest))
+    cited = tuple(_cite(root, i, as_of) for i in approval_ids)
     current = [c for c in cited if c.state in (VALID, EXPIRING)]
     if any(not c.register for c in current):  # no register: a well-formed id covers every category
         covered = set(needs)
@@ -179,7 +236,7 @@ def _entry_record(manifests: ManifestSet, entry: GeneratedEntry, paths: Sequence
         status = MISSING if needs else NOT_NEEDED
     else:
         status = NOT_COVERED if uncovered else COVERED
-    return EntryRecord(entry, manifests.tool_for(entry), use, needs, uncovered, cited, status)
+    return cited, uncovered, status
 
 
 def _tool_records(manifests: ManifestSet, entries: Sequence[EntryRecord]) -> tuple[ToolRecord, ...]:
@@ -198,8 +255,9 @@ def _tool_records(manifests: ManifestSet, entries: Sequence[EntryRecord]) -> tup
 
 
 def _register(manifests: ManifestSet, roots: Sequence[Manifest], as_of: datetime.date) -> tuple[ApprovalRecord, ...]:
-    citing: dict[tuple[str, str], list[GeneratedEntry]] = defaultdict(list)
-    for entry in _all_entries(manifests):
+    citing: dict[tuple[str, str], list[GeneratedEntry | ModelEntry]] = defaultdict(list)
+    every: list[GeneratedEntry | ModelEntry] = [*_all_entries(manifests), *_all_models(manifests)]
+    for entry in every:
         root = manifests.root_of(directory_of(entry.manifest))
         if root is not None:
             for approval_id in dict.fromkeys(entry.approvals):

@@ -6,7 +6,16 @@ import html
 from collections.abc import Iterable, Sequence
 
 from .html_style import STYLESHEET
-from .model import ApprovalRecord, EntryRecord, ProductionRecord, Report, RuleGroup, ToolRecord
+from .model import (
+    ApprovalRecord,
+    ArchivalRecord,
+    EntryRecord,
+    ModelRecord,
+    ProductionRecord,
+    Report,
+    RuleGroup,
+    ToolRecord,
+)
 from .wording import (
     BAD,
     FINDINGS_PER_RULE,
@@ -17,11 +26,13 @@ from .wording import (
     approval_state,
     attestation,
     cited_state,
+    consent,
     declared,
     entry_status,
     environment,
     human_size,
     incomplete_warning,
+    made_from,
     plural,
     snapshot_text,
     summary_sentences,
@@ -116,7 +127,7 @@ def _cards(report: Report) -> str:
 
 def _productions(productions: Sequence[ProductionRecord]) -> str:
     rows = [[
-        esc(p.title) if p.title else badge(NOT_DECLARED, WARN),
+        (esc(p.title) if p.title else badge(NOT_DECLARED, WARN)) + (_sub(esc(p.kind)) if p.kind else ""),
         esc(p.contact) if p.contact else badge(NOT_DECLARED, WARN),
         code(p.approval_pattern) if p.approval_pattern else '<span class="none">any id</span>',
         badge("kept", OK) if p.register else badge("none", WARN),
@@ -146,6 +157,10 @@ def _entry_row(record: EntryRecord) -> list[str]:
     tool = (ident(e.tool) + (_sub(esc(record.tool.vendor)) if record.tool.vendor else "") if record.tool is not None
             else ident(e.tool) + _sub(badge("undeclared tool", BAD)))
     sensitive = "<br>".join(esc(s) for s in e.sensitive) or '<span class="none">none</span>'
+    if e.inputs:
+        sensitive += _sub("inputs: " + ", ".join(esc(i) for i in e.inputs))
+    if use.archival_files:
+        sensitive += _sub(badge(f"{use.archival_files} taken for real", WARN))
     approval = badge(*entry_status(record))
     for cited in record.approvals:
         label, tone = cited_state(cited)
@@ -155,10 +170,33 @@ def _entry_row(record: EntryRecord) -> list[str]:
     return [what, tool, sensitive, approval, files, size]
 
 
+def _model_row(record: ModelRecord) -> list[str]:
+    e, use = record.entry, record.use
+    what = (f"<strong>{esc(e.purpose)}</strong>" if e.purpose else '<span class="none">no purpose given</span>')
+    what += _sub("<br>".join(code(p) for p in e.paths)) + _sub("declared in " + code(where(e.manifest, e.line)))
+    trained = "<br>".join(esc(t) for t in e.trained_on) or badge(NOT_DECLARED, WARN)
+    approval = badge(*entry_status(record))
+    for cited in record.approvals:
+        approval += _sub(f"{ident(cited.id)} {badge(*cited_state(cited))}")
+    size = esc(human_size(use.bytes)) + (_sub(esc(f"{use.lfs_files} in Git LFS")) if use.lfs_files else "")
+    return [what, esc(made_from(record)), trained, approval, str(use.files), size]
+
+
+def _archival(records: Sequence[ArchivalRecord]) -> str:
+    rows = [[code(where(a.manifest, a.line)), "<br>".join(code(p) for p in a.paths)] for a in records]
+    return _table([("Declared in", ""), ("Archival paths", "")], rows) if rows else ""
+
+
 def _approval_row(record: ApprovalRecord) -> list[str]:
     a = record.approval
     users = "<br>".join(code(where(u.manifest, u.line)) for u in record.used_by) or badge("cited by no entry", WARN)
-    return [ident(a.id) + _sub(code(where(record.manifest, a.line))), "<br>".join(esc(c) for c in a.covers),
+    said = consent(record)
+    covers = "<br>".join(esc(c) for c in a.covers)
+    if said is not None:
+        covers += _sub("consent: " + (esc(said[0]) if said[1] == PLAIN else badge(*said)))
+    if a.union:
+        covers += _sub("union: " + esc(a.union))
+    return [ident(a.id) + _sub(code(where(record.manifest, a.line))), covers,
             esc(a.granted_by), esc(a.date.isoformat()),
             esc(a.expires.isoformat()) if a.expires else '<span class="none">never</span>',
             badge(*approval_state(record)), users]
@@ -191,6 +229,12 @@ def render(report: Report) -> str:
     entries = _table([("Purpose and paths", ""), ("Tool", ""), ("Sensitive", ""), ("Approval", ""),
                       ("Files", "num"), ("Size", "num")],
                      [_entry_row(e) for e in report.entries]) if report.entries else ""
+    models = _table([("Purpose and paths", ""), ("Made from", ""), ("Trained on", ""), ("Approval", ""),
+                     ("Files", "num"), ("Size", "num")],
+                    [_model_row(m) for m in report.models]) if report.models else ""
+    if report.undeclared_models:
+        models += (f'<p class="more">{esc(plural(report.undeclared_models, "model file"))} no [[models]] entry '
+                   "declares: see GAI501 under Open findings.</p>")
     approvals = _table([("Approval", ""), ("Covers", ""), ("Granted by", ""), ("Date", ""), ("Expires", ""),
                         ("State", ""), ("Cited by", "")],
                        [_approval_row(a) for a in report.approvals]) if report.approvals else ""
@@ -202,6 +246,8 @@ def render(report: Report) -> str:
         _section("productions", "Productions", _productions(report.productions) if report.productions else ""),
         _section("tools", "Tools and their attestations", tools, "No tool is declared."),
         _section("generated", "Generated material", entries, "No [[generated]] entry is declared."),
+        _section("models", "Models", models),
+        _section("archival", "Archival material", _archival(report.archival)),
         _section("approvals", "Approval register", approvals,
                  "No approval register is kept: any well-formed approval id is accepted unchecked."),
         _section("findings", "Open findings", "".join(_rule_group(g) for g in report.rule_groups),

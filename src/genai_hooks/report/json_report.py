@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from ..output.json_format import finding_dict
-from .model import ApprovalRecord, EntryRecord, Report, RuleGroup, ToolRecord, Use
+from .model import ApprovalRecord, CitedApproval, EntryRecord, ModelRecord, Report, RuleGroup, ToolRecord, Use
 
 REPORT_VERSION = 1
 
@@ -19,6 +19,10 @@ def _date(value: datetime.date | None) -> str | None:
 def _use(use: Use) -> dict[str, int]:
     return {"files": use.files, "deliverable_files": use.deliverable_files, "bytes": use.bytes,
             "lfs_files": use.lfs_files}
+
+
+def _cited(cited: tuple[CitedApproval, ...]) -> list[dict[str, Any]]:
+    return [{"id": c.id, "state": c.state, "registered": c.approval is not None} for c in cited]
 
 
 def _tool(record: ToolRecord) -> dict[str, Any]:
@@ -36,10 +40,21 @@ def _entry(record: EntryRecord) -> dict[str, Any]:
     return {
         "manifest": e.manifest, "line": e.line, "paths": list(e.paths), "tool": e.tool,
         "tool_declaration": {"manifest": tool.manifest, "line": tool.line} if tool is not None else None,
-        "purpose": e.purpose, "sensitive": list(e.sensitive),
+        "purpose": e.purpose, "sensitive": list(e.sensitive), "inputs": list(e.inputs),
         "approval_status": record.status, "needs": list(record.needs), "uncovered": list(record.uncovered),
-        "approvals": [{"id": c.id, "state": c.state, "registered": c.approval is not None} for c in record.approvals],
-        **_use(record.use),
+        "approvals": _cited(record.approvals),
+        **_use(record.use), "archival_files": record.use.archival_files,
+    }
+
+
+def _model(record: ModelRecord) -> dict[str, Any]:
+    e, tool = record.entry, record.tool
+    return {
+        "manifest": e.manifest, "line": e.line, "paths": list(e.paths), "tool": e.tool,
+        "tool_declaration": {"manifest": tool.manifest, "line": tool.line} if tool is not None else None,
+        "base": e.base, "purpose": e.purpose, "trained_on": list(e.trained_on),
+        "approval_status": record.status, "needs": list(record.needs), "uncovered": list(record.uncovered),
+        "approvals": _cited(record.approvals), **_use(record.use),
     }
 
 
@@ -47,7 +62,8 @@ def _approval(record: ApprovalRecord) -> dict[str, Any]:
     a = record.approval
     return {
         "id": a.id, "manifest": record.manifest, "line": a.line, "covers": list(a.covers), "granted_by": a.granted_by,
-        "date": _date(a.date), "expires": _date(a.expires), "state": record.state, "days_left": record.days_left,
+        "date": _date(a.date), "expires": _date(a.expires), "consent": a.consent, "union": a.union,
+        "state": record.state, "days_left": record.days_left,
         "used_by": [{"manifest": e.manifest, "line": e.line} for e in record.used_by],
     }
 
@@ -73,14 +89,19 @@ def report_dict(report: Report) -> dict[str, Any]:
         "summary": {
             "files": report.files, "generated_files": generated.files,
             "generated_deliverable_files": generated.deliverable_files, "generated_bytes": generated.bytes,
+            "generated_archival_files": generated.archival_files,
             "tools": len(report.tools), "entries": len(report.entries), "approvals": len(report.approvals),
+            "models": len(report.models), "undeclared_models": report.undeclared_models,
             "errors": report.errors, "warnings": report.warnings,
         },
         "productions": [{"manifest": p.manifest, "scope": p.scope, "line": p.line, "title": p.title,
-                         "contact": p.contact, "approval_pattern": p.approval_pattern, "register": p.register}
+                         "contact": p.contact, "approval_pattern": p.approval_pattern, "register": p.register,
+                         "kind": p.kind}
                         for p in report.productions],
         "tools": [_tool(t) for t in report.tools],
         "generated": [_entry(e) for e in report.entries],
+        "models": [_model(m) for m in report.models],
+        "archival": [{"manifest": a.manifest, "line": a.line, "paths": list(a.paths)} for a in report.archival],
         "approvals": [_approval(a) for a in report.approvals],
         "findings": {"errors": report.errors, "warnings": report.warnings,
                      "rules": [_rule_group(g) for g in report.rule_groups]},

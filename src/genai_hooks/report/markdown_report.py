@@ -6,18 +6,20 @@ import re
 from collections.abc import Iterable
 
 from ..output.inert_markdown import quoted_prose
-from .model import EntryRecord, ProductionRecord, Report, RuleGroup, ToolRecord
+from .model import ArchivalRecord, EntryRecord, ModelRecord, ProductionRecord, Report, RuleGroup, ToolRecord
 from .wording import (
     FINDINGS_PER_RULE,
     NOT_DECLARED,
     approval_state,
     attestation,
     cited_state,
+    consent,
     declared,
     entry_status,
     environment,
     human_size,
     incomplete_warning,
+    made_from,
     plural,
     snapshot_text,
     summary_sentences,
@@ -74,8 +76,9 @@ def _production(p: ProductionRecord) -> str:
     pattern = f"approval ids must match {code(p.approval_pattern)}" if p.approval_pattern else "no approval id pattern"
     register = "keeps an approval register" if p.register else "keeps no approval register"
     scope = code(p.scope + "/") if p.scope else "the whole repository"
-    return (f"- **{text(p.title or 'Untitled')}**: contact {text(p.contact or NOT_DECLARED)}; {pattern}; {register}; "
-            f"governs {scope}; declared in {code(where(p.manifest, p.line))}")
+    kind = f" ({text(p.kind)})" if p.kind else ""
+    return (f"- **{text(p.title or 'Untitled')}**{kind}: contact {text(p.contact or NOT_DECLARED)}; {pattern}; "
+            f"{register}; governs {scope}; declared in {code(where(p.manifest, p.line))}")
 
 
 def _tool(record: ToolRecord) -> list[str]:
@@ -108,9 +111,42 @@ def _entry(record: EntryRecord) -> list[str]:
         f"- Tool: {tool}",
         f"- Files: {use.files} ({use.deliverable_files} deliverable), {human_size(use.bytes)}{lfs}",
         f"- Sensitive: {text(', '.join(e.sensitive)) if e.sensitive else 'none'}",
+        f"- Inputs fed to the tool: {text(', '.join(e.inputs)) if e.inputs else 'none declared'}",
+        *([f"- Taken for real: {plural(use.archival_files, 'file')} in archival paths or documentary deliverables"]
+          if use.archival_files else []),
         f"- Approval: **{text(entry_status(record)[0])}**" + (f" ({cited})" if cited else ""),
         f"- Declared in {code(where(e.manifest, e.line))}", "",
     ]
+
+
+def _model(record: ModelRecord) -> list[str]:
+    e, use = record.entry, record.use
+    cited = "; ".join(f"{code(c.id)} {text(cited_state(c)[0])}" for c in record.approvals)
+    lfs = f", {use.lfs_files} stored in Git LFS" if use.lfs_files else ""
+    return [
+        f"### {text(e.purpose or 'No purpose given')}", "",
+        f"- Paths: {_codes(e.paths)}",
+        f"- Made from: {text(made_from(record))}",
+        f"- Trained on: {text(', '.join(e.trained_on)) if e.trained_on else 'not declared'}",
+        f"- Files: {use.files}, {human_size(use.bytes)}{lfs}",
+        f"- Approval: **{text(entry_status(record)[0])}**" + (f" ({cited})" if cited else ""),
+        f"- Declared in {code(where(e.manifest, e.line))}", "",
+    ]
+
+
+def _models(report: Report) -> list[str]:
+    body = [line for m in report.models for line in _model(m)]
+    if report.undeclared_models:
+        body += [(f"{plural(report.undeclared_models, 'model file')} no [[models]] entry declares: see GAI501 "
+                  "under Open findings."), ""]
+    return _section("Models", body, None)
+
+
+def _archival(archival: tuple[ArchivalRecord, ...]) -> list[str]:
+    body = [f"- {code(where(a.manifest, a.line))}: {_codes(a.paths)}" for a in archival]
+    intro = ("Where material presented as real lives ([archival]); a generated file there needs an approval "
+             "covering archival.")
+    return _section("Archival material", [intro, "", *body, ""] if body else [], None)
 
 
 def _approvals(report: Report) -> list[str]:
@@ -120,9 +156,13 @@ def _approvals(report: Report) -> list[str]:
     for record in report.approvals:
         a = record.approval
         users = _codes((where(u.manifest, u.line) for u in record.used_by), "no entry")
+        said = consent(record)
+        parts = ([f"Consent: {text(said[0])}"] if said else []) + ([f"Union: {text(a.union)}"] if a.union else [])
+        consented = [f"- {' · '.join(parts)}"] if parts else []
         lines += [
             f"### {code(a.id)}: {approval_state(record)[0]}", "",
             f"- Covers: {text(', '.join(a.covers))}",
+            *consented,
             f"- Granted by {text(a.granted_by)} on {a.date.isoformat()}; "
             + (f"expires {a.expires.isoformat()}" if a.expires else "does not expire"),
             f"- Cited by: {users}",
@@ -164,6 +204,8 @@ def render(report: Report) -> str:
     lines += _section("Tools", [line for t in report.tools for line in _tool(t)], "No tool is declared.")
     lines += _section("Generated material", [line for e in report.entries for line in _entry(e)],
                       "No [[generated]] entry is declared.")
+    lines += _models(report)
+    lines += _archival(report.archival)
     lines += _approvals(report)
     lines += _section("Open findings", [line for g in report.rule_groups for line in _rule_group(g)],
                       "No open findings.")

@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
+from ..approvals import EXPIRING_DAYS
 from ..chains import Invalid
 from ..findings import Finding, Note, Severity, count
-from ..manifest import Approval, GeneratedEntry, Tool
+from ..manifest import Approval, GeneratedEntry, ModelEntry, Tool
 
-EXPIRING_DAYS = 30  # an approval that ends within this many days of the as-of date is flagged
+__all__ = ["EXPIRING_DAYS"]  # one definition, shared with GAI207 (approvals.py)
 
 # The state of one approval on the as-of date (register) or of one id an entry cites.
 VALID, EXPIRING, EXPIRED, UNKNOWN = "valid", "expiring", "expired", "unknown"
@@ -36,6 +37,7 @@ class ProductionRecord:
     contact: str | None
     approval_pattern: str | None
     register: bool  # does it keep an [[approvals]] register?
+    kind: str | None = None  # fiction | documentary | unscripted | animation; None: not declared
 
 
 @dataclass(frozen=True)
@@ -46,6 +48,7 @@ class Use:
     deliverable_files: int = 0
     bytes: int = 0
     lfs_files: int = 0  # files stored as Git LFS pointers (their media size is counted)
+    archival_files: int = 0  # files where they would be taken for real: [archival] paths, documentary deliverables
 
 
 @dataclass(frozen=True)
@@ -68,10 +71,32 @@ class EntryRecord:
     entry: GeneratedEntry
     tool: Tool | None  # None: the entry names a tool its chain does not declare (GAI106)
     use: Use
-    needs: tuple[str, ...]  # categories its files need approved: final-deliverable, then its sensitive ones
+    needs: tuple[str, ...]  # categories needed approved: final-deliverable, sensitive ones, archival, from inputs
     uncovered: tuple[str, ...]  # of `needs`, what no current approval covers
     approvals: tuple[CitedApproval, ...]
     status: str  # not needed | missing | covered | not covered
+
+
+@dataclass(frozen=True)
+class ModelRecord:
+    """A [[models]] entry: the weights it declares, what they were made from and trained on, and approval."""
+
+    entry: ModelEntry
+    tool: Tool | None  # None: no tool named, or one its chain does not declare (GAI106)
+    use: Use
+    needs: tuple[str, ...]  # approval categories its training needs (talent-likeness, third-party-ip, ...)
+    uncovered: tuple[str, ...]
+    approvals: tuple[CitedApproval, ...]
+    status: str  # not needed | missing | covered | not covered
+
+
+@dataclass(frozen=True)
+class ArchivalRecord:
+    """Where one manifest says material presented as real lives ([archival])."""
+
+    manifest: str
+    line: int | None
+    paths: tuple[str, ...]  # as written, relative to the manifest's directory
 
 
 @dataclass(frozen=True)
@@ -80,7 +105,7 @@ class ApprovalRecord:
     manifest: str  # the root manifest whose register holds it
     state: str  # valid | expiring | expired
     days_left: int | None  # until `expires` (negative once expired); None when it does not expire
-    used_by: tuple[GeneratedEntry, ...]
+    used_by: tuple[GeneratedEntry | ModelEntry, ...]
 
 
 @dataclass(frozen=True)
@@ -111,6 +136,9 @@ class Report:
     rule_groups: tuple[RuleGroup, ...]
     invalid_manifests: tuple[Invalid, ...]
     notes: tuple[Note, ...]
+    models: tuple[ModelRecord, ...] = ()
+    archival: tuple[ArchivalRecord, ...] = ()
+    undeclared_models: int = 0  # model files no [[models]] entry declares (GAI501 findings)
 
     @property
     def complete(self) -> bool:
@@ -119,7 +147,8 @@ class Report:
     @property
     def generated(self) -> Use:
         return Use(sum(e.use.files for e in self.entries), sum(e.use.deliverable_files for e in self.entries),
-                   sum(e.use.bytes for e in self.entries), sum(e.use.lfs_files for e in self.entries))
+                   sum(e.use.bytes for e in self.entries), sum(e.use.lfs_files for e in self.entries),
+                   sum(e.use.archival_files for e in self.entries))
 
     @property
     def errors(self) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from ..schema import CONSENTED
 from .model import (
     COVERED,
     EXPIRED,
@@ -16,6 +17,7 @@ from .model import (
     ApprovalRecord,
     CitedApproval,
     EntryRecord,
+    ModelRecord,
     Report,
     SnapshotRecord,
 )
@@ -80,7 +82,7 @@ def cited_state(cited: CitedApproval) -> tuple[str, str]:
     return ("valid" + (f" until {expires}" if expires else "")), OK
 
 
-def entry_status(record: EntryRecord) -> tuple[str, str]:
+def entry_status(record: EntryRecord | ModelRecord) -> tuple[str, str]:
     if record.status == NOT_NEEDED:
         return "not needed", PLAIN
     if record.status == MISSING:
@@ -89,6 +91,27 @@ def entry_status(record: EntryRecord) -> tuple[str, str]:
         return f"not covered: {', '.join(record.uncovered)}", BAD
     assert record.status == COVERED
     return ("covers " + ", ".join(record.needs) if record.needs else "cited"), OK
+
+
+def consent(record: ApprovalRecord) -> tuple[str, str] | None:
+    """The consent record an approval names; flagged when it covers talent likeness or union work without one
+    (GAI211); None when it neither names one nor needs one."""
+    a = record.approval
+    if a.consent:
+        return a.consent, PLAIN
+    if any(c in CONSENTED for c in a.covers):
+        return "not recorded", BAD
+    return None
+
+
+def made_from(record: ModelRecord) -> str:
+    """What a model was made from: its base model and the tool that trained or runs it."""
+    e = record.entry
+    parts = [f"base {e.base}"] if e.base else []
+    if e.tool:
+        parts.append(f"tool {e.tool}" + (f" ({record.tool.vendor})" if record.tool is not None else
+                                         ", which no manifest in its chain declares"))
+    return "; ".join(parts)
 
 
 def approval_state(record: ApprovalRecord) -> tuple[str, str]:
@@ -128,7 +151,16 @@ def summary_sentences(report: Report) -> tuple[str, ...]:
                  if states else "No approval register is kept.")
     findings = (f"Open findings: {plural(report.errors, 'error')}, {plural(report.warnings, 'warning')}."
                 if report.errors or report.warnings else "No open findings.")
-    return files, approvals, findings
+    extra: list[str] = []
+    if report.models or report.undeclared_models:
+        declared = sum(m.use.files for m in report.models)
+        extra.append(f"{plural(len(report.models), '[[models]] entry', '[[models]] entries')} declaring "
+                     f"{plural(declared, 'model file')}; {plural(report.undeclared_models, 'model file')} no entry "
+                     "declares.")
+    if report.archival or generated.archival_files:
+        extra.append(f"{plural(generated.archival_files, 'generated file')} where {'it' if generated.archival_files == 1 else 'they'} "
+                     "would be taken for real ([archival] paths, documentary deliverables).")
+    return (files, *extra, approvals, findings)
 
 
 def incomplete_warning(report: Report) -> str:
