@@ -99,7 +99,7 @@ def test_json_schema_lists_every_table_and_validates_a_real_manifest() -> None:
 
     schema = json_schema()
     assert set(schema["properties"]) == {"version", "production", "deliverables", "archival", "tools", "generated",
-                                         "models", "approvals", "detect", "editorial", "policy"}
+                                         "models", "approvals", "detect", "editorial", "policy", "acknowledged"}
     document = json.loads(json.dumps(tomllib.loads(ROOT_MANIFEST), default=str))
     jsonschema.Draft202012Validator(schema).validate(document)
     bad = dict(document, tools={"x": {"vendr": "Adobe"}})

@@ -69,6 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
                         help="judge approvals and their expiry as of DATE (default: today)")
     report.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
 
+    acknowledge = commands.add_parser(
+        "acknowledge", help="print [[acknowledged]] entries for the open findings a production may accept",
+        description="A full audit; prints ready-to-paste [[acknowledged]] entries for the open findings of "
+                    "GAI103-105, GAI301, GAI303, GAI305 and GAI401 (a first rollout's backlog), with `reason` and "
+                    "`by` left for a person to fill in.")
+    acknowledge.add_argument("--rev", help="audit commit REV (default: the index)")
+    acknowledge.add_argument("--as-of", type=_date, metavar="DATE", help="the date the entries are written on")
+    acknowledge.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
+
     explain = commands.add_parser("explain", help="explain a rule, or list them all")
     explain.add_argument("rule", nargs="?", metavar="ID")
 
@@ -194,6 +203,14 @@ def _run(args: argparse.Namespace) -> int:
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "run":
         return _run(args)
+    if args.command == "acknowledge":
+        from .acknowledged import entries_for
+        from .runner import run_check
+
+        as_of = args.as_of or datetime.date.today()
+        outcome = run_check(repo=args.repo or ".", paths=None, rev=args.rev, diff=None, as_of=as_of, metadata=True)
+        write_output(entries_for(list(outcome.result.findings), outcome.manifests, as_of), None)
+        return EXIT_OK
     if args.command == "explain":
         from .explain import explain
 

@@ -33,6 +33,7 @@ class Detector:
         self.content = content
         self.enabled = enabled
         self.lineage = lineage or {}  # undeclared files whose content is a declared file's (lineage.py)
+        self.inspected = 0  # files whose metadata judge_files read
         self.notes: list[Note] = []
         self._cache: dict[str, provenance.Inspection] = {}
         self._markers: dict[str, tuple[str, ...]] = {}
@@ -175,6 +176,7 @@ class Detector:
         for directory, files in _by_directory(targets).items():
             # declared files are not GAI301's business
             candidates.extend(self.manifests.generated.uncovered(directory, self.media_in(directory, files)))
+        self.inspected += len(candidates)
         self.snapshot.blobs(candidates)  # one lookup for all: large batches use one listing
         for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
             progress().step("read the metadata of", start, len(candidates))
@@ -209,6 +211,25 @@ class Detector:
             out.append(make(self.manifests, "GAI303", directory, path, None,
                             f"content could not be inspected: {inspection.uninspected}", None, None))
         return [f for f in out if f is not None]
+
+
+# Media formats productions hold that no reader of genai-hooks knows: images, camera raws, video, audio and
+# scene caches. Their content is never inspected, so a summary counts them apart instead of as inspected.
+_UNREAD_MEDIA = frozenset((
+    ".bmp", ".tga", ".ico", ".hdr", ".pic", ".sgi", ".rgb", ".ppm", ".pgm", ".pbm", ".pnm", ".jp2", ".j2k",
+    ".jpx", ".ktx", ".ktx2", ".dds", ".cin", ".tx", ".xcf", ".kra", ".ora", ".afphoto",
+    ".cr3", ".raf", ".x3f", ".ari", ".r3d", ".braw", ".crw", ".mrw", ".rwl",
+    ".avi", ".mkv", ".webm", ".mpg", ".mpeg", ".m2v", ".ts", ".mts", ".m2ts", ".wmv", ".flv", ".ogv", ".vob",
+    ".dv", ".y4m", ".ivf", ".h264", ".h265", ".hevc",
+    ".flac", ".ogg", ".oga", ".opus", ".aac", ".aif", ".aiff", ".wma", ".ac3", ".caf", ".amr", ".ape",
+    ".usd", ".usda", ".usdc", ".usdz", ".abc", ".fbx", ".obj", ".blend", ".ma", ".mb", ".hip", ".hiplc",
+    ".c4d", ".max", ".gltf", ".glb", ".ply", ".stl", ".vdb", ".bgeo",
+))
+
+
+def unreadable_formats(paths: Iterable[str]) -> int:
+    """How many of `paths` are media in formats no reader of genai-hooks knows (never inspected by content)."""
+    return sum(1 for p in paths if provenance.extension(p) in _UNREAD_MEDIA)
 
 
 def _by_directory(paths: Iterable[str]) -> dict[str, list[str]]:

@@ -28,6 +28,16 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class Suppression:
+    """An [[acknowledged]] entry that accepts a finding: it stays visible but no longer fails a check."""
+
+    reason: str
+    by: str
+    manifest: str
+    manifest_line: int
+
+
+@dataclass(frozen=True)
 class Finding:
     rule: str  # "GAI201"
     severity: Severity
@@ -40,6 +50,7 @@ class Finding:
     files: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     subject: str | None = None  # what inside the file it is about when no line says (a clip at a timecode)
+    suppressed: Suppression | None = None  # acknowledged by the production: shown, never counted
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:
@@ -60,6 +71,8 @@ class RunResult:
     files_checked: int
     findings: tuple[Finding, ...] = ()
     notes: tuple[Note, ...] = field(default=())
+    inspected: int = 0  # files whose embedded provenance was read
+    uninspected_formats: int = 0  # selected files in formats no reader knows: checked by path, never by content
 
     @property
     def errors(self) -> int:
@@ -69,6 +82,11 @@ class RunResult:
     def warnings(self) -> int:
         return count(self.findings, Severity.WARNING)
 
+    @property
+    def suppressed(self) -> int:
+        return sum(1 for f in self.findings if f.suppressed is not None)
+
 
 def count(findings: tuple[Finding, ...], severity: Severity) -> int:
-    return sum(1 for f in findings if f.severity is severity)
+    """Findings of a severity that count: acknowledged ones are shown but never counted."""
+    return sum(1 for f in findings if f.severity is severity and f.suppressed is None)

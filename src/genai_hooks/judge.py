@@ -8,12 +8,13 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from . import policy
+from .acknowledged import acknowledge
 from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
 from .content import ContentReader
 from .derived import Derivation, Derivations, comp_scripts, derived_findings
-from .detect import Detector
+from .detect import Detector, unreadable_formats
 from .findings import Finding, Note, RunResult
 from .lineage import Lineage, Origin
 from .manifest import GeneratedEntry, Tool
@@ -298,9 +299,10 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
         judgement.notes.extend(notes)
 
     judgement.finish()
-    grouped = group_sequences(judgement.findings)
+    grouped = acknowledge(group_sequences(judgement.findings), manifests, options.as_of, audit=selection.full_audit)
     unique = {(f.rule, f.path, f.line, f.message): f for f in grouped}
     ordered = tuple(sorted(unique.values(), key=lambda f: f.sort_key))
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
     return RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
-                     tuple(sorted(set(notes), key=lambda n: (n.path, n.message))))
+                     tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
+                     unreadable_formats(selection.files))

@@ -96,6 +96,20 @@ class Approval:
 
 
 @dataclass(frozen=True)
+class Acknowledgement:
+    """An [[acknowledged]] entry: findings of one rule on some paths that the production accepts."""
+
+    manifest: str
+    line: int
+    rule: str
+    paths: tuple[str, ...]
+    patterns: tuple[CompiledPattern, ...]
+    reason: str
+    by: str
+    until: datetime.date | None
+
+
+@dataclass(frozen=True)
 class Manifest:
     path: str  # repository path of the genai.toml
     directory: str  # its directory ("" for the repository root)
@@ -113,6 +127,7 @@ class Manifest:
     tables: Mapping[str, int] = field(default_factory=dict)  # table name -> line of its header (or first key)
     archival: tuple[CompiledPattern, ...] = ()  # where material presented as real lives (case-insensitive)
     models: tuple[ModelEntry, ...] = ()
+    acknowledged: tuple[Acknowledgement, ...] = ()
 
 
 def parse_manifest(path: str, data: bytes, *, is_root: bool) -> Manifest:
@@ -212,8 +227,13 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
         nested_tools = body.get("nested_tools", False)
 
     tables = {name: _header_line(lines, name) for name in schema.MANIFEST if name in doc}
+    acknowledged = tuple(Acknowledgement(r.path, i.line, i.clean["rule"], i.strings("paths"), i.patterns,
+                                         i.clean["reason"], i.clean["by"], i.clean.get("until"))
+                         for i in _items(r, doc.get("acknowledged"), "acknowledged")
+                         if {"rule", "paths", "reason", "by"} <= set(i.clean) and _said(r, i, ("reason", "by")))
     return Manifest(r.path, r.directory, production, deliverables, tools, generated, approvals,
-                    detect_metadata, detect_ignore, path_map, rate, severity, nested_tools, tables, archival, models)
+                    detect_metadata, detect_ignore, path_map, rate, severity, nested_tools, tables, archival, models,
+                    acknowledged)
 
 
 def _header_line(lines: TomlLines, name: str) -> int:
@@ -284,6 +304,15 @@ def _models(r: TableReader, body: Any) -> tuple[ModelEntry, ...]:
     return tuple(ModelEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool"),
                             i.clean.get("base"), i.strings("trained_on"), i.strings("approval"), i.clean.get("purpose"))
                  for i in _items(r, body, "models"))
+
+
+def _said(r: TableReader, item: _Item, keys: tuple[str, ...]) -> bool:
+    """Whether each key says something: an acknowledgement names why, and who checked."""
+    blank = [k for k in keys if not str(item.clean[k]).strip()]
+    for key in blank:
+        say = "why the finding is acceptable" if key == "reason" else "who checked it"
+        r.fail(item.line, f"'{key}' in [[acknowledged]] #{item.index + 1} is empty; say {say}")
+    return not blank
 
 
 def _approvals(r: TableReader, body: Any) -> tuple[Approval, ...]:

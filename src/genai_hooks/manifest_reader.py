@@ -87,8 +87,9 @@ class TableReader:
             if bad:
                 near = difflib.get_close_matches(bad[0], rule.choices, n=1, cutoff=0.6)
                 hint = f"did you mean '{near[0]}'? " if near else ""
+                why = f" ({rule.refused})" if rule.refused else ""
                 self.fail(key_line, f"'{key}' in {where} has {bad[0]!r}; {hint}expected one of: "
-                          f"{', '.join(rule.choices)}")
+                          f"{', '.join(rule.choices)}{why}")
                 continue
             clean[key] = value
         for key, rule in spec.keys.items():

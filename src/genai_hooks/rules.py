@@ -251,6 +251,13 @@ _CATALOGUE = (
          "A declaration that matches nothing hides mistakes in patterns and makes the disclosure report untrue.",
          "Fix the entry's paths or remove the entry.",
          '[[generated]]\npaths = ["shots/sq010/sh999/**"]   # no such files'),
+    Rule("GAI402", "stale-acknowledgement", Severity.WARNING, ("disclosure",),
+         "In a full audit, an `[[acknowledged]]` entry matches no finding, or its `until` date has passed.",
+         "An acknowledgement that matches nothing may hide a mistake in its paths; one that ended lets its "
+         "findings fail again, and whoever checked them should know.",
+         "Fix or remove the entry; renew `until` once the findings were checked again.",
+         '[[acknowledged]]\nrule = "GAI301"\npaths = ["reference/stock/**"]\nreason = "licensed stock"\n'
+         'by = "jane.doe@example.com"\nuntil = 2026-12-31'),
     Rule("GAI501", "undeclared-model", Severity.ERROR, ("training", "disclosure"),
          "Model weights are in the snapshot and no `[[models]]` entry declares them.",
          "A LoRA, checkpoint or fine-tune was trained on something; undeclared, nobody has reviewed what it "

@@ -19,6 +19,8 @@ ENVIRONMENTS = ("enterprise", "on-premises", "consumer")
 SAFE_ENVIRONMENTS = ("enterprise", "on-premises")  # where production material may go (principle 3, GAI108)
 # documentary: material is presented as real, so every generated deliverable needs `archival` (GAI210)
 PRODUCTION_KINDS = ("fiction", "documentary", "unscripted", "animation")
+# What a production may accept as checked (SPEC §12); the other rules have approvals for that
+ACKNOWLEDGEABLE = ("GAI103", "GAI104", "GAI105", "GAI301", "GAI303", "GAI305", "GAI401")
 SEVERITIES = ("error", "warning", "off")
 
 
@@ -28,6 +30,7 @@ class Key:
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()  # for strings / strings: allowed values
+    refused: str = ""  # said when a value is not among the choices (why those are the choices)
 
 
 @dataclass(frozen=True)
@@ -106,6 +109,16 @@ MANIFEST: Mapping[str, Table] = {
         "nested_tools": Key("boolean", "Let nested manifests declare tools ([tools.ID]); default false: "
                             "the production vets every tool in the root (GAI107)."),
     }, root_only=True),
+    "acknowledged": Table("Findings the production checked and accepts: they stay visible, marked, but no longer "
+                          "fail a check (GAI402 when one goes stale).", {
+        "rule": Key("string", "The rule: GAI103-105, GAI301, GAI303, GAI305 or GAI401.", required=True,
+                    choices=ACKNOWLEDGEABLE, refused="other rules are cleared with written approvals, not here"),
+        "paths": Key("strings", "Patterns of the paths the findings are on (a tool's findings are on its "
+                     "manifest).", required=True),
+        "reason": Key("string", "Why the finding is acceptable, e.g. 'licensed stock, invoice 4411'.", required=True),
+        "by": Key("string", "Who checked it.", required=True),
+        "until": Key("date", "The last day it holds; after it, the findings count again (and GAI402 says so)."),
+    }, root_only=True, array=True),
 }
 
 TOP_KEYS = ("version",) + tuple(MANIFEST)

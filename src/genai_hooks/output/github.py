@@ -49,6 +49,9 @@ def _annotation(finding: Finding) -> str:
         "line": _line(finding.line),
         "title": f"{finding.rule} {name}".strip(),
     }
+    if finding.suppressed is not None:  # shown, never failing: a notice naming who accepted it
+        return _command("notice", {**properties, "title": f"{properties['title']} (acknowledged)"},
+                        f"{finding.message}\nAcknowledged by {finding.suppressed.by}: {finding.suppressed.reason}")
     return _command(_COMMANDS[finding.severity], properties, f"{finding.message}\nFix: {finding.fix}")
 
 

@@ -23,6 +23,9 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "manifest_line": finding.manifest_line,
         "files": list(finding.files or (finding.path,)),
         "evidence": [{"kind": e.kind, "strength": e.strength.value, "detail": e.detail} for e in finding.evidence],
+        "suppressed": None if finding.suppressed is None else {
+            "reason": finding.suppressed.reason, "by": finding.suppressed.by,
+            "manifest": finding.suppressed.manifest, "manifest_line": finding.suppressed.manifest_line},
     }
 
 
@@ -31,7 +34,9 @@ def result_dict(result: RunResult) -> dict[str, Any]:
         "version": 1,
         "tool": {"name": "genai-hooks", "version": __version__},
         "snapshot": result.snapshot,
-        "summary": {"files_checked": result.files_checked, "errors": result.errors, "warnings": result.warnings},
+        "summary": {"files_checked": result.files_checked, "errors": result.errors, "warnings": result.warnings,
+                    "suppressed": result.suppressed, "inspected": result.inspected,
+                    "uninspected_formats": result.uninspected_formats},
         "findings": [finding_dict(f) for f in result.findings],
         "notes": [{"path": n.path, "message": n.message} for n in result.notes],
     }

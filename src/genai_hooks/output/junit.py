@@ -16,7 +16,7 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def render(result: RunResult) -> str:
-    failures = sum(1 for finding in result.findings if finding.severity is Severity.ERROR)
+    failures = result.errors  # acknowledged errors pass
     names = case_names(result.findings)
     cases = [_testcase(finding, name) for finding, name in zip(result.findings, names)] or [_clean_run(result)]
     counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
@@ -69,13 +69,14 @@ def _testcase(finding: Finding, case_name: str) -> ET.Element:
         attributes["line"] = str(finding.line)
     case = ET.Element("testcase", attributes)
     details = _xml_text(_details(finding))
-    if finding.severity is Severity.ERROR:
+    if finding.severity is Severity.ERROR and finding.suppressed is None:
         failure = ET.SubElement(
             case, "failure", {"message": _xml_text(finding.message), "type": finding.rule}
         )
         failure.text = details
     else:
-        ET.SubElement(case, "system-out").text = f"{finding.severity.value}: {details}"
+        status = f"{finding.severity.value}, acknowledged" if finding.suppressed else finding.severity.value
+        ET.SubElement(case, "system-out").text = f"{status}: {details}"
     return case
 
 

@@ -40,6 +40,8 @@ def render(result: RunResult) -> str:
 def summary_line(result: RunResult) -> str:
     files = _plural(result.files_checked, "file")
     where = "the index" if result.snapshot == "index" else f"commit `{result.snapshot[:12]}`"
+    if result.suppressed:
+        files += f", {result.suppressed} acknowledged"
     if result.errors:
         counts = f"{_plural(result.errors, 'error')}, {_plural(result.warnings, 'warning')}"
         return f"**Failed:** {counts} in {files} checked ({where})."
@@ -88,6 +90,9 @@ def _row(finding: Finding) -> str:
     name = RULES[finding.rule].name if finding.rule in RULES else ""
     severity = "**error**" if finding.severity is Severity.ERROR else finding.severity.value
     message = inline_text(finding.message)
+    if finding.suppressed is not None:
+        severity = f"{finding.severity.value} (acknowledged)"
+        message += "<br>" + inline_text(f"Acknowledged by {finding.suppressed.by}: {finding.suppressed.reason}")
     for evidence in finding.evidence:
         message += "<br>" + inline_text(
             f"Evidence ({evidence.strength.value}, {evidence.kind}): {evidence.detail}"

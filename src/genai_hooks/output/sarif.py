@@ -111,6 +111,12 @@ def _result(finding: Finding, rule_index: int | None) -> JSON:
         declared["id"] = 1
         declared["message"] = {"text": "declared in this manifest"}
         result["relatedLocations"] = [declared]
+    if finding.suppressed is not None:  # code scanning shows it as dismissed, with the production's reason
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": _text(f"{finding.suppressed.reason} (acknowledged by "
+                                                          f"{finding.suppressed.by})"),
+                                   "location": _location(finding.suppressed.manifest,
+                                                         finding.suppressed.manifest_line)}]
     result["partialFingerprints"] = {FINGERPRINT_KEY: _fingerprint(finding)}
     result["properties"] = {
         "name": RULES[finding.rule].name if finding.rule in RULES else finding.rule,

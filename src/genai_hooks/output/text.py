@@ -22,9 +22,15 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
     for finding in result.findings:
         where = _printable(finding.path) + (f":{finding.line}" if finding.line is not None else "")
         label = finding.severity.value
-        lines.append(f"{paint('bold', where)}: {paint(label, label)} {finding.rule} "
+        if finding.suppressed is not None:
+            label = f"{label}, acknowledged"
+        lines.append(f"{paint('bold', where)}: {paint(finding.severity.value, label)} {finding.rule} "
                      f"{RULES[finding.rule].name}: {_printable(finding.message)}")
-        lines.append(f"  fix: {_printable(finding.fix)}")
+        if finding.suppressed is not None:
+            lines.append(f"  acknowledged by {_printable(finding.suppressed.by)}: "
+                         f"{_printable(finding.suppressed.reason)}")
+        else:
+            lines.append(f"  fix: {_printable(finding.fix)}")
         if len(finding.files) > 1:
             lines.append(paint("dim", f"  files: {len(finding.files)} ({_printable(finding.files[0])} … "
                                       f"{_printable(finding.files[-1])})"))
@@ -41,6 +47,10 @@ def summary_line(result: RunResult) -> str:
     verdict = "blocked" if errors else "passed"
     summary = (f"genai-hooks: {verdict} — {_plural(errors, 'error')}, {_plural(warnings, 'warning')} in "
                f"{_plural(result.files_checked, 'file')} checked ({result.snapshot})")
+    if result.suppressed:
+        summary += f" ({result.suppressed} acknowledged)"
+    if result.uninspected_formats:  # checked by path only: never counted as inspected
+        summary += f"; {result.uninspected_formats} in formats genai-hooks cannot read"
     if result.notes and not result.findings:
         summary += f"; {_plural(len(result.notes), 'note')} (--format json lists them)"
     if errors:
