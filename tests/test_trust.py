@@ -137,6 +137,8 @@ def test_an_invalid_manifest_withdraws_what_it_declared(repo: Repo) -> None:
     ("\n[detect]\nmetadata = false\n", "[detect] metadata turned off"),
     ('\n[detect]\nignore = ["shots/**"]\n', "[detect] ignore now skips shots/**"),
     ("\n[policy]\nnested_tools = true\n", "nested_tools turned on"),
+    ('\n[[acknowledged]]\nrule = "GAI301"\npaths = ["shots/**"]\nreason = "stock"\nby = "me"\n',
+     "findings newly acknowledged: GAI301 on shots/**"),
 ])
 def test_a_weaker_root_policy_is_a_warning_in_the_change(repo: Repo, edit: str, fragment: str) -> None:
     repo.write("genai.toml", ROOT_MANIFEST)
@@ -181,3 +183,17 @@ def test_a_stricter_policy_is_not_weakening(repo: Repo) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + '\n[policy]\nseverity = { GAI103 = "error" }\n')
     repo.add()
     assert [f for f in repo.check("--diff", "HEAD").json["findings"] if f["rule"] == "GAI206"] == []
+
+
+def test_documentary_and_archival_weakening_is_visible(repo: Repo) -> None:
+    documentary = ROOT_MANIFEST.replace('contact = "jane.doe@example.com"', 'contact = "jane.doe@example.com"\n'
+                                        'kind = "documentary"') + '\n[archival]\npaths = ["archive/**"]\n'
+    repo.write("genai.toml", documentary)
+    repo.add()
+    repo.commit()
+    repo.write("genai.toml", ROOT_MANIFEST)
+    repo.add()
+    messages = sorted(f["message"] for f in repo.check("--diff", "HEAD").json["findings"] if f["rule"] == "GAI206")
+    assert messages == ["archival paths removed: archive/**",
+                        ("kind changed from documentary to unset: generated deliverables no longer need an approval "
+                        "covering archival")]

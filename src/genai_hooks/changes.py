@@ -162,6 +162,9 @@ def weakened(base: Base, manifests: ManifestSet, changes: Iterable[Change]) -> l
             removed = sorted({p.text for p in old.deliverables} - {p.text for p in new.deliverables})
             if removed:
                 add(path, "deliverables", f"deliverable paths removed: {', '.join(removed)}")
+            removed = sorted({p.text for p in old.archival} - {p.text for p in new.archival})
+            if removed:
+                add(path, "archival", f"archival paths removed: {', '.join(removed)}")
         elif old is not None and new is None and path in before_roots:
             below = sorted(p for p in now_roots if directory_of(p).startswith(directory + "/") or not directory)
             if below:
@@ -193,4 +196,12 @@ def _weaker_root(old: Manifest, new: Manifest) -> list[tuple[str, str]]:
         found.append(("detect", f"[detect] ignore now skips {', '.join(ignored)}"))
     if new.nested_tools and not old.nested_tools:
         found.append(("policy", "nested_tools turned on: nested manifests may now vet their own tools"))
+    was, now = (m.production.kind if m.production else None for m in (old, new))
+    if was == "documentary" and now != "documentary":
+        found.append(("production", (f"kind changed from documentary to {now or 'unset'}: generated deliverables "
+                      "no longer need an approval covering archival")))
+    accepted = sorted({f"{a.rule} on {', '.join(a.paths)}" for a in new.acknowledged} -
+                      {f"{a.rule} on {', '.join(a.paths)}" for a in old.acknowledged})
+    if accepted:  # acknowledged findings no longer fail: production and legal should see each one
+        found.append(("acknowledged", f"findings newly acknowledged: {'; '.join(accepted)}"))
     return found
