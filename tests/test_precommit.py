@@ -36,7 +36,7 @@ def hook_repo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, st
            "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.com",
            "PRE_COMMIT_HOME": str(tmp_path_factory.mktemp("pre-commit-home")),
            "HOME": str(tmp_path_factory.mktemp("home"))}
-    for args in (["init", "-q"], ["add", "."], ["commit", "-qm", "hook"]):
+    for args in (["init", "-q", "-b", "main"], ["add", "."], ["commit", "-qm", "hook"]):
         subprocess.run(["git", *args], cwd=root, env=env, check=True)
     sha = subprocess.run(["git", "rev-parse", "HEAD"], cwd=root, env=env, check=True,
                          capture_output=True, text=True).stdout.strip()
@@ -186,3 +186,44 @@ def test_the_hook_sees_a_deleted_nested_manifest_in_a_real_commit(repo: Repo, ho
     blocked = _run(repo, hook_repo, "git", "commit", "-m", "drop the shot manifest")
     assert blocked.returncode != 0 and "GAI205" in blocked.stdout + blocked.stderr, blocked.stdout + blocked.stderr
     assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
+
+
+def _snippet(text: str, hook: dict[str, str]) -> str:
+    """The first `repos:` YAML block of a text, with the placeholder URL pointing at this project's clone."""
+    block = text[text.index("repos:"):]
+    block = block[:block.index("```")] if "```" in block else block
+    return block.replace("https://github.com/your-org/genai-hooks", hook["path"])
+
+
+@pytest.mark.parametrize("source", ["README.md", "init"])
+def test_the_documented_hook_snippets_work_as_written(repo: Repo, hook_repo: dict[str, str], source: str) -> None:
+    if source == "init":
+        done = repo.run("init")
+        assert done.code == 0
+        text = done.out
+    else:
+        text = (PROJECT / "README.md").read_text(encoding="utf-8")
+    repo.write(".pre-commit-config.yaml", _snippet(text, hook_repo))
+    installed = _run(repo, hook_repo, _pre_commit(), "install")
+    assert installed.returncode == 0, installed.stdout + installed.stderr
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.write("deliverables/a.exr")
+    repo.add()
+    blocked = _run(repo, hook_repo, "git", "commit", "-m", "unapproved")
+    assert blocked.returncode != 0 and "GAI201" in blocked.stdout + blocked.stderr, blocked.stdout + blocked.stderr
+    frozen = _run(repo, hook_repo, _pre_commit(), "autoupdate", "--freeze", "--bleeding-edge")
+    assert frozen.returncode == 0, frozen.stdout + frozen.stderr
+    assert f"rev: {hook_repo['rev']}" in (repo.root / ".pre-commit-config.yaml").read_text()
+
+
+def test_a_default_git_commit_shows_the_hooks_warnings(repo: Repo, hook_repo: dict[str, str]) -> None:
+    _config(repo, hook_repo, ("genai-hooks",))
+    assert _run(repo, hook_repo, _pre_commit(), "install").returncode == 0
+    consumer = ROOT_MANIFEST.replace('environment = "enterprise"', 'environment = "consumer"')
+    repo.write("genai.toml", consumer)
+    repo.add()
+    done = _run(repo, hook_repo, "git", "commit", "-m", "a consumer-tier tool")
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output  # warnings never block...
+    assert "warning GAI103 tool-not-enterprise" in output, output  # ...but the artist sees them
+    assert "genai-hooks: passed — 0 errors, 1 warning" in output

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 
-from . import __version__
 from .errors import UsageError
 from .paths import MANIFEST_NAME
 
@@ -16,7 +15,7 @@ PRE_COMMIT_SNIPPET = """\
 # .pre-commit-config.yaml (your-org: wherever your studio hosts genai-hooks)
 repos:
   - repo: https://github.com/your-org/genai-hooks
-    rev: v{version}
+    rev: main    # then pin what you reviewed: pre-commit autoupdate --freeze --bleeding-edge
     hooks:
       - id: genai-hooks          # every commit: the files it stages
       - id: genai-hooks-audit    # `pre-commit run --hook-stage manual genai-hooks-audit`: full audit
@@ -102,5 +101,4 @@ def init(directory: str) -> str:
             stream.write(TEMPLATE.format(deliverables=deliverables))
     except OSError as error:
         raise UsageError(f"cannot write {target}: {error.strerror}") from None
-    return f"wrote {target}\n\nAdd the hooks to .pre-commit-config.yaml:\n\n" + PRE_COMMIT_SNIPPET.format(
-        version=__version__)
+    return f"wrote {target}\n\nAdd the hooks to .pre-commit-config.yaml:\n\n" + PRE_COMMIT_SNIPPET
