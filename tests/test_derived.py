@@ -100,3 +100,15 @@ def test_an_unreadable_comp_script_is_uninspected_not_clean(repo: Repo) -> None:
     done = repo.check()
     found = [(f["rule"], f["path"]) for f in done.json["findings"] if f["rule"] != "GAI401"]
     assert found == [("GAI303", "shots/sh020/comp/broken.nk")]
+
+
+def test_script_paths_escaping_the_repository_are_a_note_not_a_crash(repo: Repo) -> None:
+    repo.write("genai.toml", SHOW)
+    repo.write("shots/sh020/comp/escape.nk", nuke(read("../../../../../../etc/passwd"),
+                                                  read("/san/elsewhere/plate.####.exr", "Read2"),
+                                                  write("../../../../../../tmp/out.####.exr")))
+    repo.add()
+    done = repo.check()
+    assert _gai208(done) == [] and done.code == 0
+    [note] = [n for n in done.json["notes"] if n["path"] == "shots/sh020/comp/escape.nk"]
+    assert "3 path(s) outside the repository, so not traced" in note["message"]

@@ -142,6 +142,10 @@ class Derivations:
             writes = [(m, canonical_frames(m), w.node) for w in parsed.writes for m in mapped(w)]
             pulls = [m for s in parsed.scripts for m in mapped(s)]
             read[path] = _Script(path, reads, writes, pulls)
+            outside = [r.path for r in (*parsed.reads, *parsed.writes, *parsed.scripts) if r.resolved and not mapped(r)]
+            if outside:  # a facility path no path_map maps, or one climbing out of the repository
+                self.notes.append(Note(path, f"{len(outside)} path(s) outside the repository, so not traced "
+                                             f"(add an [editorial] path_map prefix): {outside[0]!r}"))
             unresolved = sum(1 for r in (*parsed.reads, *parsed.writes, *parsed.scripts) if not r.resolved)
             if unresolved or not parsed.complete:
                 first = parsed.notes[0] if parsed.notes else "part of the script was not read"
