@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import os
 import re
@@ -353,12 +354,21 @@ def test_markdown_quotes_manifest_text_without_letting_it_become_markup(hostile:
 # --- rendering in a real browser ----------------------------------------------------------------------
 
 
-def chromium(html_file: Path, *args: str) -> None:
+def chromium(html_file: Path, *args: str) -> str:
+    """Run headless Chromium on the page; its stdout (the rendered DOM, with --dump-dom)."""
     profile = tempfile.mkdtemp(prefix="chromium-profile-")
     command = [str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                "--disable-background-networking", "--disable-component-update", "--disable-sync",
                "--disable-dev-shm-usage", f"--user-data-dir={profile}", *args, html_file.as_uri()]
-    subprocess.run(command, check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": profile})
+    done = subprocess.run(command, check=True, capture_output=True, timeout=120, env={**os.environ, "HOME": profile})
+    return done.stdout.decode("utf-8")
+
+
+def rendered_sections(html_file: Path) -> dict[str, str]:
+    """The text of each top-level <section id> of the page as Chromium's DOM holds it after rendering."""
+    dom = chromium(html_file, "--dump-dom")
+    sections = re.findall(r'<section (?:class="[^"]*" )?id="([^"]+)">(.*?)</section>', dom, re.DOTALL)
+    return {anchor: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split()) for anchor, body in sections}
 
 
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium (/usr/bin/chromium, Debian package "
@@ -372,6 +382,15 @@ def test_html_report_renders_to_png_and_prints_on_a4_and_letter(show: Repo, tmp_
     a4_page = tmp_path / "a4.html"  # the stylesheet leaves the paper to the printer: ask for A4 the same way
     a4_page.write_text(page.read_text("utf-8").replace("</style>", "@page { size: A4; }</style>"), "utf-8")
     chromium(a4_page, f"--print-to-pdf={a4}", "--no-pdf-header-footer")
+
+    sections = rendered_sections(page)
+    assert list(sections) == ["expiring", "productions", "tools", "generated", "timelines", "withdrawn", "approvals",
+                              "findings"]
+    assert sections["expiring"] == "Approvals expiring within 30 days No approval expires within 30 days of 2025-12-01."
+    assert "shots/sq010/previs/own/c.png" in sections["generated"]  # a nested entry's pattern, from the root
+    assert "deliverables/sky/sky.[1001-1003].exr , 3 frames" in sections["generated"]
+    assert sections["timelines"].endswith("No deliverable timeline is in the snapshot.")
+    assert "genai-hooks report --since BASE" in sections["withdrawn"]
 
     with Image.open(png) as image:
         assert image.size == (1200, 1600)

@@ -72,7 +72,8 @@ def test_json_gives_each_entry_its_inputs_and_what_would_be_taken_for_real(docum
     assert reconstruction["uncovered"] == ["final-deliverable", "archival"]
     assert data["summary"]["generated_archival_files"] == 3
     assert data["archival"] == [{"manifest": "genai.toml", "line": line_of(documentary, "[archival]"),
-                                 "paths": ["archive/**", "evidence/**"]}]
+                                 "paths": ["archive/**", "evidence/**"],
+                                 "repository_paths": ["archive/**", "evidence/**"]}]
     assert data["productions"][0]["kind"] == "documentary"
 
 

@@ -230,7 +230,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .report import build_report
 
         write_output(build_report(repo=args.repo or ".", rev=args.rev, fmt=args.format,
-                                  as_of=args.as_of or datetime.date.today()), args.output)
+                                  as_of=args.as_of or datetime.date.today(), since=args.since), args.output)
         return EXIT_OK
     parser.print_help(sys.stderr)
     return EXIT_USAGE

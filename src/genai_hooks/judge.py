@@ -24,7 +24,7 @@ from .patterns import Matcher
 from .progress import progress
 from .sequences import group_sequences
 from .snapshot import Selection, Snapshot
-from .timelines import TIMELINE_SUFFIXES, judge_timelines
+from .timelines import TIMELINE_SUFFIXES, GeneratedUse, judge_timelines
 
 MANIFEST_LIMIT = 4 << 20
 
@@ -254,7 +254,9 @@ def _derivations(snapshot: Snapshot, selection: Selection, manifests: ManifestSe
 
 
 def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, content: ContentReader,
-          options: Options, change: ChangeContext | None = None) -> RunResult:
+          options: Options, change: ChangeContext | None = None) -> tuple[RunResult, dict[str, list[GeneratedUse]]]:
+    """The findings and notes of one run, and the generated uses of each deliverable timeline read (approved
+    uses too: the report lists them all)."""
     judgement = Judgement(snapshot, manifests, content, options)
     if change is not None and change.base is not None:
         candidates = withdrawal_candidates(change.base, manifests)
@@ -293,10 +295,12 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
 
     candidates = snapshot.paths if selection.manifests else policy_paths
     timelines = [p for p in candidates if p.endswith(TIMELINE_SUFFIXES) and manifests.is_deliverable(p)]
+    uses: dict[str, list[GeneratedUse]] = {}
     if timelines:
-        findings, notes = judge_timelines(timelines, snapshot, manifests, content, detector, options.as_of, derived)
-        judgement.findings.extend(findings)
-        judgement.notes.extend(notes)
+        cuts = judge_timelines(timelines, snapshot, manifests, content, detector, options.as_of, derived)
+        judgement.findings.extend(cuts.findings)
+        judgement.notes.extend(cuts.notes)
+        uses = cuts.uses
 
     judgement.finish()
     grouped = acknowledge(group_sequences(judgement.findings), manifests, options.as_of, audit=selection.full_audit)
@@ -305,4 +309,4 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
     return RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
                      tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
-                     unreadable_formats(selection.files))
+                     unreadable_formats(selection.files)), uses

@@ -18,7 +18,7 @@ from .judge import Options, judge
 from .lineage import Origin, moved
 from .paths import MANIFEST_NAME, EarlyDiff, IndexLookup, manifest_candidates, repository_paths
 from .snapshot import ChangeSet, Selection, Snapshot, changed_since, has_head, open_snapshot, select
-from .timelines import is_timeline
+from .timelines import GeneratedUse, is_timeline
 
 MANIFEST_LIMIT = 4 << 20
 
@@ -29,6 +29,7 @@ class Outcome:
     snapshot: Snapshot
     manifests: ManifestSet
     selection: Selection
+    clip_uses: dict[str, list[GeneratedUse]]  # each deliverable timeline read -> its generated uses, approved too
 
 
 def needs_every_manifest(selection: Selection) -> bool:
@@ -90,10 +91,10 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
                                                             MANIFEST_LIMIT))
             manifests.complete = needs_every_manifest(selection)
         context = _change_context(repository, change_set) if change_set is not None else None
-        result = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
+        result, uses = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
     finally:
         repository.close()
-    return Outcome(result, snapshot, manifests, selection)
+    return Outcome(result, snapshot, manifests, selection, uses)
 
 
 def is_manifest(path: str) -> bool:

@@ -31,15 +31,31 @@ def is_timeline(path: str) -> bool:
     return path.endswith(TIMELINE_SUFFIXES)
 
 
+DECLARED, DETECTED, DERIVED = "declared", "detected", "derived"  # why a clip's media is generated
+
+
 @dataclass(frozen=True)
-class _Use:
-    """One clip's generated, unapproved media."""
+class GeneratedUse:
+    """One clip's generated media, for one reason: GAI302 unless approved; the report lists them all."""
 
     clip: str
     record_in: str
     media: tuple[str, ...]
     reason: str
     evidence: tuple[Evidence, ...]
+    source: str  # declared | detected | derived
+    entry: GeneratedEntry | None  # the entry that declares the media (declared only)
+    approved: bool  # approved for final-deliverable; detected and derived media never are
+
+
+@dataclass
+class _Media:
+    """The media of one clip that is generated for one reason, as found."""
+
+    source: str
+    entry: GeneratedEntry | None
+    approved: bool
+    paths: list[str]
 
 
 @dataclass
@@ -78,6 +94,8 @@ class TimelineJudge:
         self.derived = derived
         self.findings: list[Finding] = []
         self.notes: list[Note] = []
+        # each timeline read -> all its generated uses, approved ones included (what the report lists)
+        self.uses: dict[str, list[GeneratedUse]] = {}
 
     def judge(self, timelines: list[str]) -> None:
         bundles = [t for t in timelines if t.lower().endswith(".otioz")]
@@ -120,8 +138,12 @@ class TimelineJudge:
         prefetch_frames(self.snapshot, (c for clip in clips for c in clip_candidates(clip, timeline, mappings)))
         unseen = _Unseen({}, {})
         embedded = self._embedded(timeline, data, clips, mappings)
+        recorded = self.uses.setdefault(timeline, [])
         for clip in clips:
             for use in self._uses(timeline, clip, mappings, unseen, embedded):
+                recorded.append(use)
+                if use.approved:
+                    continue
                 self._add("GAI302", timeline, f"clip '{use.clip}' at {use.record_in} uses {_display(use.media)}: "
                           f"{use.reason}", use.evidence, f"clip '{use.clip}' at {use.record_in}")
         if unseen.unmapped:
@@ -133,8 +155,8 @@ class TimelineJudge:
                                              f"{_first(unseen.missing)}"))
 
     def _uses(self, timeline: str, clip: editorial.ClipReference, mappings: list[tuple[str, str]], unseen: _Unseen,
-              embedded: Mapping[str, provenance.Inspection]) -> list[_Use]:
-        by_reason: dict[tuple[str, tuple[Evidence, ...]], list[str]] = {}
+              embedded: Mapping[str, provenance.Inspection]) -> list[GeneratedUse]:
+        by_reason: dict[tuple[str, tuple[Evidence, ...]], _Media] = {}
         media: dict[str, None] = {}
         for target in clip.targets:
             candidates = editorial.map_everywhere(target, timeline_path=timeline,
@@ -161,7 +183,8 @@ class TimelineJudge:
             elif path in self.derived:
                 why = self.derived[path]
                 by_reason.setdefault((f"derived from generated media ({why.message()})",
-                                      (Evidence("derived", Strength.STRONG, why.message()),)), []).append(path)
+                                      (Evidence("derived", Strength.STRONG, why.message()),)),
+                                     _Media(DERIVED, None, False, [])).paths.append(path)
         undeclared = [m for m in media if self.manifests.winning_entry(m) is None and m not in self.derived]
         inspected = dict(self.detector.inspect([m for m in undeclared if self.detector.wants(m) or
                                                 m in self.detector.lineage]))
@@ -169,17 +192,19 @@ class TimelineJudge:
         for path, inspection in inspected.items():
             strong = tuple(e for e in inspection.evidence if e.strength in (Strength.STRONG, Strength.MEDIUM))
             if strong and self.manifests.winning_entry(path) is None:
-                by_reason.setdefault((f"undeclared generated media ({describe(strong[0])})", strong), []).append(path)
-        return [_Use(clip.clip, clip.record_in, tuple(paths), reason, evidence)
-                for (reason, evidence), paths in by_reason.items()]
+                by_reason.setdefault((f"undeclared generated media ({describe(strong[0])})", strong),
+                                     _Media(DETECTED, None, False, [])).paths.append(path)
+        return [GeneratedUse(clip.clip, clip.record_in, tuple(found.paths), reason, evidence, found.source,
+                             found.entry, found.approved)
+                for (reason, evidence), found in by_reason.items()]
 
     def _declared(self, entry: GeneratedEntry, path: str,
-                  by_reason: dict[tuple[str, tuple[Evidence, ...]], list[str]]) -> None:
-        if coverage(self.manifests, entry, True, self.as_of).approved_final:
-            return
-        key = (f"generated with '{entry.tool}' ({entry.manifest}:{entry.line}) and not approved for final-deliverable",
+                  by_reason: dict[tuple[str, tuple[Evidence, ...]], _Media]) -> None:
+        approved = coverage(self.manifests, entry, True, self.as_of).approved_final
+        verdict = "approved for final-deliverable" if approved else "and not approved for final-deliverable"
+        key = (f"generated with '{entry.tool}' ({entry.manifest}:{entry.line}) {verdict}",
                (Evidence("declared", Strength.STRONG, f"{entry.manifest}:{entry.line} tool '{entry.tool}'"),))
-        by_reason.setdefault(key, []).append(path)
+        by_reason.setdefault(key, _Media(DECLARED, entry, approved, [])).paths.append(path)
 
     def _embedded(self, timeline: str, data: bytes, clips: tuple[editorial.ClipReference, ...],
                   mappings: list[tuple[str, str]]) -> dict[str, provenance.Inspection]:
@@ -213,8 +238,9 @@ def clip_candidates(clip: editorial.ClipReference, timeline: str, mappings: list
 
 
 def judge_timelines(timelines: list[str], snapshot: Snapshot, manifests: ManifestSet, content: ContentReader,
-                    detector: Detector, as_of: datetime.date,
-                    derived: Mapping[str, Derivation] | None = None) -> tuple[list[Finding], list[Note]]:
+                    detector: Detector, as_of: datetime.date, derived: Mapping[str, Derivation] | None = None
+                    ) -> TimelineJudge:
+    """GAI302/GAI304/GAI305 findings and notes, and every generated use of each timeline read (approved too)."""
     judge = TimelineJudge(snapshot, manifests, content, detector, as_of, derived or {})
     judge.judge(timelines)
-    return judge.findings, judge.notes
+    return judge

@@ -18,6 +18,8 @@ from ..rules import RULES
 from ..runner import Outcome
 from ..schema import INPUT_APPROVALS
 from ..snapshot import Snapshot
+from .cuts import timeline_records
+from .files import file_groups, repository_patterns
 from .model import (
     COVERED,
     EXPIRED,
@@ -38,18 +40,24 @@ from .model import (
     SnapshotRecord,
     ToolRecord,
     Use,
+    Withdrawals,
 )
 
 _POINTER_MIN = 100  # no Git LFS pointer is shorter: its version and oid lines alone take 119 bytes
 
 
-def build_model(outcome: Outcome, as_of: datetime.date) -> Report:
+def build_model(outcome: Outcome, as_of: datetime.date, withdrawals: Withdrawals | None = None) -> Report:
+    """`withdrawals`: what `--since BASE` found (None: no base to compare with)."""
     manifests, snapshot = outcome.manifests, outcome.snapshot
-    files_by_entry, deliverable, archival = _generated_files(snapshot, manifests)
+    declared, deliverable, archival = _generated_files(snapshot, manifests)
+    files_by_entry: dict[int, list[str]] = defaultdict(list)
+    for path, winner in declared.items():
+        files_by_entry[id(winner)].append(path)
     files_by_model = _model_files(snapshot, manifests)
     sizes, lfs = _media_sizes(snapshot, [p for found in (files_by_entry, files_by_model)
                                          for paths in found.values() for p in paths])
     roots = _roots(manifests)
+    findings = outcome.result.findings
     entries = tuple(_entry_record(manifests, entry, files_by_entry.get(id(entry), ()), (deliverable, archival),
                                   sizes, lfs, as_of) for entry in _all_entries(manifests))
     models = tuple(_model_record(manifests, entry, files_by_model.get(id(entry), ()), sizes, lfs, as_of)
@@ -63,13 +71,15 @@ def build_model(outcome: Outcome, as_of: datetime.date) -> Report:
         tools=_tool_records(manifests, entries),
         entries=entries,
         approvals=_register(manifests, roots, as_of),
-        rule_groups=_rule_groups(outcome.result.findings),
+        rule_groups=_rule_groups(f for f in findings if f.suppressed is None),
         invalid_manifests=tuple(sorted(manifests.invalid.values(), key=lambda i: i.path)),
         notes=tuple(outcome.result.notes),
         models=models,
-        archival=tuple(ArchivalRecord(m.path, m.tables.get("archival"), tuple(p.text for p in m.archival))
-                       for m in sorted(manifests.valid.values(), key=lambda m: m.path) if m.archival),
-        undeclared_models=sum(len(f.files or (f.path,)) for f in outcome.result.findings if f.rule == "GAI501"),
+        archival=tuple(_archival(m) for m in sorted(manifests.valid.values(), key=lambda m: m.path) if m.archival),
+        undeclared_models=sum(len(f.files or (f.path,)) for f in findings if f.rule == "GAI501"),
+        timelines=timeline_records(outcome, {id(e.entry): e for e in entries}),
+        withdrawals=withdrawals,
+        acknowledged=_rule_groups(f for f in findings if f.suppressed is not None),
     )
 
 
@@ -90,10 +100,10 @@ def _snapshot_record(snapshot: Snapshot) -> SnapshotRecord:
 # -- generated files: which entry wins each, deliverable or not, media size -------------------------
 
 def _generated_files(snapshot: Snapshot, manifests: ManifestSet
-                     ) -> tuple[dict[int, list[str]], frozenset[str], frozenset[str]]:
-    """Files each entry wins (by id of the entry), which generated files are deliverable, and which would be
+                     ) -> tuple[dict[str, GeneratedEntry], frozenset[str], frozenset[str]]:
+    """The entry that wins each generated file, which generated files are deliverable, and which would be
     taken for real ([archival] paths, documentary deliverables)."""
-    by_entry: dict[int, list[str]] = defaultdict(list)
+    declared: dict[str, GeneratedEntry] = {}
     deliverable: list[str] = []
     archival: list[str] = []
     best, covers = manifests.generated.best, manifests.deliverables.covers
@@ -103,13 +113,13 @@ def _generated_files(snapshot: Snapshot, manifests: ManifestSet
         entry = best(path)
         if entry is None:
             continue
-        by_entry[id(entry)].append(path)
+        declared[path] = entry
         delivered = covers(path)
         if delivered:
             deliverable.append(path)
         if manifests.presented_as_real(path, delivered) is not None:
             archival.append(path)
-    return by_entry, frozenset(deliverable), frozenset(archival)
+    return declared, frozenset(deliverable), frozenset(archival)
 
 
 def _model_files(snapshot: Snapshot, manifests: ManifestSet) -> dict[int, list[str]]:
@@ -205,15 +215,23 @@ def _entry_record(manifests: ManifestSet, entry: GeneratedEntry, paths: Sequence
     needs = tuple(dict.fromkeys((("final-deliverable",) if use.deliverable_files else ()) + entry.sensitive
                                 + (("archival",) if use.archival_files else ()) + _input_needs(entry.inputs)))
     cited, uncovered, status = _approval(manifests, entry.manifest, entry.approvals, needs, as_of)
-    return EntryRecord(entry, manifests.tool_for(entry), use, needs, uncovered, cited, status)
+    return EntryRecord(entry, manifests.tool_for(entry), use, repository_patterns(entry.manifest, entry.paths),
+                       file_groups(paths), needs, uncovered, cited, status)
 
 
 def _model_record(manifests: ManifestSet, entry: ModelEntry, paths: Sequence[str], sizes: dict[str, int],
                   lfs: frozenset[str], as_of: datetime.date) -> ModelRecord:
     needs = _input_needs(entry.trained_on)
     cited, uncovered, status = _approval(manifests, entry.manifest, entry.approvals, needs, as_of)
-    return ModelRecord(entry, manifests.tool_for(entry), _use(paths, frozenset(), sizes, lfs), needs, uncovered,
-                       cited, status)
+    return ModelRecord(entry, manifests.tool_for(entry), _use(paths, frozenset(), sizes, lfs),
+                       repository_patterns(entry.manifest, entry.paths), file_groups(paths), needs, uncovered, cited,
+                       status)
+
+
+def _archival(manifest: Manifest) -> ArchivalRecord:
+    paths = tuple(p.text for p in manifest.archival)
+    return ArchivalRecord(manifest.path, manifest.tables.get("archival"), paths,
+                          repository_patterns(manifest.path, paths))
 
 
 def _input_needs(inputs: Iterable[str]) -> tuple[str, ...]:

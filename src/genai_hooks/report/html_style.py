@@ -61,6 +61,8 @@ tbody tr:nth-child(even) td { background: #fafbfc; }
 .rule-head { display: flex; gap: 10px; align-items: baseline; }
 .rule-head .id { font-weight: 700; }
 .more { color: var(--muted); font-style: italic; }
+ul.files { margin: 4px 0 0; padding-left: 16px; color: var(--muted); font-size: 11.5px; }
+ul.files li { overflow-wrap: anywhere; }
 footer { margin-top: 28px; padding-top: 10px; border-top: 1px solid var(--rule); color: var(--muted);
   font-size: 11.5px; }
 footer p { margin: 3px 0; }

@@ -5,26 +5,50 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
+from ..approvals import EXPIRING_DAYS
 from ..output.inert_markdown import quoted_prose
-from .model import ArchivalRecord, EntryRecord, ModelRecord, ProductionRecord, Report, RuleGroup, ToolRecord
+from .model import (
+    ArchivalRecord,
+    ClipRecord,
+    EntryRecord,
+    FileGroup,
+    ModelRecord,
+    ProductionRecord,
+    Report,
+    RuleGroup,
+    TimelineRecord,
+    ToolRecord,
+    WithdrawalRecord,
+    Withdrawals,
+)
 from .wording import (
+    CLIPS_PER_TIMELINE,
+    FILE_GROUPS_PER_ENTRY,
     FINDINGS_PER_RULE,
+    NO_BASE,
     NOT_DECLARED,
     approval_state,
     attestation,
     cited_state,
+    clip_approval,
+    clip_source,
     consent,
     declared,
     entry_status,
     environment,
+    expiring_text,
+    frames,
     human_size,
     incomplete_warning,
     made_from,
+    more,
     plural,
     snapshot_text,
     summary_sentences,
     visible,
     where,
+    withdrawal_content,
+    withdrawal_now,
 )
 
 # What could turn quoted text into markup: emphasis, code, HTML, entities, links; intraword `_` and a
@@ -107,9 +131,10 @@ def _entry(record: EntryRecord) -> list[str]:
     cited = "; ".join(f"{code(c.id)} {text(cited_state(c)[0])}" for c in record.approvals)
     return [
         f"### {text(e.purpose or 'No purpose given')}", "",
-        f"- Paths: {_codes(e.paths)}",
+        f"- Paths: {_codes(record.patterns)}",
         f"- Tool: {tool}",
         f"- Files: {use.files} ({use.deliverable_files} deliverable), {human_size(use.bytes)}{lfs}",
+        *_file_lines(record.file_groups),
         f"- Sensitive: {text(', '.join(e.sensitive)) if e.sensitive else 'none'}",
         f"- Inputs fed to the tool: {text(', '.join(e.inputs)) if e.inputs else 'none declared'}",
         *([f"- Taken for real: {plural(use.archival_files, 'file')} in archival paths or documentary deliverables"]
@@ -125,10 +150,11 @@ def _model(record: ModelRecord) -> list[str]:
     lfs = f", {use.lfs_files} stored in Git LFS" if use.lfs_files else ""
     return [
         f"### {text(e.purpose or 'No purpose given')}", "",
-        f"- Paths: {_codes(e.paths)}",
+        f"- Paths: {_codes(record.patterns)}",
         f"- Made from: {text(made_from(record))}",
         f"- Trained on: {text(', '.join(e.trained_on)) if e.trained_on else 'not declared'}",
         f"- Files: {use.files}, {human_size(use.bytes)}{lfs}",
+        *_file_lines(record.file_groups),
         f"- Approval: **{text(entry_status(record)[0])}**" + (f" ({cited})" if cited else ""),
         f"- Declared in {code(where(e.manifest, e.line))}", "",
     ]
@@ -143,10 +169,96 @@ def _models(report: Report) -> list[str]:
 
 
 def _archival(archival: tuple[ArchivalRecord, ...]) -> list[str]:
-    body = [f"- {code(where(a.manifest, a.line))}: {_codes(a.paths)}" for a in archival]
+    body = [f"- {code(where(a.manifest, a.line))}: {_codes(a.patterns)}" for a in archival]
     intro = ("Where material presented as real lives ([archival]); a generated file there needs an approval "
              "covering archival.")
     return _section("Archival material", [intro, "", *body, ""] if body else [], None)
+
+
+def _file_lines(groups: tuple[FileGroup, ...]) -> list[str]:
+    """The files of an entry, a frame sequence to a line, nested under its Files line."""
+    lines = [f"  - {code(g.shown)}{frames(g)}" for g in groups[:FILE_GROUPS_PER_ENTRY]]
+    rest = len(groups) - FILE_GROUPS_PER_ENTRY
+    if rest > 0:
+        lines.append(f"  - {more(rest, 'more file or sequence', 'more files or sequences')}")
+    return lines
+
+
+def _media(groups: tuple[FileGroup, ...]) -> str:
+    return ", ".join(f"{code(g.shown)}{frames(g)}" for g in groups)
+
+
+def _clip(clip: ClipRecord) -> str:
+    cited = "; ".join(f"{code(c.id)} {text(cited_state(c)[0])}" for c in clip.approvals)
+    return (f"- {code(clip.record_in)} clip {text(clip.clip)}: {_media(clip.media)} — {text(clip_source(clip))}; "
+            f"**{clip_approval(clip)[0]}**" + (f" ({cited})" if cited else ""))
+
+
+def _timeline(record: TimelineRecord) -> list[str]:
+    lines = [f"### {code(record.path)}", ""]
+    if not record.readable:
+        return lines + ["Could not be read, so its clips cannot be cleared: see GAI304 under Open findings.", ""]
+    if not record.clips:
+        return lines + ["No clip uses generated media.", ""]
+    lines += [_clip(c) for c in record.clips[:CLIPS_PER_TIMELINE]]
+    rest = len(record.clips) - CLIPS_PER_TIMELINE
+    if rest > 0:
+        lines.append(f"- {more(rest, 'more clip')}")
+    return lines + [""]
+
+
+def _withdrawal(record: WithdrawalRecord) -> list[str]:
+    e = record.entry
+    purpose = f", {text(e.purpose)}" if e.purpose else ""
+    head = (f"- {plural(record.files, 'file')} declared at the base by {code(where(e.manifest, e.line))} "
+            f"(tool {code(e.tool)}{purpose}); {text(withdrawal_now(record))}; "
+            f"**{withdrawal_content(record)[0]}**")
+    return [head, *_file_lines(record.file_groups)]
+
+
+def _since(found: Withdrawals) -> str:
+    """BASE and the merge base as code: a branch name such as `HEAD~3` reads literally."""
+    if found.base is None:
+        return f"since {code(found.since)}: the snapshot has no history, so nothing was declared before it"
+    return f"since the merge base with {code(found.since)} ({code(found.base[:12])})"
+
+
+def _withdrawals(report: Report) -> list[str]:
+    found = report.withdrawals
+    if found is None:
+        return _section("Withdrawn declarations", [f"{text(NO_BASE[0])} {code(NO_BASE[1])} {text(NO_BASE[2])}", ""],
+                        None)
+    intro = (f"Withdrawn {_since(found)}: files a [[generated]] entry declared at the base that are still in the "
+             "snapshot, and that no entry declares now or that lost a sensitive category (GAI205):")
+    body = [line for r in found.records for line in _withdrawal(r)]
+    return _section("Withdrawn declarations", [intro, "", *body, ""] if body else [],
+                    f"No declaration was withdrawn {_since(found)}.")
+
+
+def _expiring(report: Report) -> list[str]:
+    lines = [f"## Approvals expiring within {EXPIRING_DAYS} days", ""]
+    if not report.approvals:
+        return lines + ["No approval register is kept, so no approval expires.", ""]
+    if not report.expiring:
+        return lines + [f"No approval expires within {EXPIRING_DAYS} days of {report.as_of.isoformat()}.", ""]
+    for record in report.expiring:
+        users = ", ".join(f"{code(where(u.manifest, u.line))}" + (f" ({text(u.purpose)})" if u.purpose else "")
+                          for u in record.used_by) or "no entry"
+        lines.append(f"- {code(record.approval.id)}: {text(expiring_text(record))}; cited by {users}")
+    return lines + [""]
+
+
+def _acknowledged(group: RuleGroup) -> list[str]:
+    lines = [f"### {group.rule} {group.name}: {len(group.findings)} acknowledged", ""]
+    for finding in group.findings[:FINDINGS_PER_RULE]:
+        why = finding.suppressed
+        by = (f" — acknowledged by {text(why.by)} in {code(where(why.manifest, why.manifest_line))}: "
+              f"{text(why.reason)}" if why is not None else "")
+        lines.append(f"- {code(where(finding.path, finding.line))}: {text(finding.message)}{by}")
+    rest = len(group.findings) - FINDINGS_PER_RULE
+    if rest > 0:
+        lines.append(f"- {more(rest, 'more finding')}")
+    return lines + [""]
 
 
 def _approvals(report: Report) -> list[str]:
@@ -182,7 +294,7 @@ def _rule_group(group: RuleGroup) -> list[str]:
         lines.append(f"- {code(where(finding.path, finding.line))}: {text(finding.message)}")
     rest = len(group.findings) - FINDINGS_PER_RULE
     if rest > 0:
-        lines.append(f"- … and {plural(rest, 'more finding')}; the JSON report lists every one")
+        lines.append(f"- {more(rest, 'more finding')}")
     return lines + [""]
 
 
@@ -195,6 +307,7 @@ def _section(title: str, body: list[str], empty: str | None) -> list[str]:
 def render(report: Report) -> str:
     lines = _header(report)
     lines += ["## Summary", ""] + [f"- {text(s)}" for s in summary_sentences(report)] + [""]
+    lines += _expiring(report)
     if report.invalid_manifests:
         body = [f"- {code(where(i.path, p.line))}: {text(p.message)}" for i in report.invalid_manifests
                 for p in i.problems]
@@ -204,11 +317,19 @@ def render(report: Report) -> str:
     lines += _section("Tools", [line for t in report.tools for line in _tool(t)], "No tool is declared.")
     lines += _section("Generated material", [line for e in report.entries for line in _entry(e)],
                       "No [[generated]] entry is declared.")
+    lines += _section("Generated clips in deliverable timelines",
+                      [line for t in report.timelines for line in _timeline(t)],
+                      "No deliverable timeline is in the snapshot.")
+    lines += _withdrawals(report)
     lines += _models(report)
     lines += _archival(report.archival)
     lines += _approvals(report)
     lines += _section("Open findings", [line for g in report.rule_groups for line in _rule_group(g)],
                       "No open findings.")
+    if report.acknowledged:
+        intro = "Findings an [[acknowledged]] entry of the production accepts: shown here, never counted as open."
+        lines += _section("Acknowledged findings",
+                          [intro, "", *(line for g in report.acknowledged for line in _acknowledged(g))], None)
     lines += _section("Notes", [f"- {code(n.path)}: {text(n.message)}" for n in report.notes] + [""]
                       if report.notes else [], None)
     return "\n".join(lines).rstrip("\n") + "\n"

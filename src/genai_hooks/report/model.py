@@ -52,6 +52,16 @@ class Use:
 
 
 @dataclass(frozen=True)
+class FileGroup:
+    """Files shown as one: a frame sequence (paths equal but for the frame number), or a single file."""
+
+    path: str  # repository path of the sequence's first frame, or of the file
+    frames: int  # files in the group: 1 for a single file
+    range: str | None  # the frame ranges ("1001-1012"); None for a single file
+    shown: str  # how a person reads it: "sky/sky_v003.[1001-1012].exr", or the path
+
+
+@dataclass(frozen=True)
 class ToolRecord:
     tool: Tool
     entries: int
@@ -71,6 +81,8 @@ class EntryRecord:
     entry: GeneratedEntry
     tool: Tool | None  # None: the entry names a tool its chain does not declare (GAI106)
     use: Use
+    patterns: tuple[str, ...]  # its patterns written from the repository root
+    file_groups: tuple[FileGroup, ...]  # the files it wins, frame sequences grouped, by path
     needs: tuple[str, ...]  # categories needed approved: final-deliverable, sensitive ones, archival, from inputs
     uncovered: tuple[str, ...]  # of `needs`, what no current approval covers
     approvals: tuple[CitedApproval, ...]
@@ -84,6 +96,8 @@ class ModelRecord:
     entry: ModelEntry
     tool: Tool | None  # None: no tool named, or one its chain does not declare (GAI106)
     use: Use
+    patterns: tuple[str, ...]  # its patterns written from the repository root
+    file_groups: tuple[FileGroup, ...]
     needs: tuple[str, ...]  # approval categories its training needs (talent-likeness, third-party-ip, ...)
     uncovered: tuple[str, ...]
     approvals: tuple[CitedApproval, ...]
@@ -97,6 +111,7 @@ class ArchivalRecord:
     manifest: str
     line: int | None
     paths: tuple[str, ...]  # as written, relative to the manifest's directory
+    patterns: tuple[str, ...]  # the same, written from the repository root
 
 
 @dataclass(frozen=True)
@@ -106,6 +121,55 @@ class ApprovalRecord:
     state: str  # valid | expiring | expired
     days_left: int | None  # until `expires` (negative once expired); None when it does not expire
     used_by: tuple[GeneratedEntry | ModelEntry, ...]
+
+
+@dataclass(frozen=True)
+class ClipRecord:
+    """One clip of a deliverable timeline whose media is generated, for one reason."""
+
+    clip: str
+    record_in: str  # timecode of its first frame on the timeline
+    media: tuple[FileGroup, ...]
+    source: str  # declared | detected | derived
+    entry: GeneratedEntry | None  # declared: the entry that declares the media
+    approved: bool  # approved for final-deliverable (detected and derived media never are)
+    approvals: tuple[CitedApproval, ...]  # declared: what its entry cites, with their states
+    evidence: str | None  # detected or derived: why the media is generated
+
+
+@dataclass(frozen=True)
+class TimelineRecord:
+    """A deliverable timeline and the clips of it that use generated media, in timeline order."""
+
+    path: str
+    readable: bool  # False: it could not be read (GAI304), so its clips are unknown
+    clips: tuple[ClipRecord, ...]
+
+
+@dataclass(frozen=True)
+class WithdrawalRecord:
+    """Files a base entry declared generated that are still here, undeclared or short of a category (GAI205)."""
+
+    file_groups: tuple[FileGroup, ...]
+    files: int
+    entry: GeneratedEntry  # the entry that declared them at the base
+    patterns: tuple[str, ...]  # its patterns, written from the repository root
+    now: GeneratedEntry | None  # the entry that declares them now; None: no entry does
+    lost: tuple[str, ...]  # sensitive categories declared at the base and not now
+    changed: bool  # their content changed since the base (GAI205 is then a warning)
+
+
+@dataclass(frozen=True)
+class Withdrawals:
+    """What `--since BASE` compared: the merge base, and the declarations withdrawn since."""
+
+    since: str  # BASE as given
+    base: str | None  # the merge base of BASE and the snapshot; None before the first commit
+    records: tuple[WithdrawalRecord, ...]
+
+    @property
+    def files(self) -> int:
+        return sum(r.files for r in self.records)
 
 
 @dataclass(frozen=True)
@@ -139,6 +203,9 @@ class Report:
     models: tuple[ModelRecord, ...] = ()
     archival: tuple[ArchivalRecord, ...] = ()
     undeclared_models: int = 0  # model files no [[models]] entry declares (GAI501 findings)
+    timelines: tuple[TimelineRecord, ...] = ()  # deliverable timelines, by path
+    withdrawals: Withdrawals | None = None  # None: no --since, so nothing to compare with
+    acknowledged: tuple[RuleGroup, ...] = ()  # findings an [[acknowledged]] entry accepts, by rule
 
     @property
     def complete(self) -> bool:
@@ -157,6 +224,25 @@ class Report:
     @property
     def warnings(self) -> int:
         return sum(g.warnings for g in self.rule_groups)
+
+    @property
+    def expiring(self) -> tuple[ApprovalRecord, ...]:
+        """Approvals that hold on the as-of date and end within EXPIRING_DAYS, soonest first."""
+        return tuple(sorted((a for a in self.approvals if a.state == EXPIRING),
+                            key=lambda a: (a.days_left or 0, a.approval.id)))
+
+    @property
+    def generated_clips(self) -> int:
+        """Clips (a name at a record timecode) that use generated media, over every deliverable timeline."""
+        return sum(len({(c.clip, c.record_in) for c in t.clips}) for t in self.timelines)
+
+    @property
+    def unapproved_clips(self) -> int:
+        return sum(len({(c.clip, c.record_in) for c in t.clips if not c.approved}) for t in self.timelines)
+
+    @property
+    def acknowledged_count(self) -> int:
+        return sum(len(g.findings) for g in self.acknowledged)
 
     @property
     def unused_approvals(self) -> tuple[ApprovalRecord, ...]:

@@ -16,16 +16,22 @@ from .model import (
     VALID,
     ApprovalRecord,
     CitedApproval,
+    ClipRecord,
     EntryRecord,
+    FileGroup,
     ModelRecord,
     Report,
     SnapshotRecord,
+    WithdrawalRecord,
+    Withdrawals,
 )
 
 # Tones: how a renderer may colour a value. ok = as the guidance wants; warn = look at it; bad = a problem.
 OK, WARN, BAD, PLAIN = "ok", "warn", "bad", "plain"
 NOT_DECLARED = "not declared"
 FINDINGS_PER_RULE = 200  # beyond this only the JSON report lists the rest: a report must stay readable
+FILE_GROUPS_PER_ENTRY = 50  # files or frame sequences listed under one entry, for the same reason
+CLIPS_PER_TIMELINE = 200
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 _ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
 
@@ -123,6 +129,56 @@ def approval_state(record: ApprovalRecord) -> tuple[str, str]:
     return "valid", OK
 
 
+def frames(group: FileGroup) -> str:
+    """What follows a file group's path: its frame count, for a sequence."""
+    return f", {group.frames} frames" if group.range is not None else ""
+
+
+def more(count: int, noun: str, nouns: str | None = None) -> str:
+    return f"… and {plural(count, noun, nouns)}; the JSON report lists every one"
+
+
+def clip_source(clip: ClipRecord) -> str:
+    """Why a clip's media is generated: the entry that declares it, or the evidence found."""
+    if clip.entry is not None:
+        e = clip.entry
+        return f"declared by {e.manifest}:{e.line} (tool {e.tool}" + (f", {e.purpose})" if e.purpose else ")")
+    return f"{clip.source}, no entry declares it: {clip.evidence or 'no detail'}"
+
+
+def clip_approval(clip: ClipRecord) -> tuple[str, str]:
+    return ("approved for final-deliverable", OK) if clip.approved else ("not approved for final-deliverable", BAD)
+
+
+def withdrawal_now(record: WithdrawalRecord) -> str:
+    if record.now is None:
+        return f"no entry declares {'it' if record.files == 1 else 'them'} now"
+    return (f"now declared by {record.now.manifest}:{record.now.line} without "
+            f"{', '.join(record.lost)}")
+
+
+def withdrawal_content(record: WithdrawalRecord) -> tuple[str, str]:
+    """GAI205 is an error while the content is unchanged: the same media simply lost its declaration."""
+    return ("content changed since the base", WARN) if record.changed else ("content unchanged", BAD)
+
+
+def since_text(withdrawals: Withdrawals) -> str:
+    if withdrawals.base is None:
+        return f"since {withdrawals.since}: the snapshot has no history, so nothing was declared before it"
+    return f"since the merge base with {withdrawals.since} ({withdrawals.base[:12]})"
+
+
+# Without --since: (before the command, the command, after it)
+NO_BASE = ("Not compared: a single snapshot has no base to compare with.", "genai-hooks report --since BASE",
+           "lists the declarations withdrawn since the merge base of BASE (GAI205).")
+
+
+def expiring_text(record: ApprovalRecord) -> str:
+    a = record.approval
+    left = "today is its last day" if record.days_left == 0 else f"{plural(record.days_left or 0, 'day')} left"
+    return f"expires {a.expires}, {left}; covers {', '.join(a.covers)}"
+
+
 def snapshot_text(snapshot: SnapshotRecord) -> str:
     if not snapshot.index:
         return f"commit {snapshot.commit}"
@@ -149,9 +205,18 @@ def summary_sentences(report: Report) -> tuple[str, ...]:
                  f"{states.count(EXPIRING)} expiring within 30 days, {states.count(EXPIRED)} expired"
                  + (f"; {len(report.unused_approvals)} cited by no entry." if report.unused_approvals else ".")
                  if states else "No approval register is kept.")
-    findings = (f"Open findings: {plural(report.errors, 'error')}, {plural(report.warnings, 'warning')}."
-                if report.errors or report.warnings else "No open findings.")
+    findings = (f"Open findings: {plural(report.errors, 'error')}, {plural(report.warnings, 'warning')}"
+                if report.errors or report.warnings else "No open findings")
+    acknowledged = report.acknowledged_count
+    findings += f"; {acknowledged} acknowledged." if acknowledged else "."
     extra: list[str] = []
+    if report.timelines:
+        extra.append(f"{plural(report.generated_clips, 'clip')} using generated media in "
+                     f"{plural(len(report.timelines), 'deliverable timeline')}, {report.unapproved_clips} not "
+                     "approved for final-deliverable.")
+    if report.withdrawals is not None:
+        extra.append(f"{plural(report.withdrawals.files, 'file')} whose declaration was withdrawn "
+                     f"{since_text(report.withdrawals)}.")
     if report.models or report.undeclared_models:
         declared = sum(m.use.files for m in report.models)
         extra.append(f"{plural(len(report.models), '[[models]] entry', '[[models]] entries')} declaring "

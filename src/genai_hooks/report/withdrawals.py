@@ -1,0 +1,53 @@
+"""`report --since BASE`: the declarations withdrawn since the merge base of BASE, as GAI205 names them (SPEC §9)."""
+
+from __future__ import annotations
+
+from ..chains import ManifestSet
+from ..changes import Base, declared_categories, withdrawal_candidates, withdrawn
+from ..content import ContentReader
+from ..gitcmd import GitRepository
+from ..manifest import GeneratedEntry
+from ..paths import MANIFEST_NAME
+from ..runner import MANIFEST_LIMIT, Outcome
+from ..snapshot import Snapshot, changed_since, open_snapshot
+from .files import file_groups, repository_patterns
+from .model import WithdrawalRecord, Withdrawals
+
+
+def merge_base(repo: str, rev: str | None, since: str) -> str | None:
+    """The merge base of `since` and the snapshot; None before the first commit. An unknown BASE or a shallow
+    clone without the merge base raises UsageError (exit 2) before any audit work."""
+    repository = GitRepository(repo)
+    try:
+        return changed_since(repository, open_snapshot(repository, rev), since).base
+    finally:
+        repository.close()
+
+
+def withdrawals(outcome: Outcome, since: str, base_commit: str | None) -> Withdrawals:
+    if base_commit is None:  # no history: nothing was declared before the snapshot
+        return Withdrawals(since, None, ())
+    base_snapshot = Snapshot(outcome.snapshot.repository, base_commit)
+    listed = base_snapshot.named(MANIFEST_NAME)
+    base = Base(base_commit, ManifestSet.load(ContentReader(base_snapshot).read_whole(listed, MANIFEST_LIMIT)),
+                base_snapshot.listing)
+    manifests = outcome.manifests
+    now_ids = outcome.snapshot.object_ids(withdrawal_candidates(base, manifests))
+    # (base entry, entry now, categories lost, content changed) -> the files; entries by id
+    files: dict[tuple[int, int | None, tuple[str, ...], bool], list[str]] = {}
+    entries: dict[int, GeneratedEntry] = {}
+    for finding in withdrawn(base, manifests, now_ids):
+        path = finding.path
+        before, had = declared_categories(base.manifests, path)
+        after, has = declared_categories(manifests, path)
+        assert before is not None  # withdrawn() names only files a base entry declared
+        entries.update((id(e), e) for e in (before, after) if e is not None)
+        changed = base.listing.object_id(path) != now_ids[path]
+        key = (id(before), None if after is None else id(after), tuple(sorted(had - has)), changed)
+        files.setdefault(key, []).append(path)
+    records = [WithdrawalRecord(file_groups(paths), len(paths), entries[before_id],
+                                repository_patterns(entries[before_id].manifest, entries[before_id].paths),
+                                None if after_id is None else entries[after_id], lost, changed)
+               for (before_id, after_id, lost, changed), paths in files.items()]
+    return Withdrawals(since, base_commit, tuple(sorted(
+        records, key=lambda r: (r.file_groups[0].path, r.entry.manifest, r.entry.line))))
