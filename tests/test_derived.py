@@ -112,3 +112,16 @@ def test_script_paths_escaping_the_repository_are_a_note_not_a_crash(repo: Repo)
     assert _gai208(done) == [] and done.code == 0
     [note] = [n for n in done.json["notes"] if n["path"] == "shots/sh020/comp/escape.nk"]
     assert "3 path(s) outside the repository, so not traced" in note["message"]
+
+
+def test_a_comp_script_named_in_odd_case_is_followed(repo: Repo) -> None:
+    repo.write("genai.toml", SHOW)
+    _frames(repo, "shots/sh020/gen/sky.####.exr")
+    repo.write("shots/sh020/comp/SH020_COMP.nK", nuke(read("../gen/sky.####.exr"),
+                                                      write("../../../deliverables/sh020/sh020.####.exr")))
+    repo.commit()
+    _frames(repo, "deliverables/sh020/sh020.####.exr")
+    repo.add()
+    for args in ((), ("--", "deliverables/sh020"), ("--diff", "HEAD")):
+        [finding] = _gai208(repo.check(*args))
+        assert "written by shots/sh020/comp/SH020_COMP.nK (Write1)" in finding["message"], args

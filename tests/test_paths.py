@@ -139,3 +139,12 @@ def test_no_early_diff_where_the_checking_code_must_explain(repo: Repo) -> None:
     repo.commit()
     assert start_early_diff(str(repo.root), "no-such-branch") is None
     assert start_early_diff(str(repo.root), "--output=x") is None
+
+
+def test_the_early_listing_covers_what_hooks_look_for_across_the_index() -> None:
+    """Compositing scripts and XMP sidecars come from the listing cli.py starts early; a kind it misses would cost
+    a read of a million-entry index of its own (Snapshot.ending_with falls back to git)."""
+    from genai_hooks.derived import COMP_PATHSPECS
+    from genai_hooks.paths import EarlyListing
+
+    assert EarlyListing.pathspecs.issuperset([*COMP_PATHSPECS, ":(icase)*.xmp"])

@@ -316,3 +316,71 @@ def test_a_partial_clone_is_never_fetched_from_during_a_check(repo: Repo, tmp_pa
 ])
 def test_which_gits_can_be_told_not_to_fetch(version: tuple[int, ...], stops: bool) -> None:
     assert _stops_lazy_fetch(version) is stops
+
+
+def test_files_by_kind_agree_with_every_path_read_one_by_one(repo: Repo) -> None:
+    """The listing's groups by extension (how an audit finds timelines, models, comps and manifests among a
+    million files) give what a test of every path gives, through dotted directories, dotfiles and any case."""
+    from genai_hooks.gitcmd import GitRepository
+    from genai_hooks.paths import extension
+    from genai_hooks.snapshot import Snapshot
+
+    names = ["a.b/README", "a.b/c.d/genai.toml", "genai.toml", "x/.mkv", "clip.MKV", "dir.mkv/file",
+             "Cut.Otio", "sh010.Nk", "sh010.nk.bak", "v1.2/notes", "café/Épisode.EDL", "noext", "x/genai.toml.orig",
+             "weights/lora.SafeTensors", "x/not-genai.toml"]
+    for name in names:
+        repo.write(name, name)
+    repo.add()
+    commit = repo.commit()
+    repository = GitRepository(str(repo.root))
+    try:
+        for snapshot in (Snapshot(repository, None), Snapshot(repository, commit)):
+            assert snapshot.with_extensions({".mkv", ".edl"}) == sorted(
+                p for p in names if extension(p) in {".mkv", ".edl"}) == ["café/Épisode.EDL", "clip.MKV"]
+            assert snapshot.named("genai.toml") == ["a.b/c.d/genai.toml", "genai.toml"]
+            assert snapshot.ending_with((".nk", ".otio"), pathspecs=(":(icase)*.nk", ":(icase)*.otio"),
+                                        any_case=True) == ["Cut.Otio", "sh010.Nk"]
+            assert snapshot.ending_with((".Nk",), pathspecs=("*.Nk",)) == ["sh010.Nk"]
+    finally:
+        repository.close()
+
+
+def _reference_listing(raw: bytes, tree: bool) -> dict[str, str]:
+    """Path -> object id, read record by record the plain way (the first stage of a conflict)."""
+    found: dict[str, str] = {}
+    for record in raw.split(b"\0")[:-1]:
+        meta, _, path = record.partition(b"\t")
+        fields = meta.decode().split(" ")
+        if fields[0] != "160000":
+            found.setdefault(path.decode("utf-8", "surrogateescape"), fields[2] if tree else fields[1])
+    return found
+
+
+@pytest.mark.parametrize("chunk", [7, 4 << 20])
+def test_the_listing_gives_every_path_its_own_object_id(repo: Repo, chunk: int) -> None:
+    """Paths with tabs, newlines and unicode, a symlink, a submodule and a conflict, parsed in chunks that cut
+    records anywhere: each path keeps its own id (lineage and the first commit's diff rely on it)."""
+    from genai_hooks.listing import parse_listing
+
+    names = ["a.exr", "tab\there.exr", "new\nline.exr", "café/Épisode 1.exr", "z/deep/b.exr"]
+    for name in names:
+        repo.write(name, f"content of {name}")
+    os.symlink("a.exr", repo.root / "link.exr")
+    repo.add()
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},vendor/lib")
+    commit = repo.commit()
+    blob = repo.git("rev-parse", "HEAD:a.exr").strip()
+    other = repo.git("rev-parse", "HEAD:z/deep/b.exr").strip()
+    subprocess.run(["git", "update-index", "--index-info"], cwd=repo.root, check=True, env={**os.environ, **GIT_ENV},
+                   input=f"100644 {blob} 1\tconflict.exr\n100644 {other} 2\tconflict.exr\n".encode())
+
+    for command, tree in ((["ls-files", "--stage", "-z"], False), (["ls-tree", "-r", "-z", "--full-tree", commit], True)):
+        raw = subprocess.run(["git", *command], cwd=repo.root, check=True, capture_output=True).stdout
+        listing = parse_listing((raw[i:i + chunk] for i in range(0, len(raw), chunk)), tree=tree)
+        expected = _reference_listing(raw, tree)
+        assert listing.paths == sorted(expected)
+        assert {p: listing.object_id(p) for p in listing.paths} == expected
+        assert listing.symlinks == {"link.exr"} and listing.gitlinks == {"vendor/lib"}
+        assert listing.conflicted == (set() if tree else {"conflict.exr"})
+        assert [listing.paths[i] for i in listing.holding({expected["a.exr"]})] == ["a.exr"] + (
+            [] if tree else ["conflict.exr"])

@@ -83,3 +83,17 @@ def test_otio_json_with_infinity_is_read_as_otio_reads_it(repo: Repo) -> None:
     repo.add()
     done = repo.check()
     assert [f["rule"] for f in done.json["findings"]] == ["GAI302"], done.out
+
+
+def test_a_cut_named_in_odd_case_is_still_judged(repo: Repo) -> None:
+    """`R3.FcpXml` reads as FCPXML, so it is a timeline wherever one is looked for: a full audit, the named file
+    and the staged change."""
+    repo.write("genai.toml", CUT + '\n[editorial]\npath_map = { "/Volumes/Nightfall/" = "" }\n'
+               + generated(["deliverables/sh020/**"]))
+    repo.write("deliverables/sh020/sky_v003.mov", "generated sky")
+    repo.commit()
+    repo.write("editorial/locked/R3.FcpXml", FCPXML_1_10)
+    repo.add()
+    for args in ((), ("--", "editorial/locked/R3.FcpXml"), ("--diff", "HEAD")):
+        [message] = _gai302(repo.check(*args))
+        assert "clip 'sh020_sky_v003'" in message, args

@@ -12,7 +12,15 @@ from typing import NoReturn
 from . import __version__
 from .errors import UsageError
 from .output import FORMATS
-from .paths import EarlyDiff, IndexLookup, remove_scratch, start_early_diff, start_index_lookup
+from .paths import (
+    EarlyDiff,
+    EarlyListing,
+    IndexLookup,
+    remove_scratch,
+    start_early_diff,
+    start_early_listing,
+    start_index_lookup,
+)
 from .progress import progress, show_progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
@@ -157,22 +165,26 @@ def _run(args: argparse.Namespace) -> int:
     # git reads the index while the rest is imported: the named files, and the staged change
     lookup: IndexLookup | None = None
     early: EarlyDiff | None = None
+    kinds: EarlyListing | None = None
     if rev is None and args.paths and diff is None:  # the genai-hooks hook
         # the staged change names the staged files' contents, deleted manifests and moves, in one read of
         # the index; only before the first commit are the named files looked up in it instead
         early = start_early_diff(args.repo or ".", "HEAD")
         lookup = start_index_lookup(args.repo or ".", args.paths, cwd) if early is None else None
+        kinds = start_early_listing(args.repo or ".")
     elif rev is None and diff is not None and not args.paths:  # the genai-hooks-staged hook
         early = start_early_diff(args.repo or ".", diff)
+        kinds = start_early_listing(args.repo or ".")
     try:
         from .runner import run_check
 
         outcome = run_check(
             repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
-            datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early, cwd=cwd,
+            datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
+            early_listing=kinds, cwd=cwd,
         )
     finally:
-        for started in (lookup, early):
+        for started in (lookup, early, kinds):
             if started is not None:
                 started.discard()
     code = EXIT_FINDINGS if outcome.result.errors else EXIT_OK  # decided before any output can fail

@@ -43,14 +43,14 @@ class _Script:
     source: tuple[str, str] | None = None  # (generated path read, why) once known
 
 
-_SUFFIXES = tuple(sorted({f(s) for s in comps.COMP_SUFFIXES for f in (str.lower, str.upper, str.title)}))
+COMP_PATHSPECS = tuple(f":(icase)*{s}" for s in comps.COMP_SUFFIXES)
 
 
 def comp_scripts(where: Snapshot | list[str]) -> list[str]:
-    """The compositing scripts of a snapshot, or among some paths (lower, upper and title case)."""
+    """The compositing scripts of a snapshot, or among some paths (named in any case)."""
     if isinstance(where, list):
-        return [p for p in where if p.endswith(_SUFFIXES)]
-    return where.ending_with(_SUFFIXES, pathspecs=tuple(f":(icase)*{s}" for s in comps.COMP_SUFFIXES))
+        return [p for p in where if p.lower().endswith(comps.COMP_SUFFIXES)]
+    return where.ending_with(comps.COMP_SUFFIXES, pathspecs=COMP_PATHSPECS, any_case=True)
 
 
 class Derivations:

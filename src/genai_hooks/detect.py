@@ -13,7 +13,7 @@ from .content import ContentReader, Unavailable
 from .findings import Evidence, Finding, Note, Severity, Strength
 from .policy import make
 from .progress import progress
-from .snapshot import Snapshot
+from .snapshot import Selection, Snapshot
 
 _CHUNK = 4096
 _STRENGTH_ORDER = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}
@@ -227,9 +227,11 @@ _UNREAD_MEDIA = frozenset((
 ))
 
 
-def unreadable_formats(paths: Iterable[str]) -> int:
-    """How many of `paths` are media in formats no reader of genai-hooks knows (never inspected by content)."""
-    return sum(1 for p in paths if provenance.extension(p) in _UNREAD_MEDIA)
+def unreadable_formats(snapshot: Snapshot, selection: Selection) -> int:
+    """How many selected files are media in formats no reader of genai-hooks knows (never inspected by content)."""
+    if selection.full_audit:
+        return len(snapshot.with_extensions(_UNREAD_MEDIA))
+    return sum(1 for p in selection.files if provenance.extension(p) in _UNREAD_MEDIA)
 
 
 def _by_directory(paths: Iterable[str]) -> dict[str, list[str]]:

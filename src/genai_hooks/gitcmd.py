@@ -101,7 +101,7 @@ class GitRepository:
             raise git.GitCommandError(["git", *args], done.returncode, done.stderr)
         return done.stdout
 
-    def stream(self, *args: str, chunk: int = 4 << 20) -> Iterator[bytes]:
+    def stream(self, *args: str, chunk: int = 1 << 20) -> Iterator[bytes]:
         """`git ARGS`' stdout in chunks as it comes (a million-file listing never sits whole in memory).
 
         A thread reads while the caller parses, so git never waits on a full pipe: the listing
@@ -111,7 +111,8 @@ class GitRepository:
                                    stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
         assert process.stdout is not None and process.stderr is not None
         stdout, stderr = process.stdout, process.stderr
-        chunks: queue.Queue[bytes] = queue.Queue(maxsize=8)  # at most ~32 MB ahead of the parser
+        _widen_pipe(stdout.fileno())
+        chunks: queue.Queue[bytes] = queue.Queue(maxsize=32)  # at most ~32 MB ahead of the parser
         errors: list[bytes] = []
 
         def read() -> None:
@@ -261,3 +262,17 @@ class GitFailed(UsageError):
         message = stderr.strip().replace("stderr: ", "").strip("'").strip()
         super().__init__(f"git {' '.join(args[:2])}: {message.splitlines()[0] if message else 'failed'}")
         self.stderr = message
+
+
+_SET_PIPE_SIZE = 1031  # fcntl.F_SETPIPE_SZ (Linux; named in Python 3.10+)
+
+
+def _widen_pipe(descriptor: int) -> None:
+    """Let git write up to 1 MiB ahead (Linux's default pipe holds 64 KiB): while the parser holds the GIL for a
+    chunk, git keeps listing instead of waiting on a full pipe. Elsewhere, or refused, the pipe stays as it is."""
+    try:
+        import fcntl
+
+        fcntl.fcntl(descriptor, _SET_PIPE_SIZE, 1 << 20)
+    except (ImportError, OSError):
+        pass

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from . import policy
@@ -24,7 +24,7 @@ from .patterns import Matcher
 from .progress import progress
 from .sequences import group_sequences
 from .snapshot import Selection, Snapshot
-from .timelines import TIMELINE_SUFFIXES, GeneratedUse, judge_timelines
+from .timelines import TIMELINE_SUFFIXES, GeneratedUse, is_timeline, judge_timelines
 
 MANIFEST_LIMIT = 4 << 20
 
@@ -79,9 +79,7 @@ class Judgement:
         directory: str | None = None
         view = None
         tick = progress().step
-        for index, path in enumerate(paths):
-            if not index & 0xFFFF:
-                tick("judged", index, len(paths))
+        for path in _ticking(paths, lambda done: tick("judged", done, len(paths))):
             key = path if path.isascii() else generated.key(path)  # patterns compare in NFC
             slash = path.rfind("/")
             here = path[:slash] if slash >= 0 else ""
@@ -182,6 +180,13 @@ def _inherited_sensitive(key: str, best: GeneratedEntry, whole: list[GeneratedEn
                  if len(e.manifest) < depth and matcher.match(key, offset) for s in e.sensitive)
     found.difference_update(best.sensitive)
     return tuple(sorted(found))
+
+
+def _ticking(paths: list[str], tick: Callable[[int], None], every: int = 1 << 16) -> Iterator[str]:
+    """`paths`, calling `tick` with the count done before each block (no per-path counting)."""
+    for start in range(0, len(paths), every):
+        tick(start)
+        yield from paths[start:start + every]
 
 
 class _Everything:
@@ -293,8 +298,11 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests))
     judgement.notes.extend(detector.notes)
 
-    candidates = snapshot.paths if selection.manifests else policy_paths
-    timelines = [p for p in candidates if p.endswith(TIMELINE_SUFFIXES) and manifests.is_deliverable(p)]
+    if selection.manifests or selection.full_audit:  # a manifest's deliverable paths may hold any timeline
+        candidates = snapshot.with_extensions(TIMELINE_SUFFIXES, is_timeline)
+    else:
+        candidates = [p for p in policy_paths if is_timeline(p)]
+    timelines = [p for p in candidates if manifests.is_deliverable(p)]
     uses: dict[str, list[GeneratedUse]] = {}
     if timelines:
         cuts = judge_timelines(timelines, snapshot, manifests, content, detector, options.as_of, derived)
@@ -309,4 +317,4 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
     return RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
                      tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
-                     unreadable_formats(selection.files)), uses
+                     unreadable_formats(snapshot, selection)), uses

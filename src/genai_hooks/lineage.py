@@ -106,12 +106,11 @@ class Lineage:
         wanted = self.eligible(declared_ids)
         if not wanted:
             return {}
-        ids, width = listing.ids, listing.width
         found: dict[str, Origin] = {}
-        for position, path in enumerate(listing.paths):
-            object_id = ids[position * width:(position + 1) * width]
-            if object_id in wanted and path not in declared:
-                original = declared_ids[object_id]
+        for position in listing.holding(wanted):
+            path = listing.paths[position]
+            if path not in declared:
+                original = declared_ids[listing.id_at(position)]
                 found[path] = Origin("identical to", original, declared[original])
         return found
 
@@ -125,12 +124,9 @@ class Lineage:
         if not wanted:
             return {}
         listing = self.snapshot.listing
-        width = listing.width
         holding: dict[str, list[str]] = {}
-        for position, path in enumerate(listing.paths):
-            object_id = listing.ids[position * width:(position + 1) * width]
-            if object_id in wanted:
-                holding.setdefault(object_id, []).append(path)
+        for position in listing.holding(wanted):
+            holding.setdefault(listing.id_at(position), []).append(listing.paths[position])
         others = {p for found in holding.values() for p in found} - set(candidates)
         if not others:
             return {}

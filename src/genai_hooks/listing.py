@@ -2,14 +2,15 @@
 
 `git ls-files --stage -z` (the index) and `git ls-tree -r -z` (a commit) name each entry with
 its mode and object id. A million-file repository lists ~100 MB: it is parsed a chunk at a time,
-paths kept as strings and the ids packed into one string (40 or 64 characters each), so that
-lineage (identical content) costs no second listing and no per-file git lookup.
+paths kept as strings and what precedes each path (mode, id) packed into one string of fixed-width
+records, so that lineage (identical content) costs no second listing and no per-file git lookup, and
+parsing costs two C-level splits per chunk rather than Python work per file.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 
 GITLINK = "160000"
@@ -19,34 +20,78 @@ SYMLINK = "120000"
 @dataclass
 class Listing:
     paths: list[str]  # sorted, each once; files and symlinks, never submodules
-    ids: str  # the object id of paths[i] is ids[i * width:(i + 1) * width]
+    records: str  # paths[i]'s record is records[i * stride:(i + 1) * stride]; its object id starts at `offset`
     width: int  # 40 (SHA-1) or 64 (SHA-256); 0 for an empty snapshot
+    stride: int = 0
+    offset: int = 0
     symlinks: frozenset[str] = field(default_factory=frozenset)
     gitlinks: frozenset[str] = field(default_factory=frozenset)  # submodule paths
     conflicted: frozenset[str] = field(default_factory=frozenset)  # unmerged in the index: no one blob
+    _tails: frozenset[str] | None = field(default=None, repr=False)
+
+    def tails(self) -> frozenset[str]:
+        """What follows the last dot of the paths, as written, each once (a path without a dot gives itself).
+
+        One pass that keeps nothing but the few distinct tails: a question about a kind of file (an extension,
+        `genai.toml`) that no path has then costs nothing, and one that some have costs one C-level scan
+        (`ending_in`) instead of a million names lowered or split in Python.
+        """
+        if self._tails is None:
+            self._tails = frozenset({p[p.rfind(".") + 1:] for p in self.paths})
+        return self._tails
+
+    def ending_in(self, tails: Iterable[str]) -> list[str]:
+        """The paths whose tail (see `tails`) is one of `tails`, sorted."""
+        endings = tuple(f".{t}" for t in tails if "/" not in t)  # a slash: the dot was a directory's
+        return [p for p in self.paths if p.endswith(endings)] if endings else []
 
     def position(self, path: str) -> int | None:
         at = bisect.bisect_left(self.paths, path)
         return at if at < len(self.paths) and self.paths[at] == path else None
 
+    def id_at(self, position: int) -> str:
+        start = position * self.stride + self.offset
+        return self.records[start:start + self.width]
+
     def object_id(self, path: str) -> str | None:
         at = self.position(path)
-        return None if at is None else self.ids[at * self.width:(at + 1) * self.width]
+        return None if at is None else self.id_at(at)
+
+    def holding(self, object_ids: Collection[str]) -> list[int]:
+        """The positions of the files whose object id is one of `object_ids`, in order."""
+        if len(object_ids) > _SEARCHED_IDS_MAX:
+            return [i for i in range(len(self.paths)) if self.id_at(i) in object_ids]
+        found: list[int] = []
+        for object_id in object_ids:  # searched in C: a few ids cost a few scans, not a million slices
+            at = self.records.find(object_id)
+            while at >= 0:
+                if (at - self.offset) % self.stride == 0:
+                    found.append((at - self.offset) // self.stride)
+                at = self.records.find(object_id, at + 1)
+        return sorted(found)
+
+
+_SEARCHED_IDS_MAX = 32
 
 
 class _Collector:
     """Parses records as chunks arrive; a record is never split between two parses."""
 
     def __init__(self, tree: bool) -> None:
-        self.tree = tree  # ls-tree records ("MODE TYPE ID\tPATH"), else ls-files ("MODE ID STAGE\tPATH")
+        self.tree = tree  # ls-tree records ("MODE blob ID\tPATH"), else ls-files ("MODE ID STAGE\tPATH")
         self.paths: list[str] = []
-        self.id_parts: list[str] = []
+        self.record_parts: list[str] = []  # "MODE blob ID" / "MODE ID 0", one fixed width
         self.width = 0
         self.symlinks: set[str] = set()
         self.gitlinks: set[str] = set()
         self.conflicted: set[str] = set()
         self.ascii = True
         self._rest = b""
+
+    @property
+    def _layout(self) -> tuple[int, int]:
+        """(stride, offset of the id) of the records kept."""
+        return (12 + self.width, 12) if self.tree else (9 + self.width, 7)
 
     def feed(self, chunk: bytes) -> None:
         data = self._rest + chunk
@@ -61,14 +106,14 @@ class _Collector:
         if self._rest:
             self._parse(self._rest.decode("utf-8", "surrogateescape"))
             self._rest = b""
-        paths, ids = self.paths, "".join(self.id_parts)
+        paths, records = self.paths, "".join(self.record_parts)
+        stride, offset = self._layout
         if not self.ascii and paths != sorted(paths):  # git sorts bytes; undecodable bytes sort otherwise
             order = sorted(range(len(paths)), key=paths.__getitem__)
-            w = self.width
             paths = [paths[i] for i in order]
-            ids = "".join(ids[i * w:(i + 1) * w] for i in order)
-        return Listing(paths, ids, self.width, frozenset(self.symlinks), frozenset(self.gitlinks),
-                       frozenset(self.conflicted))
+            records = "".join(records[i * stride:(i + 1) * stride] for i in order)
+        return Listing(paths, records, self.width, stride, offset, frozenset(self.symlinks),
+                       frozenset(self.gitlinks), frozenset(self.conflicted))
 
     def _parse(self, text: str) -> None:
         if not text:
@@ -76,23 +121,23 @@ class _Collector:
         if not self.width:
             start = text.index(" ", 7) + 1 if self.tree else 7
             self.width = text.index("\t" if self.tree else " ", start) - start
-        w = self.width
         self.ascii = self.ascii and text.isascii()
-        # Searched in the whole chunk (fast); a path that merely contains the pattern only costs the exact parse.
-        special = any(text.startswith(mode) or "\0" + mode + " " in text for mode in (GITLINK, SYMLINK))
-        records = text.split("\0")
-        if not self.tree:  # every stage-0 record holds " 0\t" once; a conflict's stages do not
-            special = special or text.count(" 0\t") != len(records)
-        if special:
-            self._parse_each(records)
+        records = text.count("\0") + 1
+        fields = text.replace("\t", "\0").split("\0")  # record, path, record, path...
+        stride, _ = self._layout
+        kept = "".join(fields[0::2])
+        # Checked on the joined records, in C: no tab in a path (it would add a field), one width, every mode a
+        # regular file's (10xxxx: no symlink, no submodule), every stage 0 (no conflict).
+        if (len(fields) != 2 * records or len(kept) != stride * records or kept[1::stride].count("0") != records
+                or (not self.tree and kept[stride - 1::stride].count("0") != records)):
+            self._parse_each(text.split("\0"))
             return
-        id_at, path_at = (12, 13 + w) if self.tree else (7, 10 + w)  # "MODE blob ID\tPATH" / "MODE ID 0\tPATH"
-        self.paths.extend([r[path_at:] for r in records])
-        self.id_parts.append("".join([r[id_at:id_at + w] for r in records]))
+        self.paths.extend(fields[1::2])
+        self.record_parts.append(kept)
 
     def _parse_each(self, records: Iterable[str]) -> None:
-        """The slow, exact way, for chunks holding submodules, symlinks or conflicts."""
-        kept_ids: list[str] = []
+        """The slow, exact way, for chunks holding submodules, symlinks, conflicts or tabs in paths."""
+        kept: list[str] = []
         for record in records:
             meta, _, path = record.partition("\t")
             fields = meta.split(" ")
@@ -108,8 +153,8 @@ class _Collector:
             if mode == SYMLINK:
                 self.symlinks.add(path)
             self.paths.append(path)
-            kept_ids.append(object_id)
-        self.id_parts.append("".join(kept_ids))
+            kept.append(f"{mode} blob {object_id}" if self.tree else f"{mode} {object_id} 0")
+        self.record_parts.append("".join(kept))
 
 
 def parse_listing(chunks: Iterable[bytes], *, tree: bool) -> Listing:

@@ -24,7 +24,7 @@ from .chains import ManifestSet, directory_of
 from .content import ContentReader, Unavailable
 from .findings import Evidence, Finding, Strength
 from .manifest import ModelEntry
-from .models import ModelInspection, inspect_model, may_be_model
+from .models import MODEL_EXTENSIONS, ModelInspection, inspect_model, may_be_model
 from .paths import MANIFEST_NAME
 from .provenance import FileSource
 from .snapshot import Selection
@@ -33,7 +33,11 @@ from .snapshot import Selection
 def judge_models(selection: Selection, manifests: ManifestSet, content: ContentReader, as_of: datetime.date,
                  policy_paths: list[str]) -> list[Finding]:
     """Every model finding of one run: files whose content is selected, and the entries the run uses."""
-    found: list[Finding | None] = list(undeclared_models(manifests, content, selection.files))
+    if selection.full_audit:  # the listing's groups by extension, not a million names lowered
+        named = content.snapshot.with_extensions(MODEL_EXTENSIONS, may_be_model)
+    else:
+        named = [p for p in selection.files if may_be_model(p)]
+    found: list[Finding | None] = list(undeclared_models(manifests, content, named))
     declared = declared_models(manifests, policy_paths)
     used: dict[int, ModelEntry] = {}
     for path, entry in declared.items():
@@ -66,12 +70,12 @@ def declared_models(manifests: ManifestSet, paths: Iterable[str]) -> dict[str, M
     return found
 
 
-def undeclared_models(manifests: ManifestSet, content: ContentReader, selected: Iterable[str]) -> list[Finding]:
-    """GAI501 (and GAI303) on the selected files that hold model weights no [[models]] entry declares."""
+def undeclared_models(manifests: ManifestSet, content: ContentReader, named: Iterable[str]) -> list[Finding]:
+    """GAI501 (and GAI303) on the files named like model weights (`named`) that hold model weights no [[models]]
+    entry declares."""
     by_directory: dict[str, list[str]] = {}
-    for path in selected:
-        if may_be_model(path):
-            by_directory.setdefault(directory_of(path), []).append(path)
+    for path in named:
+        by_directory.setdefault(directory_of(path), []).append(path)
     candidates = [p for directory, files in by_directory.items()
                   for p in (manifests.models.uncovered(directory, files) if manifests.models else files)]
     findings: list[Finding | None] = []

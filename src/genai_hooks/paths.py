@@ -286,17 +286,15 @@ class IndexLookup:
                 stream.close()
 
 
-class EarlyDiff:
-    """`git diff --cached MERGE_BASE`, what `--diff BASE` judges in the index, run while the rest is imported."""
+class _EarlyGit:
+    """A git command on the index, run while the rest is imported; its output, once, or None when git failed."""
 
-    def __init__(self, located: Located, head: str, merge_base: str) -> None:
-        self.toplevel = toplevel = located.toplevel
-        self.head = head
-        self.merge_base = merge_base
+    def __init__(self, located: Located, args: Sequence[str]) -> None:
+        self.toplevel = located.toplevel
         self._stdout: bytes | None = None
         self._process = subprocess.Popen(
-            ["git", *DIFF_ARGS, "--cached", merge_base, "--"], cwd=toplevel, stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=git_environment(located.objects))
+            ["git", *args], cwd=located.toplevel, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL, env=git_environment(located.objects))
         self._thread = threading.Thread(target=self._collect, daemon=True)
         self._thread.start()
 
@@ -306,7 +304,6 @@ class EarlyDiff:
             self._stdout = out
 
     def result(self) -> bytes | None:
-        """The raw diff; None when git failed."""
         self._thread.join()
         return self._stdout
 
@@ -314,6 +311,30 @@ class EarlyDiff:
         if self._process.poll() is None:
             self._process.kill()
         self._thread.join()
+
+
+class EarlyDiff(_EarlyGit):
+    """`git diff --cached MERGE_BASE`, what `--diff BASE` judges in the index."""
+
+    def __init__(self, located: Located, head: str, merge_base: str) -> None:
+        super().__init__(located, [*DIFF_ARGS, "--cached", merge_base, "--"])
+        self.head = head
+        self.merge_base = merge_base
+
+
+# The kinds of file a check of staged or named files may look for across the whole index: compositing
+# scripts (lineage, GAI208) and XMP sidecars. Snapshot.ending_with takes them from one early listing.
+KIND_PATHSPECS = (":(icase)*.nk", ":(icase)*.comp", ":(icase)*.xmp")
+
+
+class EarlyListing(_EarlyGit):
+    """`git ls-files` of KIND_PATHSPECS: one read of a big index, beside the others, instead of one per kind later
+    and in turn (about 0.17 s each for a million files)."""
+
+    pathspecs = frozenset(KIND_PATHSPECS)
+
+    def __init__(self, located: Located) -> None:
+        super().__init__(located, ["ls-files", "-z", "--", *KIND_PATHSPECS])
 
 
 def start_index_lookup(repo: str, given: Sequence[str], cwd: str) -> IndexLookup | None:
@@ -329,6 +350,15 @@ def start_index_lookup(repo: str, given: Sequence[str], cwd: str) -> IndexLookup
             return None
         return IndexLookup(located, paths)
     except (OSError, UsageError):
+        return None
+
+
+def start_early_listing(repo: str) -> EarlyListing | None:
+    """Start listing KIND_PATHSPECS in the index; None when not possible (the checking code says why)."""
+    try:
+        located = _full_clone(repo)
+        return EarlyListing(located) if located else None
+    except OSError:
         return None
 
 
@@ -363,3 +393,11 @@ def _git_line(cwd: str, *args: str) -> str | None:
     done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=git_environment(), check=False)
     line = done.stdout.decode("utf-8", "surrogateescape").partition("\n")[0]
     return line if done.returncode == 0 and line else None
+
+
+def extension(name: str) -> str:
+    """The lower-cased extension with its dot; "" when the name has none or is a dotfile like `.hidden`."""
+    # called for every file of an audit: rpartition is several times faster than splitext
+    base = name.rpartition("/")[2].rpartition("\\")[2]
+    stem, dot, extension = base.rpartition(".")
+    return "." + extension.lower() if dot and stem.strip(".") else ""

@@ -7,6 +7,7 @@ import os
 import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TypeVar
 
 from .chains import ManifestSet
 from .changes import Base, ChangeContext
@@ -16,7 +17,7 @@ from .findings import RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
 from .lineage import Origin, moved
-from .paths import MANIFEST_NAME, EarlyDiff, IndexLookup, manifest_candidates, repository_paths
+from .paths import MANIFEST_NAME, EarlyDiff, EarlyListing, IndexLookup, manifest_candidates, repository_paths
 from .snapshot import ChangeSet, Selection, Snapshot, changed_since, has_head, open_snapshot, select
 from .timelines import GeneratedUse, is_timeline
 
@@ -50,16 +51,18 @@ def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[st
 
 def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: str | None,
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
-              early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None) -> Outcome:
+              early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None,
+              early_listing: EarlyListing | None = None) -> Outcome:
     """Judge; `early_*` is git work on the index that cli.py started before importing this module."""
     repository = GitRepository(repo)
     try:
         snapshot = open_snapshot(repository, rev)
         content = ContentReader(snapshot)
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
-        lookup = early_lookup if early_lookup and os.path.samefile(early_lookup.toplevel, repository.toplevel) \
-            else None
-        early = early_diff if early_diff and os.path.samefile(early_diff.toplevel, repository.toplevel) else None
+        lookup, early, kinds = (_here(early_lookup, repository), _here(early_diff, repository),
+                                _here(early_listing, repository))
+        if kinds is not None and snapshot.commit is None:
+            snapshot.prefetched(kinds)
         change_set = changed_since(repository, snapshot, diff, early) if diff else None
         if change_set is None and given is not None and snapshot.commit is None and has_head(repository):
             # named files against the index (the genai-hooks hook): pre-commit passes no deleted files, so
@@ -95,6 +98,14 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
     finally:
         repository.close()
     return Outcome(result, snapshot, manifests, selection, uses)
+
+
+_Started = TypeVar("_Started", IndexLookup, EarlyDiff, EarlyListing)
+
+
+def _here(started: _Started | None, repository: GitRepository) -> _Started | None:
+    """Git work cli.py started early, if it ran in this repository."""
+    return started if started is not None and os.path.samefile(started.toplevel, repository.toplevel) else None
 
 
 def is_manifest(path: str) -> bool:

@@ -5,13 +5,13 @@ from __future__ import annotations
 import bisect
 import os
 import posixpath
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
 from .listing import GITLINK, SYMLINK, Listing, parse_listing
-from .paths import DIFF_ARGS, GITMODULES, INDEX_LOOKUPS_MAX, EarlyDiff
+from .paths import DIFF_ARGS, GITMODULES, INDEX_LOOKUPS_MAX, EarlyDiff, EarlyListing, extension
 
 _TREE_LOOKUPS_MAX = 1_000  # beyond this, reading the index (or listing a commit) beats walking trees
 _TREE_LISTINGS_MAX = 64  # directories listed with ls-tree pathspecs; git matches each entry against each
@@ -37,8 +37,9 @@ class Snapshot:
         self._gitlinks: frozenset[str] | None = None  # submodule paths (a gitlink we hold looks like a file)
         self._modes: dict[str, str] = {}  # path -> git mode, where a diff told it (symlinks, gitlinks)
         self._same_as: str | None = None  # a commit equal to the index outside the paths seeded from a diff
-        self._ending: dict[tuple[str, ...], list[str]] = {}  # endings -> files (ending_with)
+        self._ending: dict[tuple[tuple[str, ...], bool], list[str]] = {}  # (endings, any case) -> files
         self._below: dict[str, list[str]] = {}  # directory -> files below it, when not listed
+        self._early: EarlyListing | None = None  # files of some kinds in the index, listed early (cli.py)
 
     @property
     def label(self) -> str:
@@ -150,21 +151,52 @@ class Snapshot:
             out[path] = (object_id, info[1]) if object_id is not None and info and info[0] == "blob" else None
         return out
 
-    def ending_with(self, endings: tuple[str, ...], *, pathspecs: Sequence[str]) -> list[str]:
-        """Files whose path ends with one of `endings` (case as given), sorted.
+    def prefetched(self, early: EarlyListing) -> None:
+        """The index's files of EarlyListing's kinds come from `early` (started before the heavy imports)."""
+        self._early = early
 
-        Listed, or a commit: the listing, filtered. The index unlisted: `git ls-files` with
-        `pathspecs` (the same files, matched by git), which spares reading a million paths into Python.
+    def ending_with(self, endings: tuple[str, ...], *, pathspecs: Sequence[str], any_case: bool = False) -> list[str]:
+        """Files whose path ends with one of `endings`, sorted: in the case given, or with `any_case` in any case
+        (the endings then given in lower case).
+
+        The index: the early listing when it covers `pathspecs`; else, unlisted, `git ls-files` with `pathspecs`
+        (the same files, matched by git), which spares reading a million paths into Python. Otherwise the
+        listing, filtered.
         """
-        found = self._ending.get(endings)
+        key = (endings, any_case)
+        found = self._ending.get(key)
         if found is None:
-            if self._listing is None and self.commit is None:
-                found = sorted(p for p in decode_paths(self.repository.run("ls-files", "-z", "--", *pathspecs))
-                               if p.endswith(endings) and p not in self.gitlinks)
+            def ends(path: str) -> bool:
+                return (path.lower() if any_case else path).endswith(endings)
+
+            raw = self._early_listing(pathspecs)
+            if raw is None and self._listing is None and self.commit is None:
+                raw = self.repository.run("ls-files", "-z", "--", *pathspecs)
+            if raw is not None:
+                found = sorted(p for p in decode_paths(raw) if ends(p) and p not in self.gitlinks)
+            elif any_case and all("." in e for e in endings):  # a path so ending has the ending's last dot
+                tails = {e.rpartition(".")[2] for e in endings}
+                found = [p for p in self.listing.ending_in(t for t in self.listing.tails() if t.lower() in tails)
+                         if ends(p)]
             else:
-                found = [p for p in self.paths if p.endswith(endings)]
-            self._ending[endings] = found
+                found = [p for p in self.paths if ends(p)] if any_case else [p for p in self.paths
+                                                                              if p.endswith(endings)]
+            self._ending[key] = found
         return found
+
+    def _early_listing(self, pathspecs: Sequence[str]) -> bytes | None:
+        early = self._early
+        if early is None or self.commit is not None or not early.pathspecs.issuperset(pathspecs):
+            return None
+        return early.result()
+
+    def with_extensions(self, extensions: Collection[str], keep: Callable[[str], bool] | None = None) -> list[str]:
+        """Every file whose name ends with one of `extensions` (lower case, with the dot; any case in the name),
+        sorted; of those, the ones `keep` keeps (by default, those whose paths.extension is one of them)."""
+        if keep is None:
+            keep = lambda path: extension(path) in extensions
+        listing = self.listing
+        return [p for p in listing.ending_in(t for t in listing.tails() if f".{t.lower()}" in extensions) if keep(p)]
 
     def named(self, name: str) -> list[str]:
         """Every file called `name` (a genai.toml), sorted."""
@@ -183,8 +215,7 @@ class Snapshot:
         folded = ending.lower()
         many = len(directories) > _TREE_LISTINGS_MAX
         if self._listing is not None or many:
-            variants = tuple(sorted({ending.lower(), ending.upper(), ending.title()}))
-            for path in self.ending_with(variants, pathspecs=(f":(icase)*{ending}",)):
+            for path in self.ending_with((folded,), pathspecs=(f":(icase)*{ending}",), any_case=True):
                 directory, _, name = path.rpartition("/")
                 if directory in found:
                     found[directory].add(name)
@@ -314,9 +345,8 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
     """
     head = snapshot.commit or _head(repository)
     if head is None:
-        listing, width = snapshot.listing, snapshot.listing.width
-        return ChangeSet(None, [Change("A", path, listing.ids[i * width:(i + 1) * width])
-                                for i, path in enumerate(listing.paths)])
+        listing = snapshot.listing
+        return ChangeSet(None, [Change("A", path, listing.id_at(i)) for i, path in enumerate(listing.paths)])
     base_commit = resolve_commit(repository, base)
     try:
         merge_base = repository.run("merge-base", base_commit, head).decode().strip()

@@ -24,11 +24,12 @@ BUNDLE_LIMIT = 256 << 20  # an .otioz carries its media: it is read whole, so it
 _FIRST_SHOWN = 3
 
 # str.endswith on a tuple is fast enough for a million paths; lower, upper and title case cover real names
-TIMELINE_SUFFIXES = tuple(sorted({f(s) for s in editorial.TIMELINE_SUFFIXES for f in (str.lower, str.upper, str.title)}))
+TIMELINE_SUFFIXES = frozenset(editorial.TIMELINE_SUFFIXES)
 
 
 def is_timeline(path: str) -> bool:
-    return path.endswith(TIMELINE_SUFFIXES)
+    """Named like a timeline, in any case (`CUT.EDL`, `cut.Otio`)."""
+    return path.lower().endswith(editorial.TIMELINE_SUFFIXES)
 
 
 DECLARED, DETECTED, DERIVED = "declared", "detected", "derived"  # why a clip's media is generated

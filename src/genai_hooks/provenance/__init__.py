@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Callable
 
 from genai_hooks.findings import Evidence
+from genai_hooks.paths import extension
 from genai_hooks.provenance import dpx, exr, gif, id3, isobmff, jpeg, jxl, mxf, pdf, png, psd, riff, svg, tiff
 from genai_hooks.provenance.evidence import EvidenceLog
 from genai_hooks.provenance.reader import (
@@ -33,6 +34,7 @@ __all__ = [
     "FileSource",
     "Inspection",
     "MediaSource",
+    "extension",
     "inspect",
     "is_inspectable",
     "media_only",
@@ -177,11 +179,3 @@ def _parser_for(name: str, magic: bytes) -> _Parser | None:
     if magic.startswith(mxf.HEADER_PARTITION[:14]):
         return mxf.sniff_mxf
     return _BY_EXTENSION.get(extension(name))
-
-
-def extension(name: str) -> str:
-    """The lower-cased extension with its dot; "" when the name has none or is a dotfile like `.hidden`."""
-    # called for every file of an audit: rpartition is several times faster than splitext
-    base = name.rpartition("/")[2].rpartition("\\")[2]
-    stem, dot, extension = base.rpartition(".")
-    return "." + extension.lower() if dot and stem.strip(".") else ""
