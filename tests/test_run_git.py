@@ -384,3 +384,34 @@ def test_the_listing_gives_every_path_its_own_object_id(repo: Repo, chunk: int) 
         assert listing.conflicted == (set() if tree else {"conflict.exr"})
         assert [listing.paths[i] for i in listing.holding({expected["a.exr"]})] == ["a.exr"] + (
             [] if tree else ["conflict.exr"])
+
+
+def test_over_a_thousand_named_files_are_looked_up_by_their_directories(repo: Repo) -> None:
+    """More than 1,000 named files of a commit (or of an index equal to HEAD there) are looked up with one
+    ls-tree of their directories: odd directory names, a symlink, a submodule, a directory and a file in the
+    root each get what a full audit gives them."""
+    repo.write("genai.toml", VIOLATION)
+    frames = [f"deliverables/sh[01]*/{name}.{frame}.exr" for name in ("sky", "fog") for frame in range(1001, 1601)]
+    for path in frames:
+        repo.write(path, path)
+    repo.write("deliverables/tab\tdir/a.exr", "a")
+    repo.write("root.exr", "root")
+    os.symlink("sky.1001.exr", repo.root / "deliverables/sh[01]*/link.exr")
+    repo.add()
+    repo.git("update-index", "--add", "--cacheinfo", f"160000,{'1' * 40},deliverables/vendor")
+    repo.write(".gitmodules", '[submodule "vendor"]\n\tpath = deliverables/vendor\n\turl = ../vendor\n')
+    repo.add(".gitmodules")
+    repo.commit()
+    named = [*frames, "deliverables/tab\tdir/a.exr", "root.exr", "deliverables/sh[01]*/link.exr",
+             "deliverables/vendor", "deliverables/tab\tdir"]
+
+    def judged(*args: str) -> tuple[int, list[tuple[str, int]]]:
+        done = repo.check(*args)
+        assert done.code in (0, 1), done.err
+        return done.code, sorted((f["rule"], len(f.get("files") or [f["path"]])) for f in done.json["findings"])
+
+    audit = judged("--rev", "HEAD")
+    # the 1,200 frames, the file in the tab-named directory and the symlink; the submodule
+    assert sum(n for rule, n in audit[1] if rule == "GAI201") == 1202 and ("GAI303", 1) in audit[1], audit
+    assert judged("--rev", "HEAD", "--", *named) == audit
+    assert judged("--", *named) == audit
