@@ -17,7 +17,7 @@ from .manifest import GeneratedEntry, Manifest
 from .patterns import PatternIndex
 from .policy import make
 from .rules import RULES
-from .snapshot import Change
+from .selection import Change
 
 _RANK = {Severity.OFF: 0, Severity.WARNING: 1, Severity.ERROR: 2}
 

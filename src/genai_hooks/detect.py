@@ -13,7 +13,8 @@ from .content import ContentReader, Unavailable
 from .findings import Evidence, Finding, Note, Severity, Strength
 from .policy import make
 from .progress import progress
-from .snapshot import Selection, Snapshot
+from .selection import Selection
+from .snapshot import Snapshot
 
 _CHUNK = 4096
 _STRENGTH_ORDER = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}

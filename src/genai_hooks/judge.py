@@ -22,8 +22,9 @@ from .models_rules import judge_models
 from .paths import MANIFEST_NAME
 from .patterns import Matcher
 from .progress import progress
+from .selection import Selection
 from .sequences import group_sequences
-from .snapshot import Selection, Snapshot
+from .snapshot import Snapshot
 from .timelines import TIMELINE_SUFFIXES, GeneratedUse, is_timeline, judge_timelines
 
 MANIFEST_LIMIT = 4 << 20

@@ -16,7 +16,8 @@ from .chains import ManifestSet
 from .content import LFS_POINTER_MAX, ContentReader, lfs_pointer
 from .findings import Evidence, Strength
 from .manifest import GeneratedEntry
-from .snapshot import Change, Snapshot
+from .selection import Change
+from .snapshot import Snapshot
 
 IDENTITY_MIN = 1024  # bytes; smaller blobs (an empty file, "x") are identical by chance
 

@@ -27,7 +27,7 @@ from .manifest import ModelEntry
 from .models import MODEL_EXTENSIONS, ModelInspection, inspect_model, may_be_model
 from .paths import MANIFEST_NAME
 from .provenance import FileSource
-from .snapshot import Selection
+from .selection import Selection
 
 
 def judge_models(selection: Selection, manifests: ManifestSet, content: ContentReader, as_of: datetime.date,

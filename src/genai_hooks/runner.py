@@ -18,7 +18,8 @@ from .gitcmd import GitRepository
 from .judge import Options, judge
 from .lineage import Origin, moved
 from .paths import MANIFEST_NAME, EarlyDiff, EarlyListing, IndexLookup, manifest_candidates, repository_paths
-from .snapshot import ChangeSet, Selection, Snapshot, changed_since, has_head, open_snapshot, select
+from .selection import ChangeSet, Selection, changed_since, select
+from .snapshot import Snapshot, has_head, open_snapshot
 from .timelines import GeneratedUse, is_timeline
 
 MANIFEST_LIMIT = 4 << 20

@@ -9,7 +9,8 @@ from ..gitcmd import GitRepository
 from ..manifest import GeneratedEntry
 from ..paths import MANIFEST_NAME
 from ..runner import MANIFEST_LIMIT, Outcome
-from ..snapshot import Snapshot, changed_since, open_snapshot
+from ..selection import changed_since
+from ..snapshot import Snapshot, open_snapshot
 from .files import file_groups, repository_patterns
 from .model import WithdrawalRecord, Withdrawals
 
