@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 import posixpath
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .approvals import Cited, cite
 from .findings import Severity
@@ -13,6 +14,11 @@ from .manifest import GeneratedEntry, Manifest, ManifestInvalid, ModelEntry, Too
 from .manifest_reader import Problem
 from .patterns import PatternIndex
 from .rules import RULES
+
+if TYPE_CHECKING:
+    from .content import ContentReader
+
+MANIFEST_LIMIT = 4 << 20  # a genai.toml larger than this is not read
 
 
 @dataclass(frozen=True)
@@ -45,6 +51,11 @@ class ManifestSet:
     complete: bool = False  # every manifest of the snapshot, not only the chains of some files
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _cited: dict[tuple[int, datetime.date], Cited] = field(default_factory=dict)  # by id of an entry held here
+
+    @classmethod
+    def read(cls, content: ContentReader, paths: Iterable[str]) -> ManifestSet:
+        """The manifests at `paths` in `content`'s snapshot (one over MANIFEST_LIMIT bytes is unreadable)."""
+        return cls.load(content.read_whole(paths, MANIFEST_LIMIT))
 
     @classmethod
     def load(cls, texts: Mapping[str, bytes | None]) -> ManifestSet:

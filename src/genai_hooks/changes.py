@@ -5,7 +5,6 @@ policy (GAI206). They read two ManifestSets, the base's and the snapshot's, and 
 from __future__ import annotations
 
 import bisect
-import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
@@ -14,6 +13,7 @@ from .findings import Finding, Severity
 from .lineage import Origin
 from .listing import Listing
 from .manifest import GeneratedEntry, Manifest
+from .paths import is_manifest
 from .patterns import PatternIndex
 from .policy import make
 from .rules import RULES
@@ -109,7 +109,7 @@ def withdrawal_candidates(base: Base, manifests: ManifestSet) -> list[str]:
         return []
     found: list[str] = []
     for prefix in _outermost(prefixes):
-        found.extend(p for p in _below(base.listing, prefix) if not _is_manifest(p) and gone.covers(p))
+        found.extend(p for p in _below(base.listing, prefix) if not is_manifest(p) and gone.covers(p))
     return found
 
 
@@ -130,16 +130,12 @@ def _below(listing: Listing, prefix: str) -> list[str]:
     return exact + paths[bisect.bisect_left(paths, prefix + "/"):bisect.bisect_left(paths, prefix + "0")]
 
 
-def _is_manifest(path: str) -> bool:
-    return posixpath.basename(path) == "genai.toml"
-
-
 # -- GAI206 -------------------------------------------------------------------------------------------------------
 
 
 def weakened(base: Base, manifests: ManifestSet, changes: Iterable[Change]) -> list[Finding]:
     """GAI206: the production's rules got weaker between the base and the snapshot."""
-    touched = {c.path for c in changes if _is_manifest(c.path)}
+    touched = {c.path for c in changes if is_manifest(c.path)}
     if not touched:
         return []
     findings: list[Finding | None] = []

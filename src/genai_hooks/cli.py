@@ -16,6 +16,7 @@ from .paths import (
     EarlyDiff,
     EarlyListing,
     IndexLookup,
+    full_clone,
     remove_scratch,
     start_early_diff,
     start_early_listing,
@@ -166,15 +167,15 @@ def _run(args: argparse.Namespace) -> int:
     lookup: IndexLookup | None = None
     early: EarlyDiff | None = None
     kinds: EarlyListing | None = None
-    if rev is None and args.paths and diff is None:  # the genai-hooks hook
+    hook = rev is None and args.paths and diff is None  # the genai-hooks hook
+    staged_hook = rev is None and diff is not None and not args.paths  # the genai-hooks-staged hook
+    where = full_clone(args.repo or ".") if hook or staged_hook else None
+    if where is not None:
         # the staged change names the staged files' contents, deleted manifests and moves, in one read of
         # the index; only before the first commit are the named files looked up in it instead
-        early = start_early_diff(args.repo or ".", "HEAD")
-        lookup = start_index_lookup(args.repo or ".", args.paths, cwd) if early is None else None
-        kinds = start_early_listing(args.repo or ".")
-    elif rev is None and diff is not None and not args.paths:  # the genai-hooks-staged hook
-        early = start_early_diff(args.repo or ".", diff)
-        kinds = start_early_listing(args.repo or ".")
+        early = start_early_diff(where, "HEAD" if hook else diff)
+        lookup = start_index_lookup(where, args.paths, cwd) if hook and early is None else None
+        kinds = start_early_listing(where)
     try:
         from .runner import run_check
 

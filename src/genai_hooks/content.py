@@ -61,12 +61,6 @@ def lfs_pointer(head: bytes) -> LfsPointer | None:
     return LfsPointer(oid.group(1).decode(), int(size))
 
 
-def lfs_oid(head: bytes) -> str | None:
-    """The sha256 of a Git LFS pointer, or None when `head` is not one."""
-    pointer = lfs_pointer(head)
-    return pointer.oid if pointer else None
-
-
 def open_regular(path: str) -> FileSource | None:
     """A FileSource for `path` when it is a regular file; None for anything else.
 
@@ -143,10 +137,9 @@ class ContentReader:
             elif pointer.size > limit:
                 out[path] = Unavailable(f"its Git LFS object is larger than {limit >> 20} MiB")
             else:
-                oid = pointer.oid
-                stored = open_regular(os.path.join(self._lfs_objects(), oid[:2], oid[2:4], oid))
-                if stored is None:
-                    out[path] = Unavailable("its Git LFS object is not in the local store (run `git lfs pull`)")
+                stored = self._stored(pointer)
+                if isinstance(stored, Unavailable):
+                    out[path] = stored
                 else:
                     with stored:
                         out[path] = stored.read(0, pointer.size)
@@ -157,7 +150,7 @@ class ContentReader:
         """Yield a bounded source for each path (callers close FileSources).
 
         Small blobs are read whole (an LFS pointer is resolved in the LFS store); a large blob
-        comes from the working-tree file when Git considers it unchanged, else its first MiB.
+        comes from the working-tree file when that file hashes to the blob, else its first MiB.
         """
         blobs = self.snapshot.blobs(paths)
         small: dict[str, list[str]] = {}
@@ -187,8 +180,10 @@ class ContentReader:
 
     def _resolve_pointer(self, head: bytes) -> Source | Unavailable | None:
         pointer = lfs_pointer(head)
-        if pointer is None:
-            return None
+        return None if pointer is None else self._stored(pointer)
+
+    def _stored(self, pointer: LfsPointer) -> FileSource | Unavailable:
+        """The object a Git LFS pointer names, from the local store (a regular file only)."""
         oid = pointer.oid
         stored = open_regular(os.path.join(self._lfs_objects(), oid[:2], oid[2:4], oid))
         if stored is None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import posixpath
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
@@ -19,15 +18,13 @@ from .findings import Finding, Note, RunResult
 from .lineage import Lineage, Origin
 from .manifest import GeneratedEntry, Tool
 from .models_rules import judge_models
-from .paths import MANIFEST_NAME
+from .paths import MANIFEST_NAME, is_manifest
 from .patterns import Matcher
 from .progress import progress
 from .selection import Selection
 from .sequences import group_sequences
 from .snapshot import Snapshot
 from .timelines import TIMELINE_SUFFIXES, GeneratedUse, is_timeline, judge_timelines
-
-MANIFEST_LIMIT = 4 << 20
 
 
 @dataclass(frozen=True)
@@ -96,7 +93,7 @@ class Judgement:
             assert view is not None
             if not view.whole and not view.per_file:
                 continue
-            if path.endswith(MANIFEST_NAME) and posixpath.basename(path) == MANIFEST_NAME:
+            if is_manifest(path):
                 continue
             if audit and unmarked:
                 for matcher, offset, entry in unmarked:
@@ -200,7 +197,7 @@ class _Everything:
     def __call__(self) -> ManifestSet:
         if self._all is None:
             every = self._snapshot.named(MANIFEST_NAME)
-            self._all = ManifestSet.load(self._content.read_whole(every, MANIFEST_LIMIT))
+            self._all = ManifestSet.read(self._content, every)
             self._all.complete = True
         return self._all
 

@@ -14,7 +14,6 @@ model extension (models.may_be_model), and at most 1 MiB of each, LFS pointers r
 from __future__ import annotations
 
 import datetime
-import posixpath
 from collections.abc import Iterable
 from dataclasses import replace
 
@@ -25,7 +24,7 @@ from .content import ContentReader, Unavailable
 from .findings import Evidence, Finding, Strength
 from .manifest import ModelEntry
 from .models import MODEL_EXTENSIONS, ModelInspection, inspect_model, may_be_model
-from .paths import MANIFEST_NAME
+from .paths import is_manifest
 from .provenance import FileSource
 from .selection import Selection
 
@@ -62,7 +61,7 @@ def declared_models(manifests: ManifestSet, paths: Iterable[str]) -> dict[str, M
         return {}
     found: dict[str, ModelEntry] = {}
     for path in paths:
-        if posixpath.basename(path) == MANIFEST_NAME:
+        if is_manifest(path):
             continue  # never judged as content
         entry = index.best(path)
         if entry is not None:

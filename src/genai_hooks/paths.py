@@ -19,6 +19,12 @@ from dataclasses import dataclass
 from .errors import UsageError
 
 MANIFEST_NAME = "genai.toml"
+
+
+def is_manifest(path: str) -> bool:
+    """Whether a repository path is a genai.toml (the cheap test first: it runs on every file of an audit)."""
+    return path.endswith(MANIFEST_NAME) and path.rpartition("/")[2] == MANIFEST_NAME
+
 GITMODULES = ".gitmodules"
 # Optional locks off: reading commands must not refresh (write) the index while we check.
 # No lazy fetch: in a partial clone, reading a missing blob would download it (no network, ever).
@@ -337,14 +343,14 @@ class EarlyListing(_EarlyGit):
         super().__init__(located, ["ls-files", "-z", "--", *KIND_PATHSPECS])
 
 
-def start_index_lookup(repo: str, given: Sequence[str], cwd: str) -> IndexLookup | None:
+def start_index_lookup(repo: str | Located, given: Sequence[str], cwd: str) -> IndexLookup | None:
     """Start looking `given` up in the index of the repository at `repo`; None when not worth it or not possible.
 
     Any problem (not a repository, a path outside it) is left for the checking code to report,
     and so are partial clones: a Git that ignores GIT_NO_LAZY_FETCH would download during the lookup.
     """
     try:
-        located = _full_clone(repo)
+        located = full_clone(repo)
         paths = repository_paths(located.toplevel, given, cwd) if located else []
         if not located or len(paths) > INDEX_LOOKUPS_MAX:
             return None
@@ -353,19 +359,19 @@ def start_index_lookup(repo: str, given: Sequence[str], cwd: str) -> IndexLookup
         return None
 
 
-def start_early_listing(repo: str) -> EarlyListing | None:
+def start_early_listing(repo: str | Located) -> EarlyListing | None:
     """Start listing KIND_PATHSPECS in the index; None when not possible (the checking code says why)."""
     try:
-        located = _full_clone(repo)
+        located = full_clone(repo)
         return EarlyListing(located) if located else None
     except OSError:
         return None
 
 
-def start_early_diff(repo: str, base: str) -> EarlyDiff | None:
+def start_early_diff(repo: str | Located, base: str) -> EarlyDiff | None:
     """Start the diff `--diff BASE` will need on the index; None when not possible (the checking code says why)."""
     try:
-        located = _full_clone(repo)
+        located = full_clone(repo)
         if not located or base.startswith("-"):
             return None
         top = located.toplevel
@@ -377,8 +383,11 @@ def start_early_diff(repo: str, base: str) -> EarlyDiff | None:
         return None
 
 
-def _full_clone(repo: str) -> Located | None:
-    """Where the repository at `repo` is, unless it is none, or is a partial clone."""
+def full_clone(repo: str | Located) -> Located | None:
+    """Where the repository at `repo` is, unless it is none, or is a partial clone (a Located is taken as found:
+    the start_* functions of one check share one lookup)."""
+    if isinstance(repo, Located):
+        return repo
     try:
         located = locate(repo)
     except UsageError:

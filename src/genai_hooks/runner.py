@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import posixpath
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TypeVar
@@ -17,12 +16,18 @@ from .findings import RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
 from .lineage import Origin, moved
-from .paths import MANIFEST_NAME, EarlyDiff, EarlyListing, IndexLookup, manifest_candidates, repository_paths
+from .paths import (
+    MANIFEST_NAME,
+    EarlyDiff,
+    EarlyListing,
+    IndexLookup,
+    is_manifest,
+    manifest_candidates,
+    repository_paths,
+)
 from .selection import ChangeSet, Selection, changed_since, select
 from .snapshot import Snapshot, has_head, open_snapshot
 from .timelines import GeneratedUse, is_timeline
-
-MANIFEST_LIMIT = 4 << 20
 
 
 @dataclass
@@ -79,20 +84,19 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
                 first = lookup.manifests()
                 if first is not None:
                     snapshot.seed(first)
-                    chains = ManifestSet.load(content.read_whole(snapshot.existing(candidates), MANIFEST_LIMIT))
+                    chains = ManifestSet.read(content, snapshot.existing(candidates))
                 found = lookup.result()
                 if found is not None:
                     snapshot.seed(found)
             snapshot.existing(named + candidates)
-        selection = select(snapshot, given, changes, MANIFEST_NAME)
+        selection = select(snapshot, given, changes)
         if change_set is not None and changes is None:  # staged manifest changes, deletions included
             selection.manifests.update(c.path for c in change_set.changes if is_manifest(c.path))
         _settle_missing(repository, snapshot, selection, given)
         if chains is not None and not needs_every_manifest(selection):
             manifests = chains
         else:
-            manifests = ManifestSet.load(content.read_whole(manifest_paths(snapshot, selection, candidates),
-                                                            MANIFEST_LIMIT))
+            manifests = ManifestSet.read(content, manifest_paths(snapshot, selection, candidates))
             manifests.complete = needs_every_manifest(selection)
         context = _change_context(repository, change_set) if change_set is not None else None
         result, uses = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
@@ -109,10 +113,6 @@ def _here(started: _Started | None, repository: GitRepository) -> _Started | Non
     return started if started is not None and os.path.samefile(started.toplevel, repository.toplevel) else None
 
 
-def is_manifest(path: str) -> bool:
-    return path.endswith(MANIFEST_NAME) and posixpath.basename(path) == MANIFEST_NAME
-
-
 def _change_context(repository: GitRepository, change_set: ChangeSet) -> ChangeContext:
     """What the change's base declared, read only as far as the change needs it."""
     if change_set.base is None:  # the first commit: nothing was declared before it
@@ -122,13 +122,12 @@ def _change_context(repository: GitRepository, change_set: ChangeSet) -> ChangeC
     base = None
     if any(is_manifest(c.path) for c in change_set.changes):  # withdrawals and weakening need every manifest
         listed = base_snapshot.named(MANIFEST_NAME)
-        base = Base(change_set.base, ManifestSet.load(base_content.read_whole(listed, MANIFEST_LIMIT)),
-                    base_snapshot.listing)
+        base = Base(change_set.base, ManifestSet.read(base_content, listed), base_snapshot.listing)
     pairs = moved(change_set.changes)  # content that left a base path: was it declared there?
     origins: dict[str, Origin] = {}
     if pairs:
-        declared_then = base.manifests if base is not None else ManifestSet.load(base_content.read_whole(
-            base_snapshot.existing(manifest_candidates(sorted(set(pairs.values())))), MANIFEST_LIMIT))
+        declared_then = base.manifests if base is not None else ManifestSet.read(
+            base_content, base_snapshot.existing(manifest_candidates(sorted(set(pairs.values())))))
         for path, old in pairs.items():
             entry = declared_then.winning_entry(old)
             if entry is not None:

@@ -3,14 +3,13 @@ the snapshot by it and by the paths named."""
 
 from __future__ import annotations
 
-import posixpath
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
 from .listing import GITLINK
-from .paths import DIFF_ARGS, EarlyDiff
+from .paths import DIFF_ARGS, MANIFEST_NAME, EarlyDiff, is_manifest
 from .snapshot import SHALLOW_ADVICE, Snapshot, head_commit, is_shallow, resolve_commit
 
 
@@ -100,14 +99,10 @@ def _within(path: str, directories: Iterable[str]) -> bool:
     return any(not d or path == d or path.startswith(d + "/") for d in directories)
 
 
-def select(snapshot: Snapshot, given: Sequence[str] | None, changes: list[Change] | None,
-           manifest_name: str) -> Selection:
+def select(snapshot: Snapshot, given: Sequence[str] | None, changes: list[Change] | None) -> Selection:
     """Selection from given PATHs and/or --diff changes; neither means a full audit."""
-    def is_manifest(path: str) -> bool:
-        return path.endswith(manifest_name) and posixpath.basename(path) == manifest_name
-
     if given is None and changes is None:
-        return Selection(snapshot.paths, True, set(snapshot.named(manifest_name)), submodules=set(snapshot.gitlinks))
+        return Selection(snapshot.paths, True, set(snapshot.named(MANIFEST_NAME)), submodules=set(snapshot.gitlinks))
     chosen: set[str] = set()
     deleted_manifests: set[str] = set()
     missing: list[str] = []

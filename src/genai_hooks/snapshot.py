@@ -93,8 +93,7 @@ class Snapshot:
 
     def _lookup(self, paths: Sequence[str]) -> dict[str, str | None]:
         if self._listing is not None:
-            listing = self._listing
-            return {p: None if p in listing.conflicted else listing.object_id(p) for p in paths}
+            return self._listed_ids(paths)
         todo = [p for p in dict.fromkeys(paths) if p not in self._ids]
         if todo:
             if self._gitlinks is None and GITMODULES in self._ids:  # seeded from a diff
@@ -109,8 +108,7 @@ class Snapshot:
             if self.commit is None:
                 by_tree = None  # the index equals HEAD here, and one read of it is cheaper than many tree walks
         if len(todo) > (INDEX_LOOKUPS_MAX if by_tree is None else _TREE_LOOKUPS_MAX):
-            listing = self.listing
-            return {p: None if p in listing.conflicted else listing.object_id(p) for p in paths}
+            return self._listed_ids(paths)
         if todo:
             if by_tree is None:
                 self.seed(self.repository.object_ids([f":{p}" for p in todo], todo))
@@ -120,6 +118,22 @@ class Snapshot:
                 self.seed({p: f[1] if f is not None and f[0] == "blob" else None for p, f in found.items()})
         return {p: self._ids.get(p) for p in paths}
 
+    def _listed_ids(self, paths: Sequence[str]) -> dict[str, str | None]:
+        listing = self.listing
+        return {p: None if p in listing.conflicted else listing.object_id(p) for p in paths}
+
+    def _in_directories(self, tree: str, directories: Iterable[str], *options: str) -> list[str]:
+        """`git ls-tree` records of what lies directly inside each directory of `tree` ("" = its root): one
+        command for them all (git matches each entry against each pathspec: callers keep them few)."""
+        wanted = set(directories)
+        records: list[str] = []
+        if "" in wanted:
+            records += decode_paths(self.repository.run("ls-tree", "-z", *options, "--full-tree", tree))
+        specs = [":(literal)" + d + "/" for d in sorted(wanted) if d]
+        if specs:
+            records += decode_paths(self.repository.run("ls-tree", "-z", *options, "--full-tree", tree, "--", *specs))
+        return records
+
     def _from_directories(self, tree: str, todo: list[str]) -> bool:
         """Seed `todo` from one `ls-tree` of their directories in `tree`: 10,000 frames of a commit span a few
         hundred directories, listed in milliseconds, where the index costs a read of every entry. False (nothing
@@ -127,14 +141,8 @@ class Snapshot:
         directories = {p.rpartition("/")[0] for p in todo}
         if len(directories) > _TREE_DIRECTORIES_MAX:
             return False
-        raw = b""
-        if "" in directories:
-            raw += self.repository.run("ls-tree", "-z", "-l", "--full-tree", tree)
-        specs = [":(literal)" + d + "/" for d in directories if d]
-        if specs:
-            raw += self.repository.run("ls-tree", "-z", "-l", "--full-tree", tree, "--", *specs)
         entries: dict[str, list[str]] = {}
-        for record in decode_paths(raw):
+        for record in self._in_directories(tree, directories, "-l"):
             meta, _, path = record.partition("\t")
             entries[path] = meta.split()  # mode, type, id, size ("-" but for blobs)
         found: dict[str, str | None] = {}
@@ -255,13 +263,7 @@ class Snapshot:
             return {d: sorted(names) for d, names in found.items()}
         tree = self.commit or self._same_as or head_commit(self.repository)
         if tree is not None:
-            specs = [":(literal)" + d + "/" for d in directories if d]
-            raw = b""
-            if "" in found:
-                raw += self.repository.run("ls-tree", "-z", "--name-only", "--full-tree", tree) + b"\0"
-            if specs:
-                raw += self.repository.run("ls-tree", "-z", "--name-only", "--full-tree", tree, "--", *specs)
-            for path in decode_paths(raw):
+            for path in self._in_directories(tree, directories, "--name-only"):
                 directory, _, name = path.rpartition("/")
                 if directory in found and name.lower().endswith(folded):
                     found[directory].add(name)

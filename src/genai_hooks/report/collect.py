@@ -12,7 +12,7 @@ from ..chains import ManifestSet, directory_of
 from ..content import LFS_POINTER_MAX, lfs_pointer
 from ..findings import Finding
 from ..manifest import Approval, GeneratedEntry, Manifest, ModelEntry, Tool
-from ..paths import MANIFEST_NAME
+from ..paths import MANIFEST_NAME, is_manifest
 from ..patterns import approval_matches
 from ..rules import RULES
 from ..runner import Outcome
@@ -108,7 +108,7 @@ def _generated_files(snapshot: Snapshot, manifests: ManifestSet
     archival: list[str] = []
     best, covers = manifests.generated.best, manifests.deliverables.covers
     for path in snapshot.paths:
-        if path.endswith(MANIFEST_NAME) and path.rpartition("/")[2] == MANIFEST_NAME:
+        if is_manifest(path):
             continue  # never judged as media
         entry = best(path)
         if entry is None:

@@ -8,7 +8,7 @@ from ..content import ContentReader
 from ..gitcmd import GitRepository
 from ..manifest import GeneratedEntry
 from ..paths import MANIFEST_NAME
-from ..runner import MANIFEST_LIMIT, Outcome
+from ..runner import Outcome
 from ..selection import changed_since
 from ..snapshot import Snapshot, open_snapshot
 from .files import file_groups, repository_patterns
@@ -30,8 +30,7 @@ def withdrawals(outcome: Outcome, since: str, base_commit: str | None) -> Withdr
         return Withdrawals(since, None, ())
     base_snapshot = Snapshot(outcome.snapshot.repository, base_commit)
     listed = base_snapshot.named(MANIFEST_NAME)
-    base = Base(base_commit, ManifestSet.load(ContentReader(base_snapshot).read_whole(listed, MANIFEST_LIMIT)),
-                base_snapshot.listing)
+    base = Base(base_commit, ManifestSet.read(ContentReader(base_snapshot), listed), base_snapshot.listing)
     manifests = outcome.manifests
     now_ids = outcome.snapshot.object_ids(withdrawal_candidates(base, manifests))
     # (base entry, entry now, categories lost, content changed) -> the files; entries by id
