@@ -23,7 +23,7 @@ TIMELINE_LIMIT = 64 << 20
 BUNDLE_LIMIT = 256 << 20  # an .otioz carries its media: it is read whole, so it is bounded apart
 _FIRST_SHOWN = 3
 
-# str.endswith on a tuple is fast enough for a million paths; lower, upper and title case cover real names
+# the suffixes in lower case, for Snapshot.with_extensions; is_timeline lowercases the path, so any case matches
 TIMELINE_SUFFIXES = frozenset(editorial.TIMELINE_SUFFIXES)
 
 
@@ -136,12 +136,17 @@ class TimelineJudge:
 
     def _judge_clips(self, timeline: str, data: bytes, clips: tuple[editorial.ClipReference, ...]) -> None:
         mappings, _ = self.manifests.editorial(directory_of(timeline))
-        prefetch_frames(self.snapshot, (c for clip in clips for c in clip_candidates(clip, timeline, mappings)))
+        mapped: dict[str, list[str]] = {}  # each distinct reference -> the repository paths it names, mapped once
+        for clip in clips:
+            for target in clip.targets:
+                if target not in mapped:
+                    mapped[target] = editorial.map_everywhere(target, timeline_path=timeline, mappings=mappings)
+        prefetch_frames(self.snapshot, (c for candidates in mapped.values() for c in candidates))
         unseen = _Unseen({}, {})
-        embedded = self._embedded(timeline, data, clips, mappings)
+        embedded = self._embedded(timeline, data, mapped)
         recorded = self.uses.setdefault(timeline, [])
         for clip in clips:
-            for use in self._uses(timeline, clip, mappings, unseen, embedded):
+            for use in self._uses(clip, mapped, unseen, embedded):
                 recorded.append(use)
                 if use.approved:
                     continue
@@ -155,13 +160,12 @@ class TimelineJudge:
                                              f"snapshot and no [[generated]] pattern names them: "
                                              f"{_first(unseen.missing)}"))
 
-    def _uses(self, timeline: str, clip: editorial.ClipReference, mappings: list[tuple[str, str]], unseen: _Unseen,
+    def _uses(self, clip: editorial.ClipReference, mapped: Mapping[str, list[str]], unseen: _Unseen,
               embedded: Mapping[str, provenance.Inspection]) -> list[GeneratedUse]:
         by_reason: dict[tuple[str, tuple[Evidence, ...]], _Media] = {}
         media: dict[str, None] = {}
         for target in clip.targets:
-            candidates = editorial.map_everywhere(target, timeline_path=timeline,
-                                                  mappings=mappings)
+            candidates = mapped[target]
             if not candidates:
                 unseen.unmapped[target] = None
                 continue
@@ -177,8 +181,9 @@ class TimelineJudge:
                         self._declared(entry, candidate, by_reason)
             if not found:
                 unseen.missing[candidates[0]] = None
+        entries: dict[str, GeneratedEntry | None] = {}  # each media path's winning entry, looked up once
         for path in media:
-            entry = self.manifests.winning_entry(path)
+            entry = entries[path] = self.manifests.winning_entry(path)
             if entry is not None:
                 self._declared(entry, path, by_reason)
             elif path in self.derived:
@@ -186,13 +191,14 @@ class TimelineJudge:
                 by_reason.setdefault((f"derived from generated media ({why.message()})",
                                       (Evidence("derived", Strength.STRONG, why.message()),)),
                                      _Media(DERIVED, None, False, [])).paths.append(path)
-        undeclared = [m for m in media if self.manifests.winning_entry(m) is None and m not in self.derived]
+        undeclared = [m for m in media if entries[m] is None and m not in self.derived]
         inspected = dict(self.detector.inspect([m for m in undeclared if self.detector.wants(m) or
                                                 m in self.detector.lineage]))
-        inspected.update((m, embedded[m]) for m in clip_candidates(clip, timeline, mappings) if m in embedded)
+        inspected.update((m, embedded[m]) for target in clip.targets for m in mapped[target] if m in embedded)
         for path, inspection in inspected.items():
             strong = tuple(e for e in inspection.evidence if e.strength in (Strength.STRONG, Strength.MEDIUM))
-            if strong and self.manifests.winning_entry(path) is None:
+            entry = entries[path] if path in entries else self.manifests.winning_entry(path)
+            if strong and entry is None:
                 by_reason.setdefault((f"undeclared generated media ({describe(strong[0])})", strong),
                                      _Media(DETECTED, None, False, [])).paths.append(path)
         return [GeneratedUse(clip.clip, clip.record_in, tuple(found.paths), reason, evidence, found.source,
@@ -207,12 +213,12 @@ class TimelineJudge:
                (Evidence("declared", Strength.STRONG, f"{entry.manifest}:{entry.line} tool '{entry.tool}'"),))
         by_reason.setdefault(key, _Media(DECLARED, entry, approved, [])).paths.append(path)
 
-    def _embedded(self, timeline: str, data: bytes, clips: tuple[editorial.ClipReference, ...],
-                  mappings: list[tuple[str, str]]) -> dict[str, provenance.Inspection]:
+    def _embedded(self, timeline: str, data: bytes,
+                  mapped: Mapping[str, list[str]]) -> dict[str, provenance.Inspection]:
         """Media inside an .otioz bundle, sniffed from its first bytes (path -> inspection)."""
         if not timeline.lower().endswith(".otioz"):
             return {}
-        inside = {c[len(timeline) + 1:]: c for clip in clips for c in clip_candidates(clip, timeline, mappings)
+        inside = {c[len(timeline) + 1:]: c for candidates in mapped.values() for c in candidates
                   if c.startswith(timeline + "/")}
         if not inside:
             return {}
@@ -231,11 +237,6 @@ class TimelineJudge:
                           f"{inspection.uninspected}")
             out[inside[member]] = inspection
         return out
-
-
-def clip_candidates(clip: editorial.ClipReference, timeline: str, mappings: list[tuple[str, str]]) -> list[str]:
-    return [c for target in clip.targets
-            for c in editorial.map_everywhere(target, timeline_path=timeline, mappings=mappings)]
 
 
 def judge_timelines(timelines: list[str], snapshot: Snapshot, manifests: ManifestSet, content: ContentReader,

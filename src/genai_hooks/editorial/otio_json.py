@@ -24,7 +24,7 @@ from typing import Any
 
 import opentimelineio as otio  # type: ignore[import-untyped]
 
-from genai_hooks.editorial.clips import ClipCollector, TimecodeStyle, style_of, timeline_rate, timeline_roots
+from genai_hooks.editorial.clips import ClipCollector, TimecodeStyle, clip_references, style_of, timeline_rate
 from genai_hooks.editorial.model import ClipReference, TimelineUnreadable, short_reason
 
 MAX_JSON_DEPTH = 512  # OpenTimelineIO's C++ parser recurses per level: 100,000 levels crash it
@@ -53,12 +53,7 @@ def read_otio_json(data: bytes, rate: float) -> tuple[ClipReference, ...]:
     if sliced is not None:
         return sliced
     _check_objects(text)
-    collector = ClipCollector(source_file_comments=False)
-    root = _read_whole(text)
-    for timeline_root, global_start, timeline_style in timeline_roots(root, style):
-        collector.add(timeline_root, global_start, timeline_rate(global_start, timeline_root, timeline_style),
-                      timeline_style.drop_frame)
-    return collector.references()
+    return clip_references(_read_whole(text), style=style, source_file_comments=False)
 
 
 def check_json_nesting(data: bytes) -> None:
