@@ -11,7 +11,9 @@ Tables nest on an explicit stack; tables nobody reads, other tools included, are
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import NamedTuple
 
 from genai_hooks.comps.lua import NAME, NUMBER, PUNCT, STRING, UNTERMINATED, LuaTokens
@@ -179,8 +181,9 @@ class _Reader:
             return
         if table.role == _CLIP and "Filename" in fields:
             single_frame = fields.get("StartFrame", ("", 0))[0] == "-1"  # Fusion writes -1 for a still
-            self._find(tool, "reads", "Clips", fields["Filename"], saving=False, single_frame=single_frame,
-                       format_id=fields.get("FormatID", ("", 0))[0])
+            self._find(tool, "reads", "Clips", fields["Filename"],
+                       partial(fusion_frames, saving=False, single_frame=single_frame,
+                               format_id=fields.get("FormatID", ("", 0))[0]))
         elif table.role == _SAVER_VALUE:
             for name in ("Filename", "FormatID"):
                 if name in fields:
@@ -188,8 +191,7 @@ class _Reader:
         elif table.role == _SAVER_CLIP:
             self._saver_clip(tool, fields)
         elif table.role == _MEDIA and "MEDIA_PATH" in fields:
-            self._find(tool, "reads", "MEDIA_PATH", fields["MEDIA_PATH"], saving=False, single_frame=False,
-                       format_id="", resolve_frames=False)
+            self._find(tool, "reads", "MEDIA_PATH", fields["MEDIA_PATH"], bracket_range_frames)
 
     def _saver_clip(self, tool: _Tool, fields: dict[str, _Field]) -> None:
         filename = fields.get("Filename") or fields.get("Value")
@@ -202,11 +204,12 @@ class _Reader:
             unresolved = f"taken from the tool {fields['SourceOp'][0]}, not followed"
             filename = filename or fields["SourceOp"]
         if filename is not None:
-            self._find(tool, "writes", "Clip", filename, saving=True, single_frame=False, format_id=format_id,
-                       unresolved=unresolved)
+            self._find(tool, "writes", "Clip", filename,
+                       partial(fusion_frames, saving=True, single_frame=False, format_id=format_id), unresolved)
 
-    def _find(self, tool: _Tool, into: str, knob: str, written: _Field, *, saving: bool, single_frame: bool,
-              format_id: str, unresolved: str = "", resolve_frames: bool = True) -> None:
+    def _find(self, tool: _Tool, into: str, knob: str, written: _Field, frames: Callable[[str], tuple[str, bool]],
+              unresolved: str = "") -> None:
+        """Keep the path `written`, its frame tokens read by `frames` (path -> path with tokens, sequence?)."""
         raw, position = written
         if not raw.strip():
             return
@@ -218,11 +221,7 @@ class _Reader:
             else:
                 unresolved = f"Fusion path map {mapped[0]}: not resolved: {raw}"
         if not unresolved and path:
-            if resolve_frames:
-                path, sequence = fusion_frames(path, saving=saving, single_frame=single_frame,
-                                               format_id=format_id)
-            else:
-                path, sequence = bracket_range_frames(path)
+            path, sequence = frames(path)
         line = self.tokens.line_at(position)
         reference = ScriptPath(path=path or raw, node=tool.name, knob=knob, line=line,
                                resolved=not unresolved, sequence=sequence, written=raw)

@@ -163,6 +163,8 @@ def _resolve_pending(root: _Root, collector: Collector) -> None:
     project = root.project_directory
     script_directory = project is None or _WHITESPACE.sub("", project) in _SCRIPT_DIRECTORY_IDIOMS
     project_note = "relative to a project directory set by a TCL expression: " + printable(project or "")
+    # where other relative paths resolve; with no project directory every path takes the first branch below
+    base = "" if project is None else project.rstrip("/\\") + "/"
     noted_unset = False
     for pending in root.pending:
         if collector.full:
@@ -183,11 +185,10 @@ def _resolve_pending(root: _Root, collector: Collector) -> None:
                     collector.note("Root project_directory is not set: relative paths are read "
                                    "relative to the script's directory")
                 collector.add(into, _reference(pending, path, resolved=True))
-            elif project is not None and ("[" in project or "$" in project):
+            elif "[" in base or "$" in base:
                 collector.add(into, _reference(pending, path, resolved=False), project_note)
             else:
-                joined = project.rstrip("/\\") + "/" + path if project else path
-                collector.add(into, _reference(pending, joined, resolved=True))
+                collector.add(into, _reference(pending, base + path, resolved=True))
 
 
 def _view_paths(value: str, views: tuple[str, ...]) -> Iterator[str]:

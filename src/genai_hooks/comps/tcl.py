@@ -39,7 +39,6 @@ _PLAIN_PAIR = re.compile(
     r'(?:([^ \t\n\r\f\v"{}\[\\]+)|"([^"\\]*(?:\\.[^"\\]*)*)")(?=[ \t\n\r\f\v]|\Z)',
     re.DOTALL,
 )
-_LIST_SPECIAL = re.compile(r"[{}\[]")  # a list without these is mostly plain pairs: read them at once
 _BACKSLASH = re.compile(r"\\(?:x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|[0-7]{1,3}|\n[ \t]*|.)", re.DOTALL)
 _SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v"}
 
@@ -139,15 +138,6 @@ def list_pairs(text: str, start: int, end: int, line: int, wanted: frozenset[str
     """(name, value) of each pair of the TCL list `text[start:end]` whose name is in `wanted`."""
     found: list[tuple[str, Word]] = []
     position = counted = start  # `line` is the line of `counted`: newlines are counted once
-    if _LIST_SPECIAL.search(text, start, end) is None:
-        for plain in _PLAIN_PAIR.finditer(text, start, end):
-            if plain.start() != position:
-                break  # an odd quote or a backslash: the word-by-word reading takes over from here
-            position = plain.end()
-            if plain.group(1) in wanted:
-                line += text.count("\n", counted, plain.start(1))
-                counted = plain.start(1)
-                found.append((plain.group(1), _pair_value(plain, line)))
     while position < end:
         pair = _PLAIN_PAIR.match(text, position, end)
         if pair is not None:
