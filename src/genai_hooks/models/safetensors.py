@@ -79,15 +79,13 @@ def _read_leading_metadata(reader: BoundedReader, facts: ModelFacts, length: int
     else:
         where = f"is past the {MAX_READ >> 20} MiB read budget"
     text = reader.read(8, readable).decode("utf-8", errors="replace")
-    start = text.find("{") + 1
-    while start < len(text) and text[start] in " \t\r\n":
-        start += 1
+    start = _skip_space(text, text.find("{") + 1)
     key = '"__metadata__"'
     metadata: object = None
     if text.startswith(key, start):
         colon = text.find(":", start + len(key))
         try:
-            metadata, _ = json.JSONDecoder().raw_decode(text, colon + 1 + _spaces(text, colon + 1))
+            metadata, _ = json.JSONDecoder().raw_decode(text, _skip_space(text, colon + 1))
         except (ValueError, RecursionError):
             metadata = None
     facts.not_read(
@@ -98,16 +96,19 @@ def _read_leading_metadata(reader: BoundedReader, facts: ModelFacts, length: int
         _describe(metadata, facts)
 
 
-def _spaces(text: str, at: int) -> int:
-    return len(text[at:]) - len(text[at:].lstrip(" \t\r\n"))
+def _skip_space(text: str, at: int) -> int:
+    """Where JSON whitespace starting at `at` ends."""
+    while at < len(text) and text[at] in " \t\r\n":
+        at += 1
+    return at
 
 
 def _check_tensors(header: Mapping[str, Any], data_size: int, facts: ModelFacts) -> None:
-    entries = [(name, value) for name, value in header.items() if name != "__metadata__"]
-    bad = [name for name, value in entries if not _is_tensor(value)]
+    entries = [value for name, value in header.items() if name != "__metadata__"]
+    tensors = [value for value in entries if _is_tensor(value)]
+    bad = len(entries) - len(tensors)
     if bad:
-        facts.not_read(f"{len(bad)} of {len(entries)} header entries do not describe tensors")
-    tensors = [value for name, value in entries if name not in bad]
+        facts.not_read(f"{bad} of {len(entries)} header entries do not describe tensors")
     dtypes = sorted({str(value["dtype"]) for value in tensors})
     facts.add(Rank.STRUCTURE, "tensors", f"{len(tensors)}" + (f" ({listing(dtypes, 4)})" if dtypes else ""))
     end = max((value["data_offsets"][1] for value in tensors), default=0)

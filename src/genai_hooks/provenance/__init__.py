@@ -124,9 +124,7 @@ def media_only(paths: Iterable[str]) -> list[str]:
     return [p for p in paths if extension(p) in _MEDIA_EXTENSIONS]
 
 
-def is_inspectable(name: str) -> bool:
-    """Whether a file name has the extension of a format whose metadata is sniffed (see `sniffable`)."""
-    return sniffable(name)
+is_inspectable = sniffable  # the older name, kept for callers of the public API
 
 
 def inspect(name: str, source: MediaSource, *, markers: Sequence[str] = ()) -> Inspection:

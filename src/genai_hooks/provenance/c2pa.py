@@ -60,7 +60,7 @@ class _Manifest:
     def take_actions(self, box_type: bytes, raw: bytes) -> None:
         source_types, agents = _actions(box_type, raw)
         self.source_types.extend(source_types)
-        self.agents.extend(agents[:_MAX_NAMES])
+        self.agents.extend(agents)  # at most _MAX_NAMES: `_actions` stops there
 
     def take_generative_ai(self, assertion: Any) -> None:
         described = ""

@@ -12,7 +12,7 @@ from typing import NamedTuple
 
 from genai_hooks.provenance.evidence import EvidenceLog, decode_text
 from genai_hooks.provenance.reader import BoundedReader, Corrupt, Memory, inflate, iso_boxes
-from genai_hooks.provenance.tiff import EXIF_PREFIX, sniff_exif
+from genai_hooks.provenance.tiff import sniff_exif_item
 from genai_hooks.provenance.xmp import sniff_xmp
 
 XMP_CONTENT_TYPES = ("application/rdf+xml", "application/xmp+xml", "text/xml", "application/xml")
@@ -166,11 +166,7 @@ def _sniff_item(reader: BoundedReader, log: EvidenceLog, kind: str, item: _Item,
     if kind == "xmp":
         sniff_xmp(payload, log)
         return
-    if not payload.startswith(EXIF_PREFIX):
-        # An EXIF item starts with the offset of the TIFF header from the end of that field.
-        header = int.from_bytes(payload[:4], "big") + 4
-        payload = payload[header:] if 4 <= header <= len(payload) else b""
-    sniff_exif(payload, log)
+    sniff_exif_item(payload, log)
 
 
 class _Cursor:

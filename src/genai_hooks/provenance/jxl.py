@@ -10,7 +10,7 @@ from __future__ import annotations
 from genai_hooks.provenance.c2pa import sniff_store
 from genai_hooks.provenance.evidence import EvidenceLog
 from genai_hooks.provenance.reader import BoundedReader, Corrupt, Window, iso_boxes
-from genai_hooks.provenance.tiff import EXIF_PREFIX, sniff_exif
+from genai_hooks.provenance.tiff import sniff_exif_item
 from genai_hooks.provenance.xmp import sniff_xmp
 
 SIGNATURE = bytes.fromhex("0000000c4a584c200d0a870a")  # a 12-byte `JXL ` box
@@ -49,10 +49,7 @@ def _box(
         if box_type == b"xml ":
             sniff_xmp(payload, log)
             return
-        if not payload.startswith(EXIF_PREFIX):  # a 4-byte offset to the TIFF header comes first
-            header = int.from_bytes(payload[:4], "big") + 4
-            payload = payload[header:] if 4 <= header <= len(payload) else b""
-        sniff_exif(payload, log)
+        sniff_exif_item(payload, log)
     elif box_type == b"brob" and end - content >= 4:
         inner = reader.read(content, 4)
         if inner in _METADATA_BOXES:

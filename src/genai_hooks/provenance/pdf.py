@@ -25,7 +25,6 @@ _XML_SUBTYPE = re.compile(rb"/Subtype\s*/XML(?![\w#])")
 _C2PA_SUBTYPE = re.compile(rb"/Subtype\s*/application#2Fc2pa(?![\w#])")
 _FILTER = re.compile(rb"/Filter\s*(?:/(\w{1,40})|\[([^\]]{0,400})\])")
 _LENGTH = re.compile(rb"/Length\s+(\d{1,12})(?!\d)(?!\s+\d{1,12}\s+R)")  # direct, not "12 0 R"
-_XMP_ROOT = re.compile(rb"<(?:[\w.-]{1,40}:)?(?:xmpmeta|xapmeta|RDF)[\s>/]")
 _INFO = re.compile(
     rb"/(Creator|Producer)\s*(?:\(((?:[^\\()]|\\.){0,512})\)|<([0-9A-Fa-f\s]{0,2048})>)", re.DOTALL
 )
@@ -75,9 +74,8 @@ def _streams(reader: BoundedReader, log: EvidenceLog, base: int, data: bytes) ->
             continue
         if xml:
             found += 1
-            if _XMP_ROOT.search(content) is None:
+            if sniff_xmp(content, log) is None:  # no XMP root in it
                 log.not_inspected("PDF XMP stream could not be read (encrypted or encoded)")
-            sniff_xmp(content, log)
         elif looks_like_store(content[:8]):
             found += 1
             sniff_store(Memory(content), log)

@@ -12,11 +12,13 @@ from __future__ import annotations
 
 import binascii
 import re
+from collections.abc import Container
+from typing import NamedTuple
 
 from genai_hooks.provenance.c2pa import sniff_store
-from genai_hooks.provenance.evidence import EvidenceLog, decode_text
+from genai_hooks.provenance.evidence import EvidenceLog
 from genai_hooks.provenance.reader import GZIP_WBITS, BoundedReader, Memory, inflate
-from genai_hooks.provenance.xmp import sniff_xmp
+from genai_hooks.provenance.xmp import XmpRoot, packet_text, root_span, sniff_xmp
 
 GZIP = b"\x1f\x8b"
 MANIFEST_NAMESPACE = "http://c2pa.org/manifest"
@@ -37,50 +39,60 @@ def sniff_svg(reader: BoundedReader, log: EvidenceLog) -> None:
     if data[:2] == GZIP:
         data, inflated = inflate(reader, data, reader.remaining, GZIP_WBITS)
         complete = complete and inflated
-    text = (
-        data.decode("utf-16", errors="replace")
-        if data[:2] in (b"\xff\xfe", b"\xfe\xff")
-        else decode_text(data)
-    )
-    found = _metadata(text, complete, log) + _packets(text, complete, log) + _manifests(text, complete, log)
+    text = packet_text(data)  # UTF-16 after a byte-order mark, else UTF-8 or Latin-1
+    # XMP in each `<metadata>` element, then XMP packets (`<?xpacket begin ... end?>`) wherever
+    # they are: a packet whose XMP was parsed already, as a metadata element's, is not again.
+    metadata = _xmp_elements(text, complete, log, _METADATA, ())
+    read = {(root.start, root.end) for root in metadata if root is not None and root.parsed}
+    packets = _xmp_elements(text, complete, log, _PACKET, read)
+    found = len(metadata) + len(packets) + _manifests(text, complete, log)
     if not complete and not found:
         log.not_inspected("SVG is larger than what was read, and no metadata was found in it")
 
 
-def _metadata(text: str, complete: bool, log: EvidenceLog) -> int:
-    """XMP in each `<metadata>` element; returns how many were found."""
-    found, pos = 0, 0
-    while found < MAX_ELEMENTS:
-        start = _METADATA_START.search(text, pos)
+class _Element(NamedTuple):
+    """An element that holds XMP: where it starts and ends, and what is read of it."""
+
+    start: re.Pattern[str]
+    end: re.Pattern[str]
+    name: str  # in the message when the element continues past what was read
+    tags: bool  # whether the start and end tags are read with the content (a packet's are)
+
+
+_METADATA = _Element(_METADATA_START, _METADATA_END, "SVG metadata", tags=False)
+_PACKET = _Element(_PACKET_START, _PACKET_END, "SVG XMP packet", tags=True)
+
+
+def _xmp_elements(
+    text: str, complete: bool, log: EvidenceLog, element: _Element, read: Container[tuple[int, int]]
+) -> list[XmpRoot | None]:
+    """Read the XMP of each element found; returns where each one's XMP root lay in `text`.
+
+    An element whose XMP fragment (offsets in `text`) is one in `read`, parsed as XML already,
+    is counted but not read again: the same fragment would record the same evidence.
+    """
+    found: list[XmpRoot | None] = []
+    pos = 0
+    while len(found) < MAX_ELEMENTS:
+        start = element.start.search(text, pos)
         if start is None:
             break
         if start.group(0).endswith("/>"):  # <metadata/>: empty
             pos = start.end()
             continue
-        end = _METADATA_END.search(text, start.end())
+        end = element.end.search(text, start.end())
         if end is None and not complete:
-            log.not_inspected("SVG metadata continues past what was read")
-        stop = end.start() if end else len(text)
-        sniff_xmp(text[start.end() : stop].encode("utf-8"), log)
-        found += 1
+            log.not_inspected(f"{element.name} continues past what was read")
+        first = start.start() if element.tags else start.end()
+        stop = (end.end() if element.tags else end.start()) if end else len(text)
+        if read and root_span(text, first, stop) in read:
+            found.append(None)
+        else:
+            root = sniff_xmp(text[first:stop].encode("utf-8"), log)
+            if root is not None:  # offsets into `text`
+                root = root._replace(start=first + root.start, end=first + root.end)
+            found.append(root)
         pos = end.end() if end else len(text)
-    return found
-
-
-def _packets(text: str, complete: bool, log: EvidenceLog) -> int:
-    """XMP packets (`<?xpacket begin ... end?>`) wherever they are."""
-    found, pos = 0, 0
-    while found < MAX_ELEMENTS:
-        start = _PACKET_START.search(text, pos)
-        if start is None:
-            break
-        end = _PACKET_END.search(text, start.end())
-        if end is None and not complete:
-            log.not_inspected("SVG XMP packet continues past what was read")
-        stop = end.end() if end else len(text)
-        sniff_xmp(text[start.start() : stop].encode("utf-8"), log)
-        found += 1
-        pos = stop
     return found
 
 

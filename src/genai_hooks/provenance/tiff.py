@@ -99,6 +99,18 @@ def sniff_exif(payload: bytes, log: EvidenceLog) -> None:
         pass  # a broken EXIF block says nothing, and hides nothing else
 
 
+def sniff_exif_item(payload: bytes, log: EvidenceLog) -> None:
+    """An EXIF item or box (HEIF, JPEG XL): a 4-byte offset to the TIFF header, then the block.
+
+    The offset counts from the end of its own field; a payload that starts with the JPEG
+    "Exif" prefix instead is read as it is.
+    """
+    if not payload.startswith(EXIF_PREFIX):
+        header = int.from_bytes(payload[:4], "big") + 4
+        payload = payload[header:] if 4 <= header <= len(payload) else b""
+    sniff_exif(payload, log)
+
+
 def _ifd0_entry(window: ByteWindow, layout: _Layout, log: EvidenceLog, entry: _Entry) -> None:
     if entry.tag == SOFTWARE and entry.type == 2:
         log.software("Software", decode_text(window.read(entry.offset, min(entry.length, _TEXT_LIMIT))))

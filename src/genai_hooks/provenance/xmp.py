@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import NamedTuple
 from xml.etree.ElementTree import Element, ParseError
 
 from genai_hooks.findings import Strength
@@ -34,24 +35,49 @@ _ELEMENT_FORM = re.compile(r"<(?:[\w.-]{1,40}:)?(" + _NAMES + r")\b([^<>]{0,2000
 _RESOURCE_ATTR = re.compile(r"resource\s*=\s*(?:\"([^\"]{0,2000})\"|'([^']{0,2000})')")
 
 
-def sniff_xmp(packet: bytes, log: EvidenceLog) -> None:
-    """Record the evidence an XMP packet carries."""
-    text = _packet_text(packet)
-    start = _ROOT_START.search(text)
-    if start is None:
-        return
-    ends = list(_ROOT_END.finditer(text, start.start()))
-    fragment = text[start.start() : ends[-1].end()] if ends else ""
+class XmpRoot(NamedTuple):
+    """Where `sniff_xmp` found the XMP root in a packet's text, and how it read it."""
+
+    start: int  # of the first root element (`xmpmeta`, `xapmeta` or `RDF`)
+    end: int  # of the last root closing tag after it; `start` when none closes
+    parsed: bool  # read as XML; else scanned with bounded patterns
+
+
+def sniff_xmp(packet: bytes, log: EvidenceLog) -> XmpRoot | None:
+    """Record the evidence an XMP packet carries; None when it holds no XMP root element."""
+    text = packet_text(packet)
+    span = root_span(text)
+    if span is None:
+        return None
+    start, end = span
     try:
-        root = _safe_fromstring(fragment) if fragment else None
+        root = _safe_fromstring(text[start:end]) if end > start else None
     except (ParseError, ValueError):
         root = None
-    properties = _parsed_properties(root) if root is not None else _scanned_properties(text[start.start() :])
+    properties = _parsed_properties(root) if root is not None else _scanned_properties(text[start:])
     for name, value in properties:
         _record(name, value, log)
+    return XmpRoot(start, end, root is not None)
 
 
-def _packet_text(packet: bytes) -> str:
+def root_span(text: str, pos: int = 0, endpos: int | None = None) -> tuple[int, int] | None:
+    """The XMP fragment `sniff_xmp` reads in `text[pos:endpos]`, as offsets into `text`.
+
+    From the first root element's start to the end of the last root closing tag after it
+    (the start again when none closes); None when there is no root element.
+    """
+    stop = len(text) if endpos is None else endpos
+    start = _ROOT_START.search(text, pos, stop)
+    if start is None:
+        return None
+    end = start.start()
+    for match in _ROOT_END.finditer(text, start.start(), stop):
+        end = match.end()
+    return start.start(), end
+
+
+def packet_text(packet: bytes) -> str:
+    """An XMP packet's bytes as text: UTF-16 after a byte-order mark, else UTF-8 or Latin-1."""
     if packet[:2] in (b"\xfe\xff", b"\xff\xfe"):
         return packet.decode("utf-16", errors="replace")
     return decode_text(packet)
