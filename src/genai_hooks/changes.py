@@ -5,8 +5,9 @@ policy (GAI206). They read two ManifestSets, the base's and the snapshot's, and 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from .chains import ManifestSet, directory_of
 from .findings import Finding, Severity
@@ -59,12 +60,21 @@ def declared_categories(manifests: ManifestSet, path: str) -> tuple[GeneratedEnt
     return winner, frozenset(winner.sensitive) | inherited
 
 
-def withdrawn(base: Base, manifests: ManifestSet, now_ids: Mapping[str, str | None]) -> list[Finding]:
-    """GAI205: files the base declared generated that are still here, now undeclared or missing a category.
+class Withdrawal(NamedTuple):
+    """A file the base declared generated that is still here, now undeclared or missing a category."""
+
+    path: str
+    before: GeneratedEntry  # the entry that declared it at the base
+    after: GeneratedEntry | None  # the entry that declares it now; None: no entry does
+    lost: tuple[str, ...]  # sensitive categories declared at the base and not now, sorted
+    changed: bool  # its content changed since the base
+
+
+def withdrawn_files(base: Base, manifests: ManifestSet, now_ids: Mapping[str, str | None]) -> Iterator[Withdrawal]:
+    """The withdrawals GAI205 judges, whatever its severity (`withdrawn` leaves out those where it is off).
 
     `now_ids`: the snapshot's object id of each file `withdrawal_candidates` named (None: gone).
     """
-    findings: list[Finding] = []
     for path, now_id in now_ids.items():
         if now_id is None:  # deleted or moved: a move is lineage's business
             continue
@@ -72,9 +82,19 @@ def withdrawn(base: Base, manifests: ManifestSet, now_ids: Mapping[str, str | No
         if before is None:
             continue
         after, has = declared_categories(manifests, path)
-        lost = sorted(had - has)
+        lost = tuple(sorted(had - has))
         if after is not None and not lost:
             continue
+        yield Withdrawal(path, before, after, lost, base.listing.object_id(path) != now_id)
+
+
+def withdrawn(base: Base, manifests: ManifestSet, now_ids: Mapping[str, str | None]) -> list[Finding]:
+    """GAI205: files the base declared generated that are still here, now undeclared or missing a category.
+
+    `now_ids`: the snapshot's object id of each file `withdrawal_candidates` named (None: gone).
+    """
+    findings: list[Finding] = []
+    for path, before, after, lost, changed in withdrawn_files(base, manifests, now_ids):
         where = f"{before.manifest}:{before.line}"
         if after is None:
             message = (f"declared generated at {base.label} by {where} (tool '{before.tool}'), and no entry "
@@ -85,7 +105,6 @@ def withdrawn(base: Base, manifests: ManifestSet, now_ids: Mapping[str, str | No
         finding = make(manifests, "GAI205", directory_of(path), path, None, message, before.manifest, before.line)
         if finding is None:
             continue
-        changed = base.listing.object_id(path) != now_id
         if changed and finding.severity is Severity.ERROR:  # new content: the withdrawal may be honest
             finding = Finding(finding.rule, Severity.WARNING, finding.path, finding.line,
                               message + "; its content changed too", finding.fix, finding.manifest,

@@ -42,13 +42,7 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
     if head is None:
         listing = snapshot.listing
         return ChangeSet(None, [Change("A", path, listing.id_at(i)) for i, path in enumerate(listing.paths)])
-    base_commit = resolve_commit(repository, base)
-    try:
-        merge_base = repository.run("merge-base", base_commit, head).decode().strip()
-    except GitFailed:
-        if is_shallow(repository):
-            raise UsageError(f"no merge base between {base} and {head[:12]}: {SHALLOW_ADVICE}") from None
-        raise UsageError(f"{base} and {head[:12]} have no common history (no merge base)") from None
+    merge_base = _merge_base(repository, base, head)
     raw = None
     if snapshot.commit:
         raw = repository.run(*DIFF_ARGS, merge_base, snapshot.commit, "--")
@@ -62,6 +56,23 @@ def changed_since(repository: GitRepository, snapshot: Snapshot, base: str,
     if snapshot.commit is None and merge_base == head:  # the staged changes: elsewhere the index is HEAD
         snapshot.same_as(head)
     return ChangeSet(merge_base, changes)
+
+
+def merge_base_of(repository: GitRepository, snapshot: Snapshot, base: str) -> str | None:
+    """The merge base of BASE and the snapshot (`changed_since`'s base, without the diff); None before the first
+    commit. An unknown BASE, or a shallow clone or history without the merge base, raises UsageError."""
+    head = snapshot.commit or head_commit(repository)
+    return None if head is None else _merge_base(repository, base, head)
+
+
+def _merge_base(repository: GitRepository, base: str, head: str) -> str:
+    base_commit = resolve_commit(repository, base)
+    try:
+        return repository.run("merge-base", base_commit, head).decode().strip()
+    except GitFailed:
+        if is_shallow(repository):
+            raise UsageError(f"no merge base between {base} and {head[:12]}: {SHALLOW_ADVICE}") from None
+        raise UsageError(f"{base} and {head[:12]} have no common history (no merge base)") from None
 
 
 def parse_raw_diff(raw: bytes) -> list[Change]:

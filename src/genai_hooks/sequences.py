@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import posixpath
 import re
-from collections.abc import Iterable
-from dataclasses import replace
+from collections.abc import Callable, Hashable, Iterable
+from dataclasses import dataclass, replace
+from typing import Generic, TypeVar
 
 from .findings import Finding
 from .patterns import PatternError, compile_pattern
 from .snapshot import Snapshot
+
+T = TypeVar("T")
 
 # A frame token as scripts and timelines write one (Nuke #, printf %04d, Houdini $F4, a UDIM, an EDL range).
 FRAME_TOKEN = re.compile(r"#+|%0?\d*d|\$F\d*|<UDIM>|\[[0-9]+-[0-9]+\]")
@@ -36,32 +39,62 @@ def frame_ranges(frames: list[int], most: int = 4) -> str:
     return text + (",…" if len(runs) > most else "")
 
 
-def group_sequences(findings: Iterable[Finding]) -> list[Finding]:
-    groups: dict[tuple[object, ...], list[tuple[int, Finding]]] = {}
-    single: list[Finding] = []
-    for finding in findings:
-        parts = split_frame(finding.path) if finding.line is None else None
+@dataclass(frozen=True)
+class Frames(Generic[T]):
+    """Items shown as one: those whose paths are equal but for the frame number, in frame order, or one item."""
+
+    members: list[T]
+    frames: list[int]  # the members' frame numbers; empty for a single item
+    head: str = ""  # the path before the frame number
+    ext: str = ""  # the extension after it
+
+    @property
+    def ranges(self) -> str:
+        return frame_ranges(self.frames)
+
+
+def _no_key(_: object) -> None:
+    return None
+
+
+def frame_sequences(items: Iterable[T], path_of: Callable[[T], str | None],
+                    key: Callable[[T], Hashable] = _no_key) -> list[Frames[T]]:
+    """Items whose paths (`path_of`; None: never a frame) are equal but for the frame number, and equal by `key`,
+    become one sequence. The items no sequence holds come first, in order, then each sequence (or lone frame) in
+    the order its first frame came; ties in frame number keep their order."""
+    sequences: dict[tuple[Hashable, str, str], list[tuple[int, T]]] = {}
+    found: list[Frames[T]] = []
+    for item in items:
+        path = path_of(item)
+        parts = split_frame(path) if path is not None else None
         if parts is None:
-            single.append(finding)
-            continue
-        head, frame, ext = parts
-        key = (finding.rule, finding.severity, finding.message, finding.manifest, finding.manifest_line, head, ext)
-        groups.setdefault(key, []).append((frame, finding))
-    for group_key, members in groups.items():
+            found.append(Frames([item], []))
+        else:
+            sequences.setdefault((key(item), parts[0], parts[2]), []).append((parts[1], item))
+    for (_, head, ext), members in sequences.items():
         if len(members) == 1:
-            single.append(members[0][1])
+            found.append(Frames([members[0][1]], []))
+        else:
+            members.sort(key=lambda m: m[0])
+            found.append(Frames([m for _, m in members], [frame for frame, _ in members], head, ext))
+    return found
+
+
+def group_sequences(findings: Iterable[Finding]) -> list[Finding]:
+    grouped: list[Finding] = []
+    for sequence in frame_sequences(findings, lambda f: f.path if f.line is None else None,
+                                    lambda f: (f.rule, f.severity, f.message, f.manifest, f.manifest_line)):
+        first = sequence.members[0]
+        if not sequence.frames:
+            grouped.append(first)
             continue
-        members.sort(key=lambda m: m[0])
-        first = members[0][1]
-        head, ext = str(group_key[5]), str(group_key[6])
-        frames = [frame for frame, _ in members]
-        name = f"{posixpath.basename(head)}[{frame_ranges(frames)}]{ext}"
-        single.append(replace(
+        name = f"{posixpath.basename(sequence.head)}[{sequence.ranges}]{sequence.ext}"
+        grouped.append(replace(
             first,
-            message=f"{name}, {len(members)} frames: {first.message}",
-            files=tuple(f.path for _, f in members),
+            message=f"{name}, {len(sequence.members)} frames: {first.message}",
+            files=tuple(f.path for f in sequence.members),
         ))
-    return single
+    return grouped
 
 
 def _padding(token: str) -> int:

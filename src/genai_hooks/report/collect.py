@@ -12,7 +12,8 @@ from ..chains import ManifestSet, directory_of
 from ..content import LFS_POINTER_MAX, lfs_pointer
 from ..findings import Finding
 from ..manifest import Approval, GeneratedEntry, Manifest, ModelEntry, Tool
-from ..paths import MANIFEST_NAME, is_manifest
+from ..models_rules import declared_models
+from ..paths import is_manifest
 from ..patterns import approval_matches
 from ..rules import RULES
 from ..runner import Outcome
@@ -125,11 +126,8 @@ def _generated_files(snapshot: Snapshot, manifests: ManifestSet
 def _model_files(snapshot: Snapshot, manifests: ManifestSet) -> dict[int, list[str]]:
     """Files each [[models]] entry declares (by id of the entry)."""
     by_entry: dict[int, list[str]] = defaultdict(list)
-    if manifests.models:
-        for path in snapshot.paths:
-            entry = manifests.models.best(path) if path.rpartition("/")[2] != MANIFEST_NAME else None
-            if entry is not None:
-                by_entry[id(entry)].append(path)
+    for path, entry in declared_models(manifests, snapshot.paths).items():
+        by_entry[id(entry)].append(path)
     return by_entry
 
 

@@ -5,12 +5,9 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from ..approvals import EXPIRING_DAYS
 from ..chains import Invalid
 from ..findings import Finding, Note, Severity, count
 from ..manifest import Approval, GeneratedEntry, ModelEntry, Tool
-
-__all__ = ["EXPIRING_DAYS"]  # one definition, shared with GAI207 (approvals.py)
 
 # The state of one approval on the as-of date (register) or of one id an entry cites.
 VALID, EXPIRING, EXPIRED, UNKNOWN = "valid", "expiring", "expired", "unknown"
@@ -151,12 +148,15 @@ class WithdrawalRecord:
     """Files a base entry declared generated that are still here, undeclared or short of a category (GAI205)."""
 
     file_groups: tuple[FileGroup, ...]
-    files: int
     entry: GeneratedEntry  # the entry that declared them at the base
     patterns: tuple[str, ...]  # its patterns, written from the repository root
     now: GeneratedEntry | None  # the entry that declares them now; None: no entry does
     lost: tuple[str, ...]  # sensitive categories declared at the base and not now
     changed: bool  # their content changed since the base (GAI205 is then a warning)
+
+    @property
+    def files(self) -> int:
+        return sum(g.frames for g in self.file_groups)
 
 
 @dataclass(frozen=True)

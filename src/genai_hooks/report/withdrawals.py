@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from ..chains import ManifestSet
-from ..changes import Base, declared_categories, withdrawal_candidates, withdrawn
+from ..chains import ManifestSet, directory_of
+from ..changes import Base, withdrawal_candidates, withdrawn_files
 from ..content import ContentReader
+from ..findings import Severity
 from ..gitcmd import GitRepository
 from ..manifest import GeneratedEntry
 from ..paths import MANIFEST_NAME
 from ..runner import Outcome
-from ..selection import changed_since
+from ..selection import merge_base_of
 from ..snapshot import Snapshot, open_snapshot
 from .files import file_groups, repository_patterns
 from .model import WithdrawalRecord, Withdrawals
@@ -20,7 +21,7 @@ def merge_base(repo: str, rev: str | None, since: str) -> str | None:
     clone without the merge base raises UsageError (exit 2) before any audit work."""
     repository = GitRepository(repo)
     try:
-        return changed_since(repository, open_snapshot(repository, rev), since).base
+        return merge_base_of(repository, open_snapshot(repository, rev), since)
     finally:
         repository.close()
 
@@ -36,16 +37,13 @@ def withdrawals(outcome: Outcome, since: str, base_commit: str | None) -> Withdr
     # (base entry, entry now, categories lost, content changed) -> the files; entries by id
     files: dict[tuple[int, int | None, tuple[str, ...], bool], list[str]] = {}
     entries: dict[int, GeneratedEntry] = {}
-    for finding in withdrawn(base, manifests, now_ids):
-        path = finding.path
-        before, had = declared_categories(base.manifests, path)
-        after, has = declared_categories(manifests, path)
-        assert before is not None  # withdrawn() names only files a base entry declared
+    for path, before, after, lost, changed in withdrawn_files(base, manifests, now_ids):
+        if manifests.severity("GAI205", directory_of(path)) is Severity.OFF:
+            continue  # listed as GAI205 names them: not where the production turned it off
         entries.update((id(e), e) for e in (before, after) if e is not None)
-        changed = base.listing.object_id(path) != now_ids[path]
-        key = (id(before), None if after is None else id(after), tuple(sorted(had - has)), changed)
+        key = (id(before), None if after is None else id(after), lost, changed)
         files.setdefault(key, []).append(path)
-    records = [WithdrawalRecord(file_groups(paths), len(paths), entries[before_id],
+    records = [WithdrawalRecord(file_groups(paths), entries[before_id],
                                 repository_patterns(entries[before_id].manifest, entries[before_id].paths),
                                 None if after_id is None else entries[after_id], lost, changed)
                for (before_id, after_id, lost, changed), paths in files.items()]
