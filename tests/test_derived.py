@@ -125,3 +125,22 @@ def test_a_comp_script_named_in_odd_case_is_followed(repo: Repo) -> None:
     for args in ((), ("--", "deliverables/sh020"), ("--diff", "HEAD")):
         [finding] = _gai208(repo.check(*args))
         assert "written by shots/sh020/comp/SH020_COMP.nK (Write1)" in finding["message"], args
+
+
+def test_a_comp_script_stored_in_git_lfs_is_read_from_the_local_store(repo: Repo) -> None:
+    """Putting the script in LFS must not hide what it builds on; an absent object is uninspected, never clean."""
+    from test_run_media import lfs_pointer, store_lfs_object
+
+    script = nuke(read("../gen/sky.####.exr"), write("../../../deliverables/sh020/sh020.####.exr")).encode()
+    repo.write("genai.toml", SHOW)
+    _frames(repo, "shots/sh020/gen/sky.####.exr")
+    repo.write("shots/sh020/comp/sh020_comp.nk", lfs_pointer(script))
+    _frames(repo, "deliverables/sh020/sh020.####.exr")
+    repo.add()
+    done = repo.check()
+    [uninspected] = [f for f in done.json["findings"] if f["rule"] != "GAI401"]
+    assert (uninspected["rule"], uninspected["path"]) == ("GAI303", "shots/sh020/comp/sh020_comp.nk")
+    assert "git lfs pull" in uninspected["message"]
+    store_lfs_object(repo, script)
+    [finding] = _gai208(repo.check())
+    assert "written by shots/sh020/comp/sh020_comp.nk (Write1)" in finding["message"]

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from . import comps
 from .chains import ManifestSet, directory_of
-from .content import ContentReader
+from .content import ContentReader, Unavailable
 from .editorial import map_everywhere
 from .findings import Finding, Note
 from .policy import make
@@ -125,12 +125,12 @@ class Derivations:
         return None
 
     def _read(self, scripts: list[str]) -> dict[str, _Script]:
-        texts = self.content.read_whole(scripts, comps.MAX_SCRIPT_BYTES)
+        texts = self.content.read_resolved(scripts, comps.MAX_SCRIPT_BYTES)  # a script in Git LFS is read too
         read: dict[str, _Script] = {}
         for path in scripts:
             data = texts.get(path)
-            if data is None:
-                self._unreadable(path, "not readable from the snapshot")
+            if data is None or isinstance(data, Unavailable):
+                self._unreadable(path, data.reason if data is not None else "not readable from the snapshot")
                 continue
             try:
                 parsed = comps.read_script(path, data)
