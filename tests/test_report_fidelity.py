@@ -116,3 +116,19 @@ def test_html_shows_models_inputs_consent_and_archival_with_only_inert_markup(do
     markup.feed(html)
     assert markup.attributes <= {"lang", "charset", "http-equiv", "content", "name", "class", "id"}
     assert "script" not in markup.tags
+
+
+def test_an_entry_is_not_reported_covered_when_a_manifest_above_makes_the_file_sensitive(repo: Repo) -> None:
+    """The root says the shots show talent likeness; a shot manifest's entry cites an approval for final
+    delivery only. The audit flags GAI204 on the file, so the report must not call that approval covering."""
+    repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0002", ["final-deliverable"])
+               + generated(["shots/**"], purpose="face replacement", sensitive=["talent-likeness"],
+                           approval="NFX-GAI-0002"))
+    repo.write("shots/sh010/genai.toml", generated(["plate_fix.exr"], purpose="cleanup", approval="NFX-GAI-0002"))
+    repo.write("shots/sh010/plate_fix.exr", b"p" * 10)
+    repo.add()
+    assert "GAI204" in repo.check().rules()
+    data = report(repo)
+    [nested] = [e for e in data["generated"] if e["manifest"] == "shots/sh010/genai.toml"]
+    assert "talent-likeness" in nested["needs"] and nested["uncovered"] == ["talent-likeness"]
+    assert nested["approval_status"] != "covered"

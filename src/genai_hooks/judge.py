@@ -148,10 +148,15 @@ class Judgement:
                 self._tools[id(tool)] = tool
         self.report_invalid_in_chain(directory)
 
+    def inherited(self) -> dict[int, tuple[str, ...]]:
+        """Entry id -> the sensitive categories its files inherit from manifests above (sorted)."""
+        return {entry: tuple(sorted(found)) for entry, found in self._inherited.items()}
+
     def finish(self) -> None:
+        inherited = self.inherited()
         for entry in self._entries.values():
-            inherited = tuple(sorted(self._inherited.get(id(entry), ())))
-            self.findings.extend(policy.entry_findings(self.manifests, entry, inherited, self.options.as_of))
+            self.findings.extend(policy.entry_findings(self.manifests, entry, inherited.get(id(entry), ()),
+                                                       self.options.as_of))
         for tool in self._tools.values():
             self.findings.extend(policy.tool_findings(self.manifests, tool))
         for directory in self._invalid:
@@ -256,10 +261,17 @@ def _derivations(snapshot: Snapshot, selection: Selection, manifests: ManifestSe
         derivations
 
 
+@dataclass(frozen=True)
+class Judged:
+    """One run's verdict, and what the disclosure report takes from the audit rather than working out again."""
+
+    result: RunResult
+    clip_uses: dict[str, list[GeneratedUse]]  # each deliverable timeline read -> its generated uses, approved too
+    inherited: dict[int, tuple[str, ...]]  # id of an entry -> sensitive categories manifests above add to its files
+
+
 def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, content: ContentReader,
-          options: Options, change: ChangeContext | None = None) -> tuple[RunResult, dict[str, list[GeneratedUse]]]:
-    """The findings and notes of one run, and the generated uses of each deliverable timeline read (approved
-    uses too: the report lists them all)."""
+          options: Options, change: ChangeContext | None = None) -> Judged:
     judgement = Judgement(snapshot, manifests, content, options)
     if change is not None and change.base is not None:
         candidates = withdrawal_candidates(change.base, manifests)
@@ -313,6 +325,7 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     unique = {(f.rule, f.path, f.line, f.message): f for f in grouped}
     ordered = tuple(sorted(unique.values(), key=lambda f: f.sort_key))
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
-    return RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
-                     tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
-                     unreadable_formats(snapshot, selection)), uses
+    result = RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
+                       tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
+                       unreadable_formats(snapshot, selection))
+    return Judged(result, uses, judgement.inherited())

@@ -37,6 +37,7 @@ class Outcome:
     manifests: ManifestSet
     selection: Selection
     clip_uses: dict[str, list[GeneratedUse]]  # each deliverable timeline read -> its generated uses, approved too
+    inherited: dict[int, tuple[str, ...]]  # id of an entry -> sensitive categories manifests above add to its files
 
 
 def needs_every_manifest(selection: Selection) -> bool:
@@ -99,10 +100,10 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
             manifests = ManifestSet.read(content, manifest_paths(snapshot, selection, candidates))
             manifests.complete = needs_every_manifest(selection)
         context = _change_context(repository, change_set) if change_set is not None else None
-        result, uses = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
+        judged = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
     finally:
         repository.close()
-    return Outcome(result, snapshot, manifests, selection, uses)
+    return Outcome(judged.result, snapshot, manifests, selection, judged.clip_uses, judged.inherited)
 
 
 _Started = TypeVar("_Started", IndexLookup, EarlyDiff, EarlyListing)

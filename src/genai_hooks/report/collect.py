@@ -60,7 +60,8 @@ def build_model(outcome: Outcome, as_of: datetime.date, withdrawals: Withdrawals
     roots = _roots(manifests)
     findings = outcome.result.findings
     entries = tuple(_entry_record(manifests, entry, files_by_entry.get(id(entry), ()), (deliverable, archival),
-                                  sizes, lfs, as_of) for entry in _all_entries(manifests))
+                                  sizes, lfs, as_of, outcome.inherited.get(id(entry), ()))
+                    for entry in _all_entries(manifests))
     models = tuple(_model_record(manifests, entry, files_by_model.get(id(entry), ()), sizes, lfs, as_of)
                    for entry in _all_models(manifests))
     return Report(
@@ -207,11 +208,13 @@ def _cite(root: Manifest | None, approval_id: str, as_of: datetime.date) -> Cite
 
 def _entry_record(manifests: ManifestSet, entry: GeneratedEntry, paths: Sequence[str],
                   where: tuple[frozenset[str], frozenset[str]], sizes: dict[str, int], lfs: frozenset[str],
-                  as_of: datetime.date) -> EntryRecord:
-    """`where`: the generated files in deliverable paths, and those that would be taken for real."""
+                  as_of: datetime.date, inherited: tuple[str, ...]) -> EntryRecord:
+    """`where`: the generated files in deliverable paths, and those that would be taken for real; `inherited`:
+    the sensitive categories manifests above add to the entry's files (the audit's GAI204 counts them too)."""
     use = _use(paths, where[0], sizes, lfs, where[1])
     needs = tuple(dict.fromkeys((("final-deliverable",) if use.deliverable_files else ()) + entry.sensitive
-                                + (("archival",) if use.archival_files else ()) + _input_needs(entry.inputs)))
+                                + inherited + (("archival",) if use.archival_files else ())
+                                + _input_needs(entry.inputs)))
     cited, uncovered, status = _approval(manifests, entry.manifest, entry.approvals, needs, as_of)
     return EntryRecord(entry, manifests.tool_for(entry), use, repository_patterns(entry.manifest, entry.paths),
                        file_groups(paths), needs, uncovered, cited, status)
