@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 from conftest import ROOT_MANIFEST, Repo, generated
 
+from genai_hooks.early import IndexLookup, start_early_diff, start_index_lookup
 from genai_hooks.errors import UsageError
 from genai_hooks.gitcmd import GitRepository
 from genai_hooks.paths import (
     DIFF_ARGS,
-    IndexLookup,
     Located,
     locate,
     manifest_candidates,
     repository_paths,
-    start_early_diff,
-    start_index_lookup,
 )
 
 ODD_NAMES = ["deliverables/with space.exr", "deliverables/ünï/天空.exr", "deliverables/new\nline.exr",
@@ -145,6 +143,6 @@ def test_the_early_listing_covers_what_hooks_look_for_across_the_index() -> None
     """Compositing scripts and XMP sidecars come from the listing cli.py starts early; a kind it misses would cost
     a read of a million-entry index of its own (Snapshot.ending_with falls back to git)."""
     from genai_hooks.derived import COMP_PATHSPECS
-    from genai_hooks.paths import EarlyListing
+    from genai_hooks.early import EarlyListing
 
     assert EarlyListing.pathspecs.issuperset([*COMP_PATHSPECS, ":(icase)*.xmp"])

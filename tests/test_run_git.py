@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from conftest import GIT_ENV, ROOT_MANIFEST, Repo, generated
 
+from genai_hooks.early import start_index_lookup
 from genai_hooks.gitcmd import _stops_lazy_fetch
-from genai_hooks.paths import start_index_lookup
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
 

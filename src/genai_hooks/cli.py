@@ -10,18 +10,18 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from . import __version__
-from .errors import UsageError
-from .output import FORMATS
-from .paths import (
+from .early import (
     EarlyDiff,
     EarlyListing,
     IndexLookup,
     full_clone,
-    remove_scratch,
     start_early_diff,
     start_early_listing,
     start_index_lookup,
 )
+from .errors import UsageError
+from .output import FORMATS
+from .paths import remove_scratch
 from .progress import progress, show_progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2

@@ -11,20 +11,13 @@ from typing import TypeVar
 from .chains import ManifestSet
 from .changes import Base, ChangeContext
 from .content import ContentReader
+from .early import EarlyDiff, EarlyListing, IndexLookup
 from .errors import UsageError
 from .findings import RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
 from .lineage import Origin, moved
-from .paths import (
-    MANIFEST_NAME,
-    EarlyDiff,
-    EarlyListing,
-    IndexLookup,
-    is_manifest,
-    manifest_candidates,
-    repository_paths,
-)
+from .paths import MANIFEST_NAME, is_manifest, manifest_candidates, repository_paths
 from .selection import ChangeSet, Selection, changed_since, select
 from .snapshot import Snapshot, has_head, open_snapshot
 from .timelines import GeneratedUse, is_timeline

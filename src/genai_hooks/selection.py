@@ -6,10 +6,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from .early import EarlyDiff
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
 from .listing import GITLINK
-from .paths import DIFF_ARGS, MANIFEST_NAME, EarlyDiff, is_manifest
+from .paths import DIFF_ARGS, MANIFEST_NAME, is_manifest
 from .snapshot import SHALLOW_ADVICE, Snapshot, head_commit, is_shallow, resolve_commit
 
 

@@ -7,10 +7,11 @@ import bisect
 import os
 from collections.abc import Callable, Collection, Iterable, Sequence
 
+from .early import EarlyListing
 from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
 from .listing import GITLINK, SYMLINK, Listing, parse_listing
-from .paths import GITMODULES, INDEX_LOOKUPS_MAX, EarlyListing, extension
+from .paths import GITMODULES, INDEX_LOOKUPS_MAX, extension
 
 _TREE_LOOKUPS_MAX = 1_000  # beyond this, reading the index (or listing a commit) beats walking trees
 _TREE_LISTINGS_MAX = 64  # directories listed with ls-tree pathspecs; git matches each entry against each
