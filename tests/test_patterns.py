@@ -2,7 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from genai_hooks.patterns import PatternError, PatternIndex, compile_pattern
+from genai_hooks.pattern_index import PatternIndex
+from genai_hooks.patterns import PatternError, compile_pattern
 
 
 @pytest.mark.parametrize("pattern,path,expected", [

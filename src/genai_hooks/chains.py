@@ -12,7 +12,7 @@ from .approvals import Cited, cite
 from .findings import Severity
 from .manifest import GeneratedEntry, Manifest, ManifestInvalid, ModelEntry, Tool, parse_manifest
 from .manifest_reader import Problem
-from .patterns import PatternIndex
+from .pattern_index import PatternIndex
 from .rules import RULES
 
 if TYPE_CHECKING:

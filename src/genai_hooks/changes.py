@@ -15,7 +15,7 @@ from .lineage import Origin
 from .listing import Listing
 from .manifest import GeneratedEntry, Manifest
 from .paths import is_manifest
-from .patterns import PatternIndex
+from .pattern_index import PatternIndex
 from .policy import make
 from .rules import RULES
 from .selection import Change
