@@ -60,6 +60,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--quiet", action="store_true", help="text format: print the findings only, no notes or summary")
     run.add_argument("--progress", action="store_true",
                      help="show progress on stderr even when it is not a terminal (it is shown on one by default)")
+    run.add_argument("--approvers", metavar="FILE",
+                     help="an OpenSSH allowed_signers file held outside the repository (by CI or the server): every "
+                          "register approval must be signed by one of its principals; overrides [production] approvers")
 
     init = commands.add_parser("init", help="write a starter genai.toml")
     init.add_argument("directory", nargs="?", default=".", metavar="DIR")
@@ -77,6 +80,28 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--as-of", type=_date, metavar="DATE",
                         help="judge approvals and their expiry as of DATE (default: today)")
     report.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
+    report.add_argument("--approvers", metavar="FILE",
+                        help="an allowed_signers file held outside the repository (overrides [production] approvers)")
+
+    approve = commands.add_parser(
+        "approve", help="pin the files an approval was given for (genai.lock), print its payload, or sign it",
+        allow_abbrev=False,
+        description="Record in genai.lock (beside the root manifest) the blob ids of the files approval ID of the "
+                    "register was given for, as the index (or --rev) holds them; with --sign-with, sign the "
+                    "approval's payload with an SSH key and write signed_by and signature into its register entry. "
+                    "Only the named approval's lines change; nothing is staged.")
+    approve.add_argument("approval", metavar="ID", help="the id of an [[approvals]] entry of the root manifest")
+    approve.add_argument("paths", nargs="*", metavar="PATH",
+                         help="files (or directories: the files below them) the approval was given for")
+    approve.add_argument("--rev", help="take the files' blob ids from commit REV (default: the index)")
+    approve.add_argument("--replace", action="store_true",
+                         help="pin exactly PATH..., dropping the approval's other pins (default: add to them)")
+    approve.add_argument("--payload", action="store_true",
+                         help="print the exact bytes an approver signs (ssh-keygen -Y sign -n genai-hooks-approval)")
+    approve.add_argument("--sign-with", metavar="KEY", help="sign the approval with this SSH private key")
+    approve.add_argument("--principal", metavar="NAME",
+                         help="who signs: a principal of the approvers file (default: git config user.email)")
+    approve.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
 
     acknowledge = commands.add_parser(
         "acknowledge", help="print [[acknowledged]] entries for the open findings a production may accept",
@@ -132,7 +157,11 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argpars
     if "--" in argv:
         cut = argv.index("--")
         argv, paths_after = argv[:cut], argv[cut + 1:]
-    args = parser.parse_args(argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra and args.command == "approve" and not any(e.startswith("-") for e in extra):
+        args.paths = [*args.paths, *extra]  # `approve ID --replace PATH`: paths after an option
+    elif extra:
+        parser.error(f"unrecognized arguments: {' '.join(extra)}")
     if paths_after is not None:
         if args.command != "run":
             parser.error("`--` (paths follow) belongs to `genai-hooks run`")
@@ -182,7 +211,7 @@ def _run(args: argparse.Namespace) -> int:
         outcome = run_check(
             repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
             datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
-            early_listing=kinds, cwd=cwd,
+            early_listing=kinds, cwd=cwd, approvers=args.approvers,
         )
     finally:
         for started in (lookup, early, kinds):
@@ -224,6 +253,13 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         outcome = run_check(repo=args.repo or ".", paths=None, rev=args.rev, diff=None, as_of=as_of, metadata=True)
         write_output(entries_for(list(outcome.result.findings), outcome.manifests, as_of), None)
         return EXIT_OK
+    if args.command == "approve":
+        from .writers.approve import Request, approve
+
+        request = Request(args.approval, tuple(args.paths), args.rev, args.payload, args.sign_with, args.principal,
+                          args.replace)
+        write_output(approve(args.repo or ".", os.getcwd(), request), None)
+        return EXIT_OK
     if args.command == "explain":
         from .explain import explain
 
@@ -243,7 +279,8 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .report import build_report
 
         write_output(build_report(repo=args.repo or ".", rev=args.rev, fmt=args.format,
-                                  as_of=args.as_of or datetime.date.today(), since=args.since), args.output)
+                                  as_of=args.as_of or datetime.date.today(), since=args.since,
+                                  approvers=args.approvers), args.output)
         return EXIT_OK
     parser.print_help(sys.stderr)
     return EXIT_USAGE

@@ -73,6 +73,7 @@ class RunResult:
     notes: tuple[Note, ...] = field(default=())
     inspected: int = 0  # files whose embedded provenance was read
     uninspected_formats: int = 0  # selected files in formats no reader knows: checked by path, never by content
+    unchecked_approvals: int = 0  # files admitted by approvals kept outside the repository ([policy] approvals)
 
     @property
     def errors(self) -> int:

@@ -47,7 +47,10 @@ class Judgement:
         self._tools: dict[int, Tool] = {}
         self._invalid: set[str] = set()
         self._inherited: dict[int, set[str]] = {}  # entry -> sensitive categories its files inherit
+        self._pinned: dict[int, list[tuple[str, dict[str, str] | None]]] = {}  # entry -> approvals pinning content
+        self._pin_files: list[tuple[str, GeneratedEntry]] = []
         self.declared: dict[str, GeneratedEntry] = {}  # every file the policy pass found declared, and its entry
+        self.unchecked: set[str] = set()  # files an approval kept outside the repository admitted, unchecked
 
     def use_entry(self, entry: GeneratedEntry) -> None:
         if id(entry) not in self._entries:
@@ -58,7 +61,7 @@ class Judgement:
 
     def report_invalid_in_chain(self, directory: str) -> None:
         for chain_dir in self.manifests.chain_dirs(directory):
-            if chain_dir in self.manifests.invalid:
+            if chain_dir in self.manifests.invalid or chain_dir in self.manifests.lock_problems:
                 self._invalid.add(chain_dir)
 
     def tool_label(self, entry: GeneratedEntry) -> str:
@@ -116,6 +119,8 @@ class Judgement:
             if deliverable or best.sensitive or inherited or best.approvals or manifests.archival:
                 self.findings.extend(policy.file_findings(
                     manifests, path, best, self.tool_label(best), deliverable, as_of, inherited))
+            if best.approvals:
+                self._cites(path, best, deliverable or bool(best.sensitive or inherited or best.inputs))
         if audit:
             for manifest in manifests.valid.values():
                 for entry in manifest.generated:
@@ -124,6 +129,26 @@ class Judgement:
                         stale = policy.stale_finding(manifests, entry)
                         if stale is not None:
                             self.findings.append(stale)
+
+    def _cites(self, path: str, entry: GeneratedEntry, needs_approval: bool) -> None:
+        """Remember a file whose entry cites approvals: pinned ones are checked against its blob (GAI212), and
+        unchecked ones are counted."""
+        pinned = self._pinned.get(id(entry))
+        if pinned is None:
+            pinned = self._pinned[id(entry)] = policy.pinned_by(self.manifests, entry, self.options.as_of)
+        if pinned:
+            self._pin_files.append((path, entry))
+        if needs_approval and self.manifests.cited(entry, self.options.as_of).unchecked:
+            self.unchecked.add(path)
+
+    def pins(self) -> None:
+        """GAI212 on the files whose approvals pin content: blob ids the snapshot already lists, no blob read."""
+        if not self._pin_files:
+            return
+        current = self.snapshot.object_ids([p for p, _ in self._pin_files])
+        for path, entry in self._pin_files:
+            self.findings.extend(policy.pin_findings(self.manifests, path, current.get(path), entry,
+                                                     self._pinned[id(entry)]))
 
     def submodules(self, paths: set[str]) -> None:
         """A submodule under a deliverable path: delivered content this repository cannot inspect (GAI303)."""
@@ -160,12 +185,14 @@ class Judgement:
         for tool in self._tools.values():
             self.findings.extend(policy.tool_findings(self.manifests, tool))
         for directory in self._invalid:
-            invalid = self.manifests.invalid[directory]
-            for problem in invalid.problems:
-                finding = policy.make(self.manifests, "GAI001", directory, invalid.path, problem.line,
-                                      problem.message, invalid.path, problem.line)
-                if finding is not None:
-                    self.findings.append(finding)
+            for invalid in (self.manifests.invalid.get(directory), self.manifests.lock_problems.get(directory)):
+                if invalid is None:
+                    continue
+                for problem in invalid.problems:
+                    finding = policy.make(self.manifests, "GAI001", directory, invalid.path, problem.line,
+                                          problem.message, invalid.path, problem.line)
+                    if finding is not None:
+                        self.findings.append(finding)
 
 
 def _inherited_sensitive(key: str, best: GeneratedEntry, whole: list[GeneratedEntry],
@@ -286,6 +313,7 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
             scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
         policy_paths = sorted(scope)
     judgement.policy_pass(policy_paths, audit=selection.full_audit)
+    judgement.pins()
     judgement.submodules(selection.submodules | {g for m in selection.manifests for g in snapshot.gitlinks
                                                  if g.startswith(directory_of(m) + "/") or not directory_of(m)})
 
@@ -305,7 +333,8 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
     judgement.findings.extend(detector.judge_files(selection.files))
     judgement.findings.extend(judge_models(selection, manifests, content, options.as_of, policy_paths))
-    judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests))
+    judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests,
+                                                           options.as_of))
     judgement.notes.extend(detector.notes)
 
     if selection.manifests or selection.full_audit:  # a manifest's deliverable paths may hold any timeline
@@ -327,5 +356,5 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
     result = RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
                        tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
-                       unreadable_formats(snapshot, selection))
+                       unreadable_formats(snapshot, selection), len(judgement.unchecked))
     return Judged(result, uses, judgement.inherited())

@@ -38,8 +38,15 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
         return "".join(line + "\n" for line in lines)
     if result.findings:  # a passing commit prints one line: notes are for whoever reads the findings
         lines.extend(paint("dim", f"{_printable(n.path)}: note: {_printable(n.message)}") for n in result.notes)
+    if result.unchecked_approvals:  # the production opted out of the register: say what that let through
+        lines.append(paint("bold", unchecked_line(result.unchecked_approvals)))
     lines.append(paint("error" if result.errors else "bold", summary_line(result)))
     return "\n".join(lines) + "\n"
+
+
+def unchecked_line(files: int) -> str:
+    return (f"genai-hooks: {_plural(files, 'file')} admitted by approvals kept outside the repository, unchecked "
+            '([policy] approvals = "external")')
 
 
 def summary_line(result: RunResult) -> str:

@@ -11,6 +11,7 @@ from ..manifest import Approval, GeneratedEntry, ModelEntry, Tool
 
 # The state of one approval on the as-of date (register) or of one id an entry cites.
 VALID, EXPIRING, EXPIRED, UNKNOWN = "valid", "expiring", "expired", "unknown"
+UNSIGNED = "signature invalid"  # signatures are required and this approval's does not hold (GAI213): it covers nothing
 # The approval status of one [[generated]] entry as a whole.
 NOT_NEEDED, MISSING, COVERED, NOT_COVERED = "not needed", "missing", "covered", "not covered"
 
@@ -118,6 +119,10 @@ class ApprovalRecord:
     state: str  # valid | expiring | expired
     days_left: int | None  # until `expires` (negative once expired); None when it does not expire
     used_by: tuple[GeneratedEntry | ModelEntry, ...]
+    pinned: int = 0  # files genai.lock pins for it (0: it names no content)
+    drifted: tuple[str, ...] = ()  # pinned paths whose content in the snapshot is no longer the pinned blob
+    verified: bool | None = None  # its signature holds (None: the production does not require signatures)
+    signature_problem: str = ""  # why it does not, when it does not
 
 
 @dataclass(frozen=True)
@@ -206,6 +211,7 @@ class Report:
     timelines: tuple[TimelineRecord, ...] = ()  # deliverable timelines, by path
     withdrawals: Withdrawals | None = None  # None: no --since, so nothing to compare with
     acknowledged: tuple[RuleGroup, ...] = ()  # findings an [[acknowledged]] entry accepts, by rule
+    unchecked_approvals: int = 0  # files admitted by approvals kept outside the repository ([policy] approvals)
 
     @property
     def complete(self) -> bool:
