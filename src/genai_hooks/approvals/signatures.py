@@ -62,9 +62,12 @@ def signers_problem(data: bytes) -> str | None:
             continue
         principals = re.match(r'"[^"]*"|\S+', line)
         assert principals is not None
-        rest = line[principals.end():].split(None, 1)
-        if rest and not _KEY_TYPE.match(rest[0]):
-            options, rest = rest[0], rest[1].split(None, 1) if len(rest) > 1 else []
+        after = line[principals.end():].lstrip()
+        token = re.match(r'(?:[^\s"]|"[^"]*")+', after)  # options may quote spaces: command="a b"
+        rest = after.split(None, 1)
+        if token is not None and not _KEY_TYPE.match(token.group(0)):
+            options = token.group(0)
+            rest = after[token.end():].split(None, 1)
             problem = _options_problem(options)
             if problem is not None:
                 return f"line {number}: {problem}"
