@@ -307,3 +307,20 @@ def test_approve_writes_the_lock_atomically_with_the_umask(repo: Repo, tmp_path:
     repo.add("genai.lock")
     [finding] = json.loads(repo.check().out)["findings"]  # the other frames are not pinned: one sequence
     assert finding["rule"] == "GAI212" and finding["files"] == FRAMES[1:]
+
+
+def test_the_init_starter_keeps_a_checked_register(repo: Repo) -> None:
+    (repo.root / "deliverables").mkdir()
+    assert repo.run("init").code == 0
+    starter = (repo.root / "genai.toml").read_text()
+    assert "[[approvals]]" in starter and "GAI203" in starter and "genai-hooks approve" in starter
+    repo.write("genai.toml", starter + '\n[tools.ff]\nvendor = "Adobe"\ntrains_on_inputs = false\n'
+               'retains_inputs = false\nenvironment = "enterprise"\nterms = "t"\ndisclosed = 2025-01-01\n'
+               + generated(["deliverables/**"], tool="ff", approval="NFX-GAI-0101"))
+    repo.write("deliverables/sky.1001.exr", "generated")
+    repo.add()
+    done = repo.check()
+    assert done.code == 1 and "GAI203" in done.rules()  # any string no longer passes
+    repo.write("genai.toml", (repo.root / "genai.toml").read_text() + REGISTER.replace("0042", "0101"))
+    repo.add()
+    assert repo.check().code == 0
