@@ -112,8 +112,17 @@ def build_parser() -> argparse.ArgumentParser:
     acknowledge.add_argument("--as-of", type=_date, metavar="DATE", help="the date the entries are written on")
     acknowledge.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
 
-    explain = commands.add_parser("explain", help="explain a rule, or list them all")
-    explain.add_argument("rule", nargs="?", metavar="ID")
+    explain = commands.add_parser(
+        "explain", help="explain a rule, list them all, or say why a file is judged as it is",
+        description="With a rule's id (GAI201): what it checks, why, the guidance it serves, how to fix it. With a "
+                    "path: the file's chain of manifests, the entry that declares it, its deliverable and archival "
+                    "patterns, the approvals it cites (coverage, expiry, pins, signature), its evidence and the "
+                    "findings a named check reports on it.")
+    explain.add_argument("rule", nargs="?", metavar="ID|PATH", help="a rule id, or a file of the snapshot")
+    explain.add_argument("--rev", help="with a PATH: explain it in commit REV (default: the index)")
+    explain.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
+    explain.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
+    explain.add_argument("--approvers", metavar="FILE", help="an allowed_signers file held outside the repository")
 
     commands.add_parser("schema", help="print the JSON Schema of genai.toml")
     return parser
@@ -262,7 +271,16 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         return EXIT_OK
     if args.command == "explain":
         from .explain import explain
+        from .rules import RULES
 
+        if args.rule is not None and args.rule.upper() not in RULES and \
+                args.rule not in {r.name for r in RULES.values()}:
+            from .explain_path import explain_path, looks_like_path
+
+            if looks_like_path(args.rule):
+                write_output(explain_path(args.rule, repo=args.repo or ".", rev=args.rev,
+                                          as_of=args.as_of or datetime.date.today(), approvers=args.approvers), None)
+                return EXIT_OK
         write_output(explain(args.rule), None)
         return EXIT_OK
     if args.command == "schema":
