@@ -183,7 +183,7 @@ def _run(args: argparse.Namespace) -> int:
         outcome = run_check(
             repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
             datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
-            early_listing=kinds, cwd=cwd,
+            early_listing=kinds, cwd=cwd, version_control=fmt == "sarif",
         )
     finally:
         for started in (lookup, early, kinds):
