@@ -11,7 +11,7 @@ from typing import Any
 import jsonschema  # type: ignore[import-untyped]
 import pytest
 from conftest import ROOT_MANIFEST, Repo, generated
-from findings_factory import finding, hostile_result, mixed_result
+from findings_factory import evidence_finding, finding, hostile_result, mixed_result
 
 from genai_hooks.findings import RunResult, VersionControl
 from genai_hooks.output import render, sarif
@@ -141,6 +141,14 @@ def test_sarif_media_finding_points_at_the_line_of_the_entry_that_declares_it(re
         "physicalLocation": {"artifactLocation": {"uri": "genai.toml", "uriBaseId": "%SRCROOT%"},
                              "region": {"startLine": entry_line}},
     }]
+
+
+def test_sarif_undeclared_media_points_at_the_manifest_that_should_declare_it_when_known() -> None:
+    known = replace(evidence_finding(), manifest="shots/genai.toml", manifest_line=None)
+    (related,) = sarif_run(RunResult("index", 1, (known,)))["results"][0]["relatedLocations"]
+    assert related["message"]["text"] == "should be declared in this manifest"
+    assert related["physicalLocation"] == {"artifactLocation": {"uri": "shots/genai.toml", "uriBaseId": "%SRCROOT%"}}
+    assert "relatedLocations" not in sarif_run(RunResult("index", 1, (evidence_finding(),)))["results"][0]
 
 
 def test_sarif_manifest_finding_has_no_related_location_on_itself() -> None:

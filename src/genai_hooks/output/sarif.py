@@ -27,6 +27,7 @@ _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.OFF: "
 _PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.OFF: "recommendation"}
 
 JSON = dict[str, Any]
+_UNDECLARED = frozenset(("GAI301",))  # rules about a file no entry declares
 
 
 def render(result: RunResult) -> str:
@@ -138,7 +139,9 @@ def _result(finding: Finding, rule_index: int | None) -> JSON:
     ):
         declared = _location(finding.manifest, finding.manifest_line)
         declared["id"] = 1
-        declared["message"] = {"text": "declared in this manifest"}
+        # an undeclared file's manifest is the one whose [[generated]] entries should cover it
+        said = "should be declared in this manifest" if finding.rule in _UNDECLARED else "declared in this manifest"
+        declared["message"] = {"text": said}
         result["relatedLocations"] = [declared]
     if finding.suppressed is not None:  # code scanning shows it as dismissed, with the production's reason
         result["suppressions"] = [{"kind": "external", "status": "accepted",
