@@ -1,6 +1,6 @@
-"""The CI set-ups genai-hooks ships: the GitLab CI template (ci/gitlab/genai-hooks.yml) is valid where it is
-read, and the GitLab job's script judges a real repository as a merge request pipeline and a default-branch
-pipeline would."""
+"""The CI set-ups genai-hooks ships: the GitLab CI template (ci/gitlab/genai-hooks.yml) and the reusable
+GitHub workflow (.github/workflows/genai-hooks-required.yml) are valid where they are read, and the GitLab
+job's script judges a real repository as a merge request pipeline and a default-branch pipeline would."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ import yaml  # type: ignore[import-untyped]
 
 ROOT = Path(__file__).resolve().parents[1]
 GITLAB_TEMPLATE = ROOT / "ci" / "gitlab" / "genai-hooks.yml"
+REUSABLE_WORKFLOW = ROOT / ".github" / "workflows" / "genai-hooks-required.yml"
 # the job keywords of GitLab's CI/CD YAML syntax reference (docs.gitlab.com/ee/ci/yaml/)
 GITLAB_JOB_KEYWORDS = {
     "after_script", "allow_failure", "artifacts", "before_script", "cache", "coverage", "dast_configuration",
@@ -183,3 +184,30 @@ def test_gitlab_job_passes_a_clean_merge_request(merge_request: MergeRequest) ->
                                 "CI_MERGE_REQUEST_DIFF_BASE_SHA": merge_request.base})
     assert run.status == 0, run.log
     assert run.junit_failures == []
+
+
+# --- the reusable GitHub workflow --------------------------------------------------------------------
+
+
+def test_reusable_workflow_is_valid_against_the_github_workflows_schema() -> None:
+    done = check_jsonschema("vendor.github-workflows", REUSABLE_WORKFLOW)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_reusable_workflow_is_called_checks_out_everything_and_uploads_under_its_category() -> None:
+    workflow = yaml.safe_load(REUSABLE_WORKFLOW.read_text("utf-8"))
+    triggers = workflow[True]  # YAML 1.1 reads the key `on` as true
+    assert list(triggers) == ["workflow_call"]
+    assert set(triggers["workflow_call"]["inputs"]) == {
+        "paths", "working-directory", "python-version", "sarif-upload", "sarif-category"}
+    job = workflow["jobs"]["genai-hooks"]
+    assert job["permissions"] == {"contents": "read", "security-events": "write"}
+    checkout, check, upload = job["steps"]
+    assert checkout["uses"].startswith("actions/checkout@")
+    assert checkout["with"] == {"fetch-depth": 0, "lfs": True}
+    assert check["uses"].startswith("your-org/genai-hooks@")
+    assert check["env"] == {"GENAI_HOOKS_SARIF_CATEGORY": "${{ inputs.sarif-category }}"}
+    assert upload["uses"].startswith("github/codeql-action/upload-sarif@")
+    assert upload["with"]["sarif_file"] == "genai-hooks.sarif"
+    assert upload["with"]["category"] == "${{ inputs.sarif-category }}"
+    assert all("run" not in step for step in job["steps"])  # no input is interpolated into a shell script
