@@ -6,8 +6,10 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
+import textwrap
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -211,3 +213,43 @@ def test_reusable_workflow_is_called_checks_out_everything_and_uploads_under_its
     assert upload["with"]["sarif_file"] == "genai-hooks.sarif"
     assert upload["with"]["category"] == "${{ inputs.sarif-category }}"
     assert all("run" not in step for step in job["steps"])  # no input is interpolated into a shell script
+
+
+# --- docs/ci.md shows the set-ups as they are ------------------------------------------------------
+
+
+def doc_yaml_blocks() -> list[str]:
+    """The ```yaml blocks of docs/ci.md, indented ones (in list items) dedented."""
+    text = (ROOT / "docs" / "ci.md").read_text("utf-8")
+    blocks = re.findall(r"^ *```yaml\n(.*?)^ *```", text, re.DOTALL | re.MULTILINE)
+    return [textwrap.dedent(block) for block in blocks]
+
+
+def doc_block(first_line: str) -> str:
+    (block,) = [b for b in doc_yaml_blocks() if b.startswith(first_line + "\n")]
+    return block
+
+
+def test_ci_guide_shows_the_gitlab_job_verbatim_and_includes_the_template_file() -> None:
+    template = GITLAB_TEMPLATE.read_text("utf-8")
+    assert template[template.index("genai-hooks:\n"):] in doc_yaml_blocks()
+    (include,) = yaml.safe_load(doc_block("# .gitlab-ci.yml"))["include"]
+    assert (ROOT / include["file"]) == GITLAB_TEMPLATE
+
+
+@pytest.mark.parametrize(("first_line", "events"), [
+    ("# .github/workflows/genai-hooks.yml (calling the reusable workflow)", ["pull_request", "merge_group", "push"]),
+    ("# .github/workflows/genai-hooks-policy.yml (in your-org/ci-policies)", ["pull_request", "merge_group"]),
+])
+def test_ci_guide_calling_workflows_are_valid_and_call_the_reusable_workflow(
+        tmp_path: Path, first_line: str, events: list[str]) -> None:
+    block = doc_block(first_line)
+    workflow_file = tmp_path / "workflow.yml"
+    workflow_file.write_text(block, "utf-8")
+    done = check_jsonschema("vendor.github-workflows", workflow_file)
+    assert done.returncode == 0, done.stdout + done.stderr
+    workflow = yaml.safe_load(block)
+    assert list(workflow[True]) == events
+    called = workflow["jobs"]["genai-hooks"]["uses"]
+    assert called == f"your-org/genai-hooks/{REUSABLE_WORKFLOW.relative_to(ROOT).as_posix()}@main"
+    assert workflow["jobs"]["genai-hooks"]["permissions"] == {"contents": "read", "security-events": "write"}
