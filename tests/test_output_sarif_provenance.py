@@ -87,6 +87,7 @@ def test_sarif_without_a_known_repository_has_no_version_control_provenance() ->
     ("file:///srv/git/nightfall.git", "file:///srv/git/nightfall.git"),
     ("../nightfall.git", None),
     ("https://git.example.com:notaport/x.git", None),
+    ("https://gît.example.com/studio/nightfall.git", None),  # no URI until IDNA-encoded
 ])
 def test_repository_uri_is_absolute_and_never_carries_credentials(remote: str, uri: str | None) -> None:
     assert repository_uri(remote) == uri

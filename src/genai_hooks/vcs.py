@@ -45,6 +45,8 @@ def repository_uri(url: str) -> str | None:
         if not parts.hostname and parts.scheme != "file":
             return None
         host = parts.hostname or ""
+        if not host.isascii():  # an internationalised name is no URI until IDNA-encoded: leave it out
+            return None
         if ":" in host:  # an IPv6 literal
             host = f"[{host}]"
         try:
