@@ -12,6 +12,7 @@ from conftest import ANY_REGISTER, GIT_ENV, ROOT_MANIFEST, Repo, generated
 
 from genai_hooks.early import start_index_lookup
 from genai_hooks.gitcmd import _stops_lazy_fetch
+from genai_hooks.output import FORMATS
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
 
@@ -258,7 +259,7 @@ def test_a_path_that_is_not_utf8_survives_every_format(repo: Repo, tmp_path: Pat
     (repo.root / "deliverables").mkdir()
     (repo.root / "deliverables").joinpath(b"caf\xe9.exr".decode("utf-8", "surrogateescape")).write_bytes(b"x")
     repo.add()
-    for fmt in ("text", "json", "sarif", "github", "junit", "markdown"):
+    for fmt in FORMATS:
         target = tmp_path / f"out.{fmt}"
         done = repo.run("run", "--format", fmt, "--output", str(target))
         assert done.code == 1, (fmt, done.err)

@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to judge (default: all)")
     run.add_argument("--rev", help="judge commit REV instead of the index")
     run.add_argument("--diff", metavar="BASE", help="judge what changed since the merge base of BASE")
-    run.add_argument("--format", choices=FORMATS, help="text (default), json, sarif, github, junit, markdown")
+    run.add_argument("--format", choices=FORMATS,
+                     help="text (default), json, sarif, github, junit, codequality (GitLab), markdown")
     run.add_argument("--output", metavar="FILE", help="write the output to FILE instead of stdout")
     run.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
     run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
@@ -220,7 +221,7 @@ def _run(args: argparse.Namespace) -> int:
         outcome = run_check(
             repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
             datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
-            early_listing=kinds, cwd=cwd, approvers=args.approvers,
+            early_listing=kinds, cwd=cwd, approvers=args.approvers, version_control=fmt == "sarif",
         )
     finally:
         for started in (lookup, early, kinds):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from .approvals.lock import is_lock
@@ -22,6 +22,7 @@ from .paths import MANIFEST_NAME, is_manifest, manifest_candidates, repository_p
 from .selection import ChangeSet, Selection, changed_since, select
 from .snapshot import Snapshot, has_head, open_snapshot
 from .timelines import GeneratedUse, is_timeline
+from .vcs import describe
 
 
 @dataclass
@@ -53,9 +54,11 @@ def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[st
 def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: str | None,
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
               early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None,
-              early_listing: EarlyListing | None = None, approvers: str | None = None) -> Outcome:
+              early_listing: EarlyListing | None = None, approvers: str | None = None,
+              version_control: bool = False) -> Outcome:
     """Judge; `early_*` is git work on the index that cli.py started before importing this module; `approvers`:
-    an allowed_signers file held outside the repository (it takes precedence over [production] approvers)."""
+    an allowed_signers file held outside the repository (it takes precedence over [production] approvers);
+    `version_control` also reads the remote and branch (for SARIF)."""
     held = read_approvers(approvers) if approvers is not None else None
     repository = GitRepository(repo)
     try:
@@ -103,9 +106,12 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
             manifests.complete = needs_every_manifest(selection)
         context = _change_context(repository, change_set) if change_set is not None else None
         judged = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
+        result = judged.result
+        if version_control:
+            result = replace(result, version_control=describe(repository, snapshot.commit))
     finally:
         repository.close()
-    return Outcome(judged.result, snapshot, manifests, selection, judged.clip_uses, judged.inherited)
+    return Outcome(result, snapshot, manifests, selection, judged.clip_uses, judged.inherited)
 
 
 _Started = TypeVar("_Started", IndexLookup, EarlyDiff, EarlyListing)
