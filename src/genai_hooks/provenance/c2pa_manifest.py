@@ -1,0 +1,157 @@
+"""What one C2PA manifest says: its claim generator and the assertions that matter (SPEC §6, §11).
+
+`c2pa.py` finds manifests and hands each assertion's decoded content here, by label; the
+c2pa-python fallback hands over what its JSON report holds. A digital source type is strong
+evidence; a claim generator or action software agent naming a generative product, or Adobe's
+generative-AI assertion, is medium.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from genai_hooks.findings import Strength
+from genai_hooks.provenance.evidence import EvidenceLog, genai_source_type, generative_product
+
+C2PA_KIND = "c2pa"
+GENERATOR_KIND = "c2pa-generator"
+GENERATIVE_AI_KIND = "c2pa-generative-ai"
+GENERATIVE_AI_LABEL = "com.adobe.generative-ai"
+_SOURCE_TYPE_URI = re.compile(
+    rb"https?://cv\.iptc\.org/newscodes/digitalsourcetype/(?:compositeWithT|t)rainedAlgorithmicMedia"
+)
+# An assertion label is its base, then an optional version (".v2") and instance ("__1").
+_LABEL = re.compile(r"(.+?)(?:\.v\d+)?(?:__\d+)?")
+_CLAIM_LABEL = re.compile(r"c2pa\.claim(?:\.v\d+)?")
+_MAX_NAMES = 64  # generator and agent names kept per manifest
+
+
+class Assertion(enum.Enum):
+    """The assertions read, by the base of their label; every other assertion is skipped unread."""
+
+    ACTIONS = "c2pa.actions"
+    GENERATIVE_AI = GENERATIVE_AI_LABEL
+
+
+_BY_BASE = {kind.value: kind for kind in Assertion}
+
+
+def assertion_kind(label: str) -> Assertion | None:
+    """Which assertion a JUMBF label names (version and instance suffixes aside), if one that is read."""
+    match = _LABEL.fullmatch(label)
+    return _BY_BASE.get(match.group(1)) if match else None
+
+
+def is_claim(label: str) -> bool:
+    return _CLAIM_LABEL.fullmatch(label) is not None
+
+
+@dataclass
+class Manifest:
+    label: str
+    source_types: list[str] = field(default_factory=list)
+    generator: str | None = None  # shown beside a digital source type
+    generator_names: list[str] = field(default_factory=list)  # every claim generator named
+    agents: list[str] = field(default_factory=list)  # actions' softwareAgent names
+    generative_ai: list[str] = field(default_factory=list)  # com.adobe.generative-ai descriptions
+
+    def take_claim(self, claim: Any) -> None:
+        if isinstance(claim, dict):
+            self.generator = _claim_generator(claim)
+            self.generator_names.extend(_generator_names(claim))
+
+    def take(self, kind: Assertion, content: Any, raw: bytes = b"") -> None:
+        """An assertion's decoded content (None when it did not decode; `raw` is then scanned)."""
+        if kind is Assertion.ACTIONS:
+            source_types, agents = _actions(content, raw)
+            self.source_types.extend(source_types)
+            self.agents.extend(agents)  # at most _MAX_NAMES: `_actions` stops there
+        elif kind is Assertion.GENERATIVE_AI:
+            described = ""
+            if isinstance(content, dict):
+                parts = [content.get(key) for key in ("description", "version")]
+                described = " ".join(part for part in parts if isinstance(part, str) and part.strip())
+            self.generative_ai.append(described)
+
+    def record(self, log: EvidenceLog) -> None:
+        """Strong evidence when a digital source type says so; else what names a generative product."""
+        context = f"claim generator: {self.generator}" if self.generator else ""
+        strong = [log.source_type(C2PA_KIND, value, context) for value in self.source_types]
+        if any(strong):
+            return  # the strong evidence already names the claim generator
+        for name in self.generator_names:
+            if generative_product(name):
+                log.add(GENERATOR_KIND, Strength.MEDIUM, f"claim generator: {name}")
+        for agent in self.agents:
+            if generative_product(agent):
+                log.add(GENERATOR_KIND, Strength.MEDIUM, f"softwareAgent: {agent}")
+        for described in self.generative_ai:
+            log.add(
+                GENERATIVE_AI_KIND,
+                Strength.MEDIUM,
+                GENERATIVE_AI_LABEL + (f": {described}" if described else ""),
+            )
+
+
+def _actions(decoded: Any, raw: bytes) -> tuple[list[str], list[str]]:
+    """GenAI digitalSourceType values and softwareAgent names of an actions assertion.
+
+    An assertion that does not decode is scanned for the digital source type URI alone.
+    """
+    if decoded is None:
+        return [match.decode("ascii") for match in _SOURCE_TYPE_URI.findall(raw)], []
+    found: list[str] = []
+    agents: list[str] = []
+    pending: list[Any] = [decoded]
+    while pending and len(found) + len(agents) < _MAX_NAMES:
+        node = pending.pop()
+        if isinstance(node, dict):
+            value = node.get("digitalSourceType")
+            if isinstance(value, str):
+                found.append(value)
+            agent = _name_of(node.get("softwareAgent"))  # v1: a string; v2: {"name": ...}
+            if agent:
+                agents.append(agent)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return [value for value in reversed(found) if genai_source_type(value)], list(reversed(agents))
+
+
+def _name_of(value: Any) -> str | None:
+    """A software name given as a string or as a ClaimGeneratorInfo map."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and isinstance(value.get("name"), str):
+        version = value.get("version")
+        return f"{value['name']} {version}" if isinstance(version, str) else str(value["name"])
+    return None
+
+
+def _claim_generator(claim: dict[Any, Any]) -> str | None:
+    """The claim generator's name (and version), from claim_generator_info or claim_generator."""
+    info = claim.get("claim_generator_info")
+    if isinstance(info, list):
+        info = info[0] if info else None
+    named = _name_of(info) if isinstance(info, dict) else None
+    if named:
+        return named
+    generator = claim.get("claim_generator")
+    return generator if isinstance(generator, str) else None
+
+
+def _generator_names(claim: dict[Any, Any]) -> list[str]:
+    """Every name the claim gives its generator: claim_generator and each claim_generator_info."""
+    names: list[str] = []
+    generator = claim.get("claim_generator")
+    if isinstance(generator, str):
+        names.append(generator)
+    info = claim.get("claim_generator_info")
+    for entry in (info if isinstance(info, list) else [info])[:_MAX_NAMES]:
+        named = _name_of(entry)
+        if named:
+            names.append(named)
+    return names
