@@ -20,8 +20,10 @@ C2PA_KIND = "c2pa"
 GENERATOR_KIND = "c2pa-generator"
 GENERATIVE_AI_KIND = "c2pa-generative-ai"
 GENERATIVE_AI_LABEL = "com.adobe.generative-ai"
+# What an undecodable assertion is scanned for: a GenAI source type in any of the forms above.
 _SOURCE_TYPE_URI = re.compile(
-    rb"https?://cv\.iptc\.org/newscodes/digitalsourcetype/(?:compositeWithT|t)rainedAlgorithmicMedia"
+    rb"(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/|https?://c2pa\.org/digitalsourcetype/|c2pa\.)"
+    rb"(?:compositeWithTrainedAlgorithmicMedia|trainedAlgorithmic(?:Media|Data))(?![A-Za-z])"
 )
 # An assertion label is its base, then an optional version (".v2") and instance ("__1").
 _LABEL = re.compile(r"(.+?)(?:\.v\d+)?(?:__\d+)?")

@@ -1,6 +1,6 @@
 """What counts as evidence (SPEC §6, §11), and the log parsers write it to.
 
-Strong: a GenAI IPTC digital source type (C2PA actions, XMP). Medium: generator records, and
+Strong: a GenAI digital source type, IPTC's or C2PA's (C2PA actions, XMP). Medium: generator records, and
 a C2PA claim generator or software agent naming a generative product. Weak: a known generator
 name, or a declared tool's marker, in a software-like field.
 """
@@ -15,9 +15,17 @@ from genai_hooks.findings import Evidence, Strength
 DETAIL_LIMIT = 200
 
 # Digital source types that mean a trained model made (some of) the content; algorithmicMedia
-# and compositeSynthetic are left out on purpose: CGI is synthetic too.
-GENAI_SOURCE_TYPES = frozenset({"trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia"})
-_SOURCE_TYPE = re.compile(r"(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/)?([A-Za-z]+)/?")
+# and compositeSynthetic are left out on purpose: CGI is synthetic too. trainedAlgorithmicData
+# is C2PA 2.2's (a model's output that is data, not media), IPTC's since 2025.
+GENAI_SOURCE_TYPES = frozenset(
+    {"trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", "trainedAlgorithmicData"}
+)
+# IPTC's URI, C2PA's namespace (2.2-2.4) or its "c2pa." short form, or the bare code; any other
+# namespace is unknown, and an unknown value is no evidence.
+_SOURCE_TYPE = re.compile(
+    r"(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/|https?://c2pa\.org/digitalsourcetype/|c2pa\.)?"
+    r"([A-Za-z]+)/?"
+)
 
 # Generator names of SPEC §6; bounded by non-letters so "Imagenomic" or "Klingon" do not match.
 GENERATOR_NAMES = (
@@ -83,7 +91,8 @@ def decode_text(data: bytes) -> str:
 
 
 def genai_source_type(value: str) -> str | None:
-    """The code of a GenAI digital source type (IPTC URI, http or https, or the bare code), else None."""
+    """The code of a GenAI digital source type (IPTC or C2PA URI, http or https, C2PA short form, or
+    the bare code), else None."""
     match = _SOURCE_TYPE.fullmatch(value.strip())
     if match and match.group(1) in GENAI_SOURCE_TYPES:
         return match.group(1)

@@ -1,0 +1,119 @@
+"""C2PA 2.2-2.4 as generators write it (SPEC §16): C2PA's digital source types, the AI disclosure
+assertion, and source types carried by ingredients; signed by c2pa-python, read by our readers."""
+
+from __future__ import annotations
+
+import pytest
+from provenance_media import (
+    ALGORITHMIC,
+    IPTC,
+    actions,
+    box,
+    jpeg_bytes,
+    jumbf_store,
+    jumbf_superbox,
+    png_bytes,
+    png_chunk,
+    png_insert_before_iend,
+    xmp_packet,
+)
+from provenance_media_2026 import C2PA_NS, created, sign_manifest
+
+from genai_hooks.findings import Evidence, Strength
+from genai_hooks.provenance import BytesSource, inspect
+from genai_hooks.provenance.evidence import genai_source_type
+
+GENERATOR = "claim generator: SceneGen 2.0"
+
+
+def with_store(store: bytes) -> bytes:
+    return png_insert_before_iend(png_bytes(), png_chunk(b"caBX", store))
+
+
+# --- the C2PA digital source type vocabulary -----------------------------------------------------
+
+TRAINED_VALUES = [
+    C2PA_NS + "trainedAlgorithmicData",
+    C2PA_NS + "trainedAlgorithmicMedia",
+    C2PA_NS + "compositeWithTrainedAlgorithmicMedia",
+    "https://c2pa.org/digitalsourcetype/trainedAlgorithmicData",
+    "c2pa.trainedAlgorithmicData",
+    "c2pa.trainedAlgorithmicMedia",
+    "c2pa.compositeWithTrainedAlgorithmicMedia",
+    IPTC + "trainedAlgorithmicData",
+]
+
+
+@pytest.mark.parametrize("value", TRAINED_VALUES)
+def test_c2pa_trained_source_types_in_a_signed_manifest_are_strong(value: str) -> None:
+    pytest.importorskip("c2pa")
+    signed = sign_manifest(png_bytes(), "image/png", [created(value)])
+    assert inspect("shot.png", BytesSource(signed)).evidence == (
+        Evidence("c2pa", Strength.STRONG, f"{value}; {GENERATOR}"),
+    )
+
+
+NOT_GENERATIVE = [
+    C2PA_NS + "empty",  # a blank canvas
+    C2PA_NS + "algorithmicMedia",  # CGI, in C2PA's namespace
+    "c2pa.algorithmicMedia",
+    ALGORITHMIC,
+    IPTC + "compositeSynthetic",
+    "http://example.org/digitalsourcetype/trainedAlgorithmicMedia",  # an unknown namespace
+    C2PA_NS + "trainedAlgorithmicMediaV2",  # an unknown code
+    "urn:x-studio:trainedAlgorithmicMedia",
+    "c2pa.c2pa.trainedAlgorithmicMedia",
+]
+
+
+@pytest.mark.parametrize("value", NOT_GENERATIVE)
+def test_other_and_unknown_source_types_are_no_evidence(value: str) -> None:
+    pytest.importorskip("c2pa")
+    signed = sign_manifest(png_bytes(), "image/png", [created(value)], generator="Houdini")
+    assert inspect("plate.png", BytesSource(signed)).evidence == ()
+    assert inspect("plate.jpg", BytesSource(jpeg_bytes(xmp=xmp_packet(value)))).evidence == ()
+
+
+@pytest.mark.parametrize(
+    "value", ["c2pa.trainedAlgorithmicMedia", C2PA_NS + "trainedAlgorithmicData", "trainedAlgorithmicData"]
+)
+def test_c2pa_source_types_count_in_xmp_too(value: str) -> None:
+    inspection = inspect("still.jpg", BytesSource(jpeg_bytes(xmp=xmp_packet(value, form="resource"))))
+    assert inspection.evidence == (Evidence("xmp-digital-source-type", Strength.STRONG, value),)
+
+
+def test_the_code_is_named_whatever_the_form() -> None:
+    assert [genai_source_type(value) for value in TRAINED_VALUES[:3]] == [
+        "trainedAlgorithmicData",
+        "trainedAlgorithmicMedia",
+        "compositeWithTrainedAlgorithmicMedia",
+    ]
+
+
+def test_undecodable_actions_are_scanned_for_the_c2pa_forms_as_well() -> None:
+    value = C2PA_NS + "trainedAlgorithmicData"
+    broken = box(b"cbor", b"\xbf" + value.encode() + b"\x00c2pa.trainedAlgorithmicMediaX")
+    assertion = jumbf_superbox(b"cbor", "c2pa.actions.v2", [broken])
+    manifest = jumbf_superbox(
+        b"c2ma", "urn:c2pa:1", [jumbf_superbox(b"c2as", "c2pa.assertions", [assertion])]
+    )
+    store = jumbf_superbox(b"c2pa", "c2pa", [manifest])
+    assert inspect("plate.png", BytesSource(with_store(store))).evidence == (
+        Evidence("c2pa", Strength.STRONG, value),
+    )
+
+
+def test_hand_built_version_2_claim_with_a_short_form_is_strong() -> None:
+    store = jumbf_store(
+        [
+            (
+                "urn:c2pa:2",
+                {"claim_generator_info": {"name": "Veo"}},
+                {"c2pa.actions.v2": actions("c2pa.trainedAlgorithmicMedia")},
+            )
+        ],
+        claim_label="c2pa.claim.v2",
+    )
+    assert inspect("plate.png", BytesSource(with_store(store))).evidence == (
+        Evidence("c2pa", Strength.STRONG, "c2pa.trainedAlgorithmicMedia; claim generator: Veo"),
+    )
