@@ -117,3 +117,95 @@ def test_hand_built_version_2_claim_with_a_short_form_is_strong() -> None:
     assert inspect("plate.png", BytesSource(with_store(store))).evidence == (
         Evidence("c2pa", Strength.STRONG, "c2pa.trainedAlgorithmicMedia; claim generator: Veo"),
     )
+
+
+# --- c2pa.ai-disclosure ----------------------------------------------------------------------------
+
+DISCLOSURE = "c2pa-ai-disclosure"
+
+
+def disclosure(data: dict[str, object], label: str = "c2pa.ai-disclosure") -> dict[str, object]:
+    return {"label": label, "data": data}
+
+
+def test_ai_disclosure_alone_is_strong_and_names_the_model() -> None:
+    pytest.importorskip("c2pa")
+    assertion = disclosure({"modelType": "c2pa.types.model", "modelName": "SceneGen 3"})
+    signed = sign_manifest(jpeg_bytes(), "image/jpeg", [assertion], generator="Pipeline")
+    assert inspect("sh010.jpg", BytesSource(signed)).evidence == (
+        Evidence(
+            DISCLOSURE,
+            Strength.STRONG,
+            "c2pa.ai-disclosure: modelName SceneGen 3; modelType c2pa.types.model",
+        ),
+    )
+
+
+def test_underscore_label_and_a_nested_model_object_are_read() -> None:
+    pytest.importorskip("c2pa")
+    data = {"contentProfile": {"humanOversightLevel": "prompt_guided"}, "model": {"modelName": "Veo 3"}}
+    signed = sign_manifest(png_bytes(), "image/png", [disclosure(data, "c2pa.ai_disclosure")])
+    assert inspect("sh010.png", BytesSource(signed)).evidence == (
+        Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure: modelName Veo 3"),
+    )
+
+
+def test_ai_disclosure_beside_a_source_type_adds_the_model_and_no_medium_evidence() -> None:
+    pytest.importorskip("c2pa")
+    value = C2PA_NS + "trainedAlgorithmicMedia"
+    assertions = [created(value), disclosure({"modelName": "Firefly Image 4"})]
+    signed = sign_manifest(png_bytes(), "image/png", assertions, generator="Adobe Firefly")
+    assert inspect("sh010.png", BytesSource(signed)).evidence == (
+        Evidence("c2pa", Strength.STRONG, f"{value}; claim generator: Adobe Firefly 2.0"),
+        Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure: modelName Firefly Image 4"),
+    )
+
+
+def test_ai_disclosure_without_a_model_still_counts() -> None:
+    store = jumbf_store([("urn:c2pa:3", {"claim_generator_info": {"name": "x"}}, {"c2pa.ai-disclosure": {}})])
+    assert inspect("sh010.png", BytesSource(with_store(store))).evidence == (
+        Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure"),
+    )
+
+
+def test_a_megabyte_model_name_is_cut_short_in_the_detail() -> None:
+    name = "M" * 1_000_000
+    store = jumbf_store(
+        [("urn:c2pa:4", {}, {"c2pa.ai-disclosure": {"modelName": name, "modelType": "c2pa.types.model"}})]
+    )
+    inspection = inspect("sh010.png", BytesSource(with_store(store)))
+    assert inspection.uninspected is None
+    assert inspection.evidence == (
+        Evidence(
+            DISCLOSURE,
+            Strength.STRONG,
+            f"c2pa.ai-disclosure: modelName {'M' * 77}...; modelType c2pa.types.model",
+        ),
+    )
+
+
+def test_a_disclosure_larger_than_the_read_budget_counts_by_its_label() -> None:
+    store = jumbf_store([("urn:c2pa:5", {}, {"c2pa.ai-disclosure": {"modelName": "M" * (2 << 20)}})])
+    inspection = inspect("sh010.png", BytesSource(with_store(store)))
+    assert inspection.evidence == (Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure"),)
+    assert inspection.uninspected is None  # the model name was all it could add
+
+
+def test_a_disclosure_that_does_not_decode_counts_by_its_label() -> None:
+    broken = jumbf_superbox(b"cbor", "c2pa.ai-disclosure", [box(b"cbor", b"\xbf\x69modelName")])
+    manifest = jumbf_superbox(b"c2ma", "urn:c2pa:6", [jumbf_superbox(b"c2as", "c2pa.assertions", [broken])])
+    store = jumbf_superbox(b"c2pa", "c2pa", [manifest])
+    assert inspect("sh010.png", BytesSource(with_store(store))).evidence == (
+        Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure"),
+    )
+
+
+def test_the_c2pa_python_fallback_reads_the_disclosure_too() -> None:
+    pytest.importorskip("c2pa")
+    from genai_hooks.provenance.c2pa import _manifests_with_c2pa
+
+    signed = sign_manifest(png_bytes(), "image/png", [disclosure({"modelName": "Kling 2"})])
+    start = signed.index(b"caBX") + 4
+    store = signed[start : start + int.from_bytes(signed[start - 8 : start - 4], "big")]
+    manifests = _manifests_with_c2pa(store)
+    assert manifests is not None and [m.disclosed_models for m in manifests] == [["modelName Kling 2"]]

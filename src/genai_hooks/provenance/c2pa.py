@@ -97,16 +97,24 @@ class _StoreWalker:
             manifest.take_claim(None if raw is None else _decode(*raw))
         elif manifest is not None:
             kind = assertion_kind(label)
-            raw = self.content(desc_end, end, label) if kind is not None else None
-            if kind is not None and raw is not None:
+            if kind is None:
+                return
+            raw = self.content(desc_end, end, label, needed=not kind.label_suffices)
+            if raw is not None:
                 manifest.take(kind, _decode(*raw), raw[1])
+            elif kind.label_suffices:
+                manifest.take(kind, None)
 
-    def content(self, start: int, end: int, label: str) -> tuple[bytes, bytes] | None:
-        """The (type, bytes) of a superbox's CBOR or JSON content box, if it fits the budget."""
+    def content(self, start: int, end: int, label: str, *, needed: bool = True) -> tuple[bytes, bytes] | None:
+        """The (type, bytes) of a superbox's CBOR or JSON content box, if it fits the budget.
+
+        Content too large to read leaves the file uninspected when it is `needed` to tell anything.
+        """
         for box_type, content, box_end in self.boxes_in(start, end):
             if box_type in (b"cbor", b"json"):
                 if not self.window.fits(box_end - content):
-                    self.log.not_inspected(f"C2PA {label} is larger than the read budget")
+                    if needed:
+                        self.log.not_inspected(f"C2PA {label} is larger than the read budget")
                     return None
                 return box_type, self.window.read(content, box_end - content)
             if box_type == b"brob":

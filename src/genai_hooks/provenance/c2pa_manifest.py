@@ -1,9 +1,10 @@
 """What one C2PA manifest says: its claim generator and the assertions that matter (SPEC §6, §11).
 
 `c2pa.py` finds manifests and hands each assertion's decoded content here, by label; the
-c2pa-python fallback hands over what its JSON report holds. A digital source type is strong
-evidence; a claim generator or action software agent naming a generative product, or Adobe's
-generative-AI assertion, is medium.
+c2pa-python fallback hands over what its JSON report holds. A digital source type, or a
+`c2pa.ai-disclosure` assertion (C2PA 2.4, its model named in the detail), is strong evidence; a
+claim generator or action software agent naming a generative product, or Adobe's generative-AI
+assertion, is medium.
 """
 
 from __future__ import annotations
@@ -14,12 +15,14 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from genai_hooks.findings import Strength
-from genai_hooks.provenance.evidence import EvidenceLog, genai_source_type, generative_product
+from genai_hooks.provenance.evidence import EvidenceLog, clean, genai_source_type, generative_product
 
 C2PA_KIND = "c2pa"
 GENERATOR_KIND = "c2pa-generator"
 GENERATIVE_AI_KIND = "c2pa-generative-ai"
 GENERATIVE_AI_LABEL = "com.adobe.generative-ai"
+AI_DISCLOSURE_KIND = "c2pa-ai-disclosure"
+AI_DISCLOSURE_LABEL = "c2pa.ai-disclosure"
 # What an undecodable assertion is scanned for: a GenAI source type in any of the forms above.
 _SOURCE_TYPE_URI = re.compile(
     rb"(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/|https?://c2pa\.org/digitalsourcetype/|c2pa\.)"
@@ -29,16 +32,30 @@ _SOURCE_TYPE_URI = re.compile(
 _LABEL = re.compile(r"(.+?)(?:\.v\d+)?(?:__\d+)?")
 _CLAIM_LABEL = re.compile(r"c2pa\.claim(?:\.v\d+)?")
 _MAX_NAMES = 64  # generator and agent names kept per manifest
+_MAX_NODES = 256  # map and list nodes looked at for a disclosed model
+_MODEL_FIELDS = ("modelName", "modelType")
+_MODEL_VALUE_LIMIT = 80  # each of them, in the evidence detail
 
 
 class Assertion(enum.Enum):
-    """The assertions read, by the base of their label; every other assertion is skipped unread."""
+    """The assertions read; every other assertion is skipped unread."""
 
-    ACTIONS = "c2pa.actions"
-    GENERATIVE_AI = GENERATIVE_AI_LABEL
+    ACTIONS = enum.auto()
+    GENERATIVE_AI = enum.auto()
+    AI_DISCLOSURE = enum.auto()
+
+    @property
+    def label_suffices(self) -> bool:
+        """Whether the label alone is evidence (so content too large to read still counts)."""
+        return self is Assertion.AI_DISCLOSURE
 
 
-_BY_BASE = {kind.value: kind for kind in Assertion}
+_BY_BASE = {
+    "c2pa.actions": Assertion.ACTIONS,
+    GENERATIVE_AI_LABEL: Assertion.GENERATIVE_AI,
+    AI_DISCLOSURE_LABEL: Assertion.AI_DISCLOSURE,
+    "c2pa.ai_disclosure": Assertion.AI_DISCLOSURE,  # the spelling of C2PA 2.4's drafts
+}
 
 
 def assertion_kind(label: str) -> Assertion | None:
@@ -59,6 +76,7 @@ class Manifest:
     generator_names: list[str] = field(default_factory=list)  # every claim generator named
     agents: list[str] = field(default_factory=list)  # actions' softwareAgent names
     generative_ai: list[str] = field(default_factory=list)  # com.adobe.generative-ai descriptions
+    disclosed_models: list[str] = field(default_factory=list)  # one per c2pa.ai-disclosure
 
     def take_claim(self, claim: Any) -> None:
         if isinstance(claim, dict):
@@ -77,13 +95,19 @@ class Manifest:
                 parts = [content.get(key) for key in ("description", "version")]
                 described = " ".join(part for part in parts if isinstance(part, str) and part.strip())
             self.generative_ai.append(described)
+        elif kind is Assertion.AI_DISCLOSURE:
+            self.disclosed_models.append(_disclosed_model(content))
 
     def record(self, log: EvidenceLog) -> None:
         """Strong evidence when a digital source type says so; else what names a generative product."""
         context = f"claim generator: {self.generator}" if self.generator else ""
         strong = [log.source_type(C2PA_KIND, value, context) for value in self.source_types]
-        if any(strong):
-            return  # the strong evidence already names the claim generator
+        for model in self.disclosed_models:
+            log.add(
+                AI_DISCLOSURE_KIND, Strength.STRONG, AI_DISCLOSURE_LABEL + (f": {model}" if model else "")
+            )
+        if any(strong) or self.disclosed_models:
+            return  # the strong evidence already names the claim generator or the model
         for name in self.generator_names:
             if generative_product(name):
                 log.add(GENERATOR_KIND, Strength.MEDIUM, f"claim generator: {name}")
@@ -121,6 +145,30 @@ def _actions(decoded: Any, raw: bytes) -> tuple[list[str], list[str]]:
         elif isinstance(node, list):
             pending.extend(node)
     return [value for value in reversed(found) if genai_source_type(value)], list(reversed(agents))
+
+
+def _disclosed_model(disclosure: Any) -> str:
+    """`modelName` and `modelType` of an AI disclosure, at its top level or in the first nested map
+    that has either (a model object), each cut short; '' when there is neither."""
+    pending: list[Any] = [disclosure]
+    for _ in range(_MAX_NODES):
+        if not pending:
+            break
+        node = pending.pop(0)
+        if isinstance(node, dict):
+            named = [(key, node.get(key)) for key in _MODEL_FIELDS]
+            shown = [f"{key} {_shortened(value)}" for key, value in named if isinstance(value, str)]
+            if shown:
+                return "; ".join(shown)
+            pending.extend(node.values())
+        elif isinstance(node, list):
+            pending.extend(node)
+    return ""
+
+
+def _shortened(value: str) -> str:
+    # cut before cleaning: a megabyte of model name costs no more than a short one
+    return clean(value[: _MODEL_VALUE_LIMIT * 4], _MODEL_VALUE_LIMIT)
 
 
 def _name_of(value: Any) -> str | None:
