@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from genai_hooks.provenance import cbor
-from genai_hooks.provenance.c2pa_manifest import Manifest, assertion_kind, is_claim
+from genai_hooks.provenance.c2pa_manifest import Assertion, Manifest, assertion_kind, is_claim
 from genai_hooks.provenance.evidence import EvidenceLog, decode_text
 from genai_hooks.provenance.reader import ByteWindow, Corrupt, iso_boxes
 
@@ -178,6 +178,8 @@ def _manifests_with_c2pa(store: bytes) -> list[Manifest] | None:
             kind = assertion_kind(str(assertion.get("label", "")))
             if kind is not None:
                 manifest.take(kind, assertion.get("data"))
+        for ingredient in entry.get("ingredients") or []:  # the report lists them apart
+            manifest.take(Assertion.INGREDIENT, ingredient)
         found.append(manifest)
     return found
 

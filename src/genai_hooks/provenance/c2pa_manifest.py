@@ -1,8 +1,8 @@
 """What one C2PA manifest says: its claim generator and the assertions that matter (SPEC §6, §11).
 
 `c2pa.py` finds manifests and hands each assertion's decoded content here, by label; the
-c2pa-python fallback hands over what its JSON report holds. A digital source type, or a
-`c2pa.ai-disclosure` assertion (C2PA 2.4, its model named in the detail), is strong evidence; a
+c2pa-python fallback hands over what its JSON report holds. A digital source type (in an action,
+or on an ingredient: it counts for the file that holds the ingredient), or a `c2pa.ai-disclosure` assertion (C2PA 2.4, its model named in the detail), is strong evidence; a
 claim generator or action software agent naming a generative product, or Adobe's generative-AI
 assertion, is medium.
 """
@@ -34,13 +34,14 @@ _CLAIM_LABEL = re.compile(r"c2pa\.claim(?:\.v\d+)?")
 _MAX_NAMES = 64  # generator and agent names kept per manifest
 _MAX_NODES = 256  # map and list nodes looked at for a disclosed model
 _MODEL_FIELDS = ("modelName", "modelType")
-_MODEL_VALUE_LIMIT = 80  # each of them, in the evidence detail
+_VALUE_LIMIT = 80  # a model's name or type, an ingredient's title, in the evidence detail
 
 
 class Assertion(enum.Enum):
     """The assertions read; every other assertion is skipped unread."""
 
     ACTIONS = enum.auto()
+    INGREDIENT = enum.auto()
     GENERATIVE_AI = enum.auto()
     AI_DISCLOSURE = enum.auto()
 
@@ -52,6 +53,7 @@ class Assertion(enum.Enum):
 
 _BY_BASE = {
     "c2pa.actions": Assertion.ACTIONS,
+    "c2pa.ingredient": Assertion.INGREDIENT,
     GENERATIVE_AI_LABEL: Assertion.GENERATIVE_AI,
     AI_DISCLOSURE_LABEL: Assertion.AI_DISCLOSURE,
     "c2pa.ai_disclosure": Assertion.AI_DISCLOSURE,  # the spelling of C2PA 2.4's drafts
@@ -72,6 +74,7 @@ def is_claim(label: str) -> bool:
 class Manifest:
     label: str
     source_types: list[str] = field(default_factory=list)
+    ingredient_source_types: list[tuple[str, str]] = field(default_factory=list)  # (value, ingredient title)
     generator: str | None = None  # shown beside a digital source type
     generator_names: list[str] = field(default_factory=list)  # every claim generator named
     agents: list[str] = field(default_factory=list)  # actions' softwareAgent names
@@ -86,9 +89,13 @@ class Manifest:
     def take(self, kind: Assertion, content: Any, raw: bytes = b"") -> None:
         """An assertion's decoded content (None when it did not decode; `raw` is then scanned)."""
         if kind is Assertion.ACTIONS:
-            source_types, agents = _actions(content, raw)
+            source_types, agents = _source_types_and_agents(content, raw)
             self.source_types.extend(source_types)
-            self.agents.extend(agents)  # at most _MAX_NAMES: `_actions` stops there
+            self.agents.extend(agents)  # at most _MAX_NAMES: the walk stops there
+        elif kind is Assertion.INGREDIENT and len(self.ingredient_source_types) < _MAX_NAMES:
+            title = _ingredient_title(content)
+            source_types, _ = _source_types_and_agents(content, raw)
+            self.ingredient_source_types.extend((value, title) for value in source_types)
         elif kind is Assertion.GENERATIVE_AI:
             described = ""
             if isinstance(content, dict):
@@ -102,6 +109,9 @@ class Manifest:
         """Strong evidence when a digital source type says so; else what names a generative product."""
         context = f"claim generator: {self.generator}" if self.generator else ""
         strong = [log.source_type(C2PA_KIND, value, context) for value in self.source_types]
+        for value, title in self.ingredient_source_types:
+            on = f"on ingredient {title}" if title else "on an ingredient"
+            strong.append(log.source_type(C2PA_KIND, value, on + (f"; {context}" if context else "")))
         for model in self.disclosed_models:
             log.add(
                 AI_DISCLOSURE_KIND, Strength.STRONG, AI_DISCLOSURE_LABEL + (f": {model}" if model else "")
@@ -122,9 +132,12 @@ class Manifest:
             )
 
 
-def _actions(decoded: Any, raw: bytes) -> tuple[list[str], list[str]]:
-    """GenAI digitalSourceType values and softwareAgent names of an actions assertion.
+def _source_types_and_agents(decoded: Any, raw: bytes) -> tuple[list[str], list[str]]:
+    """GenAI digitalSourceType values and softwareAgent names at any depth of an actions or
+    ingredient assertion (an action's inline ingredients, an ingredient's metadata...).
 
+    The decoder has capped depth and size; cycles cannot exist in decoded data, and manifests
+    that ingredients point to are read once each, as the store lists them, never followed.
     An assertion that does not decode is scanned for the digital source type URI alone.
     """
     if decoded is None:
@@ -167,8 +180,15 @@ def _disclosed_model(disclosure: Any) -> str:
 
 
 def _shortened(value: str) -> str:
-    # cut before cleaning: a megabyte of model name costs no more than a short one
-    return clean(value[: _MODEL_VALUE_LIMIT * 4], _MODEL_VALUE_LIMIT)
+    # cut before cleaning: a megabyte of name costs no more than a short one
+    return clean(value[: _VALUE_LIMIT * 4], _VALUE_LIMIT)
+
+
+def _ingredient_title(ingredient: Any) -> str:
+    if not isinstance(ingredient, dict):
+        return ""
+    title = ingredient.get("dc:title", ingredient.get("title"))  # CBOR; c2pa-python's JSON
+    return _shortened(title) if isinstance(title, str) else ""
 
 
 def _name_of(value: Any) -> str | None:
