@@ -11,7 +11,23 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
-from provenance_media import signing_chain
+from PIL import PngImagePlugin
+from provenance_media import (
+    box,
+    id3_frame,
+    id3_tag,
+    jpeg_bytes,
+    mp3_bytes,
+    mp4_bytes,
+    png_bytes,
+    psd_bytes,
+    psd_resource,
+    riff_chunk,
+    signing_chain,
+    tiff_bytes,
+    wav_bytes,
+    webp_bytes,
+)
 
 C2PA_NS = "http://c2pa.org/digitalsourcetype/"
 PLUS_VOCAB = "http://ns.useplus.org/ldf/vocab/"
@@ -27,8 +43,6 @@ def sign_manifest(
 ) -> bytes:
     """`media` with a C2PA manifest signed by c2pa-python: the given assertions, and each ingredient
     definition added from a small PNG of its own (so c2pa-rs writes a `c2pa.ingredient.v3`)."""
-    from provenance_media import png_bytes
-
     c2pa: Any = importlib.import_module("c2pa")  # untyped bindings; ImportError when absent
     chain, key = signing_chain()
     signer = c2pa.Signer.from_info(
@@ -74,3 +88,33 @@ def xmp_2026(attributes: dict[str, str] | None = None, elements: str = "") -> by
         " </rdf:RDF>\n</x:xmpmeta>\n" + " " * 100 + '\n<?xpacket end="w"?>'
     )
     return body.encode("utf-8")
+
+
+# Every container whose XMP is read, and how its writer stores a packet.
+XMP_CONTAINERS = ("jpg", "png", "tif", "webp", "wav", "mp4", "psd", "mp3", "xmp")
+
+
+def with_xmp(extension: str, packet: bytes) -> bytes:
+    """A small file of the given kind carrying the packet where its writers put XMP (Pillow for the
+    images; the others assembled as their specifications lay them out)."""
+    if extension == "jpg":
+        return jpeg_bytes(xmp=packet)
+    if extension == "png":
+        info = PngImagePlugin.PngInfo()
+        info.add_itxt("XML:com.adobe.xmp", packet.decode("utf-8"))
+        return png_bytes(info)
+    if extension == "tif":
+        return tiff_bytes({700: packet})
+    if extension == "webp":
+        return webp_bytes(xmp=packet)
+    if extension == "wav":
+        return wav_bytes(before=[riff_chunk(b"_PMX", packet)])
+    if extension == "mp4":
+        return mp4_bytes(udta=[box(b"XMP_", packet)])
+    if extension == "psd":
+        return psd_bytes(psd_resource(1060, packet))
+    if extension == "mp3":
+        return mp3_bytes(id3_tag(id3_frame("PRIV", b"XMP\x00" + packet)))
+    if extension == "xmp":
+        return packet
+    raise ValueError(extension)

@@ -20,8 +20,8 @@ AI_SYSTEM_KIND = "xmp-ai-system"
 _RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
 # Software-like XMP properties, by local name, as shown in evidence details.
 _TOOL_FIELDS = {"CreatorTool": "CreatorTool", "Software": "Software", "softwareAgent": "softwareAgent"}
-# IPTC 2025.1 AI properties: a generator record (medium), though SPEC §6 predates them.
-_AI_FIELDS = ("AISystemUsed", "AISystemVersionUsed", "AIPromptInformation")
+# IPTC 2025.1 AI properties: a generator record (medium, SPEC §16).
+_AI_FIELDS = ("AISystemUsed", "AISystemVersionUsed", "AIPromptInformation", "AIPromptWriterName")
 _PROVENANCE = "provenance"  # dcterms:provenance: where a C2PA manifest store lives
 _FIELDS = ("DigitalSourceType", _PROVENANCE) + tuple(_TOOL_FIELDS) + _AI_FIELDS
 _REMOTE = re.compile(r"https?://\S+", re.IGNORECASE)  # "self#jumbf=..." points into the file itself
