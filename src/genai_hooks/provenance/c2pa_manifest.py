@@ -4,7 +4,8 @@
 c2pa-python fallback hands over what its JSON report holds. A digital source type (in an action,
 or on an ingredient: it counts for the file that holds the ingredient), or a `c2pa.ai-disclosure` assertion (C2PA 2.4, its model named in the detail), is strong evidence; a
 claim generator or action software agent naming a generative product, or Adobe's generative-AI
-assertion, is medium.
+assertion, is medium. A CAWG (or older C2PA) training-and-data-mining assertion whose AI training
+entries are `notAllowed` is recorded as a fact apart from the evidence (GAI503).
 """
 
 from __future__ import annotations
@@ -23,6 +24,14 @@ GENERATIVE_AI_KIND = "c2pa-generative-ai"
 GENERATIVE_AI_LABEL = "com.adobe.generative-ai"
 AI_DISCLOSURE_KIND = "c2pa-ai-disclosure"
 AI_DISCLOSURE_LABEL = "c2pa.ai-disclosure"
+TRAINING_KIND = "c2pa-training-mining"
+# The entries of a training-and-data-mining assertion that are about training AI (SPEC §16).
+_TRAINING_ENTRIES = (
+    "cawg.ai_generative_training",
+    "cawg.ai_training",
+    "c2pa.ai_generative_training",
+    "c2pa.ai_training",
+)
 # What an undecodable assertion is scanned for: a GenAI source type in any of the forms above.
 _SOURCE_TYPE_URI = re.compile(
     rb"(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/|https?://c2pa\.org/digitalsourcetype/|c2pa\.)"
@@ -44,6 +53,7 @@ class Assertion(enum.Enum):
     INGREDIENT = enum.auto()
     GENERATIVE_AI = enum.auto()
     AI_DISCLOSURE = enum.auto()
+    TRAINING_MINING = enum.auto()
 
     @property
     def label_suffices(self) -> bool:
@@ -57,6 +67,8 @@ _BY_BASE = {
     GENERATIVE_AI_LABEL: Assertion.GENERATIVE_AI,
     AI_DISCLOSURE_LABEL: Assertion.AI_DISCLOSURE,
     "c2pa.ai_disclosure": Assertion.AI_DISCLOSURE,  # the spelling of C2PA 2.4's drafts
+    "cawg.training-mining": Assertion.TRAINING_MINING,
+    "c2pa.training-mining": Assertion.TRAINING_MINING,  # C2PA 1.x, before CAWG took it over
 }
 
 
@@ -80,6 +92,7 @@ class Manifest:
     agents: list[str] = field(default_factory=list)  # actions' softwareAgent names
     generative_ai: list[str] = field(default_factory=list)  # com.adobe.generative-ai descriptions
     disclosed_models: list[str] = field(default_factory=list)  # one per c2pa.ai-disclosure
+    training_not_allowed: list[str] = field(default_factory=list)  # AI training entries set to notAllowed
 
     def take_claim(self, claim: Any) -> None:
         if isinstance(claim, dict):
@@ -104,9 +117,20 @@ class Manifest:
             self.generative_ai.append(described)
         elif kind is Assertion.AI_DISCLOSURE:
             self.disclosed_models.append(_disclosed_model(content))
+        elif kind is Assertion.TRAINING_MINING:
+            entries = content.get("entries") if isinstance(content, dict) else None
+            if isinstance(entries, dict):
+                self.training_not_allowed.extend(
+                    key for key in _TRAINING_ENTRIES if _use(entries.get(key)) == "notAllowed"
+                )
 
     def record(self, log: EvidenceLog) -> None:
-        """Strong evidence when a digital source type says so; else what names a generative product."""
+        """Strong evidence when a digital source type says so; else what names a generative product.
+
+        Training not allowed is recorded whatever the evidence: it is no evidence of generation.
+        """
+        for entry in self.training_not_allowed:
+            log.training_not_permitted(TRAINING_KIND, Strength.STRONG, f"{entry}: notAllowed")
         context = f"claim generator: {self.generator}" if self.generator else ""
         strong = [log.source_type(C2PA_KIND, value, context) for value in self.source_types]
         for value, title in self.ingredient_source_types:
@@ -177,6 +201,12 @@ def _disclosed_model(disclosure: Any) -> str:
         elif isinstance(node, list):
             pending.extend(node)
     return ""
+
+
+def _use(entry: Any) -> str | None:
+    """The `use` of a training-and-data-mining entry: allowed, notAllowed or constrained."""
+    use = entry.get("use") if isinstance(entry, dict) else None
+    return use.strip() if isinstance(use, str) else None
 
 
 def _shortened(value: str) -> str:

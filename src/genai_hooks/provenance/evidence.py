@@ -3,6 +3,9 @@
 Strong: a GenAI digital source type, IPTC's or C2PA's (C2PA actions, XMP). Medium: generator records, and
 a C2PA claim generator or software agent naming a generative product. Weak: a known generator
 name, or a declared tool's marker, in a software-like field.
+
+Beside the evidence, the log keeps a fact that is not evidence of generation: the file's own
+metadata forbids training AI on it (CAWG training-and-data-mining, PLUS data mining; GAI503).
 """
 
 from __future__ import annotations
@@ -71,6 +74,7 @@ _PRODUCT = re.compile(
 # Control characters, line/paragraph separators and bidi overrides never reach a terminal.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]+")
 _RANK = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}
+_MAX_TRAINING_FACTS = 16
 
 
 def clean(text: str, limit: int = DETAIL_LIMIT) -> str:
@@ -126,6 +130,7 @@ class EvidenceLog:
         self.uninspected: str | None = None
         self.remote_manifest: str | None = None  # a C2PA manifest referenced by URL (never fetched)
         self.c2pa_stores = 0  # embedded C2PA manifest stores seen
+        self._training: list[Evidence] = []  # statements that training AI on the file is not permitted
 
     def add(self, kind: str, strength: Strength, detail: str) -> None:
         item = Evidence(kind=kind, strength=strength, detail=clean(detail))
@@ -167,6 +172,21 @@ class EvidenceLog:
         self.add(kind, Strength.STRONG, value.strip() + (f"; {context}" if context else ""))
         return True
 
+    def training_not_permitted(self, kind: str, strength: Strength, detail: str) -> None:
+        """The file's own metadata forbids training AI on it: a fact for GAI503, never GAI301 evidence.
+
+        Strong: the statement names AI training (or all data mining); medium: a prohibition that
+        defers to constraints written elsewhere.
+        """
+        item = Evidence(kind=kind, strength=strength, detail=clean(detail))
+        if item not in self._training and len(self._training) < _MAX_TRAINING_FACTS:
+            self._training.append(item)
+
     @property
     def evidence(self) -> tuple[Evidence, ...]:
         return tuple(sorted(self._found, key=lambda item: _RANK[item.strength]))
+
+    @property
+    def training(self) -> tuple[Evidence, ...]:
+        """What forbids training AI on the file, strongest first (empty when nothing does)."""
+        return tuple(sorted(self._training, key=lambda item: _RANK[item.strength]))
