@@ -143,7 +143,10 @@ def test_ai_disclosure_alone_is_strong_and_names_the_model() -> None:
 
 def test_underscore_label_and_a_nested_model_object_are_read() -> None:
     pytest.importorskip("c2pa")
-    data = {"contentProfile": {"humanOversightLevel": "prompt_guided"}, "model": {"modelName": "Veo 3"}}
+    data: dict[str, object] = {
+        "contentProfile": {"humanOversightLevel": "prompt_guided"},
+        "model": {"modelName": "Veo 3"},
+    }
     signed = sign_manifest(png_bytes(), "image/png", [disclosure(data, "c2pa.ai_disclosure")])
     assert inspect("sh010.png", BytesSource(signed)).evidence == (
         Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure: modelName Veo 3"),

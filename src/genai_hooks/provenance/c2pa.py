@@ -2,9 +2,9 @@
 
 The walker reads box headers and only the boxes that matter (claims, and the assertions
 `c2pa_manifest` reads), so thumbnails in a large store cost nothing; what a manifest's claim
-and assertions say is `c2pa_manifest`'s business. Brotli-compressed
-manifests, which the standard library cannot open, are handed to c2pa-python when it is
-installed and the store fits the read budget; otherwise the file is reported uninspected.
+and assertions say is `c2pa_manifest`'s business. Brotli-compressed manifests, which the
+standard library cannot open, are handed to c2pa-python when it is installed and the store
+fits the read budget; otherwise the file is reported uninspected.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""What one C2PA manifest says: its claim generator and the assertions that matter (SPEC §6, §11).
+"""What one C2PA manifest says: its claim generator and the assertions that matter (SPEC §6, §11, §16).
 
 `c2pa.py` finds manifests and hands each assertion's decoded content here, by label; the
-c2pa-python fallback hands over what its JSON report holds. A digital source type (in an action,
-or on an ingredient: it counts for the file that holds the ingredient), or a `c2pa.ai-disclosure` assertion (C2PA 2.4, its model named in the detail), is strong evidence; a
-claim generator or action software agent naming a generative product, or Adobe's generative-AI
-assertion, is medium. A CAWG (or older C2PA) training-and-data-mining assertion whose AI training
-entries are `notAllowed` is recorded as a fact apart from the evidence (GAI503).
+c2pa-python fallback hands over what its JSON report holds. Strong evidence: a GenAI digital
+source type in an action, or on an ingredient (it counts for the file that holds the
+ingredient), and a `c2pa.ai-disclosure` assertion (C2PA 2.4; its model is named in the detail).
+Medium: a claim generator or action software agent naming a generative product, and Adobe's
+generative-AI assertion. A CAWG (or older C2PA) training-and-data-mining assertion whose AI
+training entries are `notAllowed` is recorded as a fact apart from the evidence (GAI503).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ _BY_BASE = {
     "c2pa.ingredient": Assertion.INGREDIENT,
     GENERATIVE_AI_LABEL: Assertion.GENERATIVE_AI,
     AI_DISCLOSURE_LABEL: Assertion.AI_DISCLOSURE,
-    "c2pa.ai_disclosure": Assertion.AI_DISCLOSURE,  # the spelling of C2PA 2.4's drafts
+    "c2pa.ai_disclosure": Assertion.AI_DISCLOSURE,  # an underscore spelling some writers use
     "cawg.training-mining": Assertion.TRAINING_MINING,
     "c2pa.training-mining": Assertion.TRAINING_MINING,  # C2PA 1.x, before CAWG took it over
 }
