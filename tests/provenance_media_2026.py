@@ -17,9 +17,12 @@ from provenance_media import (
     id3_frame,
     id3_tag,
     jpeg_bytes,
+    jumbf_superbox,
     mp3_bytes,
     mp4_bytes,
     png_bytes,
+    png_chunk,
+    png_insert_before_iend,
     psd_bytes,
     psd_resource,
     riff_chunk,
@@ -62,6 +65,21 @@ def sign_manifest(
             builder.add_ingredient(json.dumps(ingredient), "image/png", io.BytesIO(png_bytes()))
         builder.sign(signer, mime, io.BytesIO(media), out)
     return out.getvalue()
+
+
+def png_with_store(store: bytes) -> bytes:
+    """A PNG carrying a C2PA manifest store in its caBX chunk, after the pixel data."""
+    return png_insert_before_iend(png_bytes(), png_chunk(b"caBX", store))
+
+
+def png_with_raw_assertion(label: str, content: bytes, box_type: bytes = b"cbor") -> bytes:
+    """A PNG whose store holds one manifest with one assertion of the given raw content (content
+    no encoder would write: undecodable, nested past the decoder's cap)."""
+    assertion = jumbf_superbox(box_type, label, [box(box_type, content)])
+    manifest = jumbf_superbox(
+        b"c2ma", "urn:c2pa:1", [jumbf_superbox(b"c2as", "c2pa.assertions", [assertion])]
+    )
+    return png_with_store(jumbf_superbox(b"c2pa", "c2pa", [manifest]))
 
 
 def created(source_type: str) -> dict[str, Any]:

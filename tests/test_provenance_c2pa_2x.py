@@ -8,26 +8,18 @@ from provenance_media import (
     ALGORITHMIC,
     IPTC,
     actions,
-    box,
     jpeg_bytes,
     jumbf_store,
-    jumbf_superbox,
     png_bytes,
-    png_chunk,
-    png_insert_before_iend,
     xmp_packet,
 )
-from provenance_media_2026 import C2PA_NS, created, sign_manifest
+from provenance_media_2026 import C2PA_NS, created, png_with_raw_assertion, png_with_store, sign_manifest
 
 from genai_hooks.findings import Evidence, Strength
 from genai_hooks.provenance import BytesSource, inspect
 from genai_hooks.provenance.evidence import genai_source_type
 
 GENERATOR = "claim generator: SceneGen 2.0"
-
-
-def with_store(store: bytes) -> bytes:
-    return png_insert_before_iend(png_bytes(), png_chunk(b"caBX", store))
 
 
 # --- the C2PA digital source type vocabulary -----------------------------------------------------
@@ -92,13 +84,8 @@ def test_the_code_is_named_whatever_the_form() -> None:
 
 def test_undecodable_actions_are_scanned_for_the_c2pa_forms_as_well() -> None:
     value = C2PA_NS + "trainedAlgorithmicData"
-    broken = box(b"cbor", b"\xbf" + value.encode() + b"\x00c2pa.trainedAlgorithmicMediaX")
-    assertion = jumbf_superbox(b"cbor", "c2pa.actions.v2", [broken])
-    manifest = jumbf_superbox(
-        b"c2ma", "urn:c2pa:1", [jumbf_superbox(b"c2as", "c2pa.assertions", [assertion])]
-    )
-    store = jumbf_superbox(b"c2pa", "c2pa", [manifest])
-    assert inspect("plate.png", BytesSource(with_store(store))).evidence == (
+    broken = b"\xbf" + value.encode() + b"\x00c2pa.trainedAlgorithmicMediaX"  # an unterminated map
+    assert inspect("plate.png", BytesSource(png_with_raw_assertion("c2pa.actions.v2", broken))).evidence == (
         Evidence("c2pa", Strength.STRONG, value),
     )
 
@@ -114,7 +101,7 @@ def test_hand_built_version_2_claim_with_a_short_form_is_strong() -> None:
         ],
         claim_label="c2pa.claim.v2",
     )
-    assert inspect("plate.png", BytesSource(with_store(store))).evidence == (
+    assert inspect("plate.png", BytesSource(png_with_store(store))).evidence == (
         Evidence("c2pa", Strength.STRONG, "c2pa.trainedAlgorithmicMedia; claim generator: Veo"),
     )
 
@@ -166,7 +153,7 @@ def test_ai_disclosure_beside_a_source_type_adds_the_model_and_no_medium_evidenc
 
 def test_ai_disclosure_without_a_model_still_counts() -> None:
     store = jumbf_store([("urn:c2pa:3", {"claim_generator_info": {"name": "x"}}, {"c2pa.ai-disclosure": {}})])
-    assert inspect("sh010.png", BytesSource(with_store(store))).evidence == (
+    assert inspect("sh010.png", BytesSource(png_with_store(store))).evidence == (
         Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure"),
     )
 
@@ -176,7 +163,7 @@ def test_a_megabyte_model_name_is_cut_short_in_the_detail() -> None:
     store = jumbf_store(
         [("urn:c2pa:4", {}, {"c2pa.ai-disclosure": {"modelName": name, "modelType": "c2pa.types.model"}})]
     )
-    inspection = inspect("sh010.png", BytesSource(with_store(store)))
+    inspection = inspect("sh010.png", BytesSource(png_with_store(store)))
     assert inspection.uninspected is None
     assert inspection.evidence == (
         Evidence(
@@ -189,16 +176,14 @@ def test_a_megabyte_model_name_is_cut_short_in_the_detail() -> None:
 
 def test_a_disclosure_larger_than_the_read_budget_counts_by_its_label() -> None:
     store = jumbf_store([("urn:c2pa:5", {}, {"c2pa.ai-disclosure": {"modelName": "M" * (2 << 20)}})])
-    inspection = inspect("sh010.png", BytesSource(with_store(store)))
+    inspection = inspect("sh010.png", BytesSource(png_with_store(store)))
     assert inspection.evidence == (Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure"),)
     assert inspection.uninspected is None  # the model name was all it could add
 
 
 def test_a_disclosure_that_does_not_decode_counts_by_its_label() -> None:
-    broken = jumbf_superbox(b"cbor", "c2pa.ai-disclosure", [box(b"cbor", b"\xbf\x69modelName")])
-    manifest = jumbf_superbox(b"c2ma", "urn:c2pa:6", [jumbf_superbox(b"c2as", "c2pa.assertions", [broken])])
-    store = jumbf_superbox(b"c2pa", "c2pa", [manifest])
-    assert inspect("sh010.png", BytesSource(with_store(store))).evidence == (
+    broken = png_with_raw_assertion("c2pa.ai-disclosure", b"\xbf\x69modelName")
+    assert inspect("sh010.png", BytesSource(broken)).evidence == (
         Evidence(DISCLOSURE, Strength.STRONG, "c2pa.ai-disclosure"),
     )
 

@@ -15,17 +15,11 @@ from provenance_media import (
     jumbf_store,
     jumbf_superbox,
     png_bytes,
-    png_chunk,
-    png_insert_before_iend,
 )
-from provenance_media_2026 import C2PA_NS, sign_manifest
+from provenance_media_2026 import C2PA_NS, png_with_raw_assertion, png_with_store, sign_manifest
 
 from genai_hooks.findings import Evidence, Strength
 from genai_hooks.provenance import BytesSource, inspect
-
-
-def with_store(store: bytes) -> bytes:
-    return png_insert_before_iend(png_bytes(), png_chunk(b"caBX", store))
 
 
 def ingredient(title: str, source_type: str) -> dict[str, object]:
@@ -79,7 +73,7 @@ def test_every_ingredient_assertion_version_is_read(label: str) -> None:
         "metadata": {"digitalSourceType": COMPOSITE_TRAINED},
     }
     store = jumbf_store([("urn:c2pa:1", {"claim_generator": "Nuke 16"}, {label: data})])
-    assert inspect("comp.png", BytesSource(with_store(store))).evidence == (
+    assert inspect("comp.png", BytesSource(png_with_store(store))).evidence == (
         Evidence(
             "c2pa", Strength.STRONG, f"{COMPOSITE_TRAINED}; on ingredient bg.exr; claim generator: Nuke 16"
         ),
@@ -92,7 +86,7 @@ def test_an_ingredient_inline_in_an_action_counts() -> None:
         "parameters": {"ingredient": {"digitalSourceType": C2PA_NS + "trainedAlgorithmicMedia"}},
     }
     store = jumbf_store([("urn:c2pa:1", {}, {"c2pa.actions": {"actions": [action]}})])
-    assert inspect("comp.png", BytesSource(with_store(store))).evidence == (
+    assert inspect("comp.png", BytesSource(png_with_store(store))).evidence == (
         Evidence("c2pa", Strength.STRONG, C2PA_NS + "trainedAlgorithmicMedia"),
     )
 
@@ -104,14 +98,9 @@ def nested_ingredient(levels: int, source_type: str) -> bytes:
 
 
 def test_a_thousand_levels_of_nested_ingredients_are_read_within_bounds() -> None:
-    assertion = jumbf_superbox(
-        b"cbor", "c2pa.ingredient.v3", [box(b"cbor", nested_ingredient(1000, TRAINED))]
-    )
-    manifest = jumbf_superbox(
-        b"c2ma", "urn:c2pa:1", [jumbf_superbox(b"c2as", "c2pa.assertions", [assertion])]
-    )
+    data = png_with_raw_assertion("c2pa.ingredient.v3", nested_ingredient(1000, TRAINED))
     started = time.perf_counter()
-    inspection = inspect("comp.png", BytesSource(with_store(jumbf_superbox(b"c2pa", "c2pa", [manifest]))))
+    inspection = inspect("comp.png", BytesSource(data))
     assert time.perf_counter() - started < 1.0
     # too deep to decode: the assertion is scanned for the source type, as undecodable actions are
     assert inspection.evidence == (Evidence("c2pa", Strength.STRONG, f"{TRAINED}; on an ingredient"),)
@@ -121,11 +110,7 @@ def test_a_thousand_levels_of_nested_json_ingredients_are_no_traceback() -> None
     deep = (
         b'{"ingredients":[' * 1000 + b'{"digitalSourceType":"' + ALGORITHMIC.encode() + b'"}' + b"]}" * 1000
     )
-    assertion = jumbf_superbox(b"json", "c2pa.ingredient", [box(b"json", deep)])
-    manifest = jumbf_superbox(
-        b"c2ma", "urn:c2pa:1", [jumbf_superbox(b"c2as", "c2pa.assertions", [assertion])]
-    )
-    inspection = inspect("comp.png", BytesSource(with_store(jumbf_superbox(b"c2pa", "c2pa", [manifest]))))
+    inspection = inspect("comp.png", BytesSource(png_with_raw_assertion("c2pa.ingredient", deep, b"json")))
     assert inspection.evidence == ()
 
 
@@ -133,7 +118,7 @@ def test_a_thousand_nested_ingredient_manifests_are_no_traceback_and_not_clean()
     inner = jumbf_superbox(b"c2ma", "urn:c2pa:leaf", [box(b"cbor", cbor({"digitalSourceType": TRAINED}))])
     for level in range(1000):
         inner = jumbf_superbox(b"c2ma", f"urn:c2pa:{level}", [inner])
-    inspection = inspect("comp.png", BytesSource(with_store(jumbf_superbox(b"c2pa", "c2pa", [inner]))))
+    inspection = inspect("comp.png", BytesSource(png_with_store(jumbf_superbox(b"c2pa", "c2pa", [inner]))))
     assert inspection.evidence == ()
     assert inspection.uninspected is not None  # a store that could not be read is never called clean
 
@@ -153,7 +138,7 @@ def test_ingredients_pointing_at_each_other_are_each_read_once() -> None:
             ("urn:c2pa:c", {"claim_generator": "C"}, {"c2pa.ingredient.v3": pointing_at("urn:c2pa:c")}),
         ]
     )
-    assert inspect("comp.png", BytesSource(with_store(store))).evidence == (
+    assert inspect("comp.png", BytesSource(png_with_store(store))).evidence == (
         Evidence("c2pa", Strength.STRONG, f"{TRAINED}; on ingredient urn:c2pa:b; claim generator: A"),
         Evidence("c2pa", Strength.STRONG, f"{TRAINED}; on ingredient urn:c2pa:a; claim generator: B"),
         Evidence("c2pa", Strength.STRONG, f"{TRAINED}; on ingredient urn:c2pa:c; claim generator: C"),
@@ -165,7 +150,9 @@ def test_a_flood_of_ingredients_gives_a_bounded_number_of_evidence_items() -> No
         f"c2pa.ingredient.v3__{n}": {"dc:title": f"frame {n}", "metadata": {"digitalSourceType": TRAINED}}
         for n in range(500)
     }
-    inspection = inspect("comp.png", BytesSource(with_store(jumbf_store([("urn:c2pa:1", {}, assertions)]))))
+    inspection = inspect(
+        "comp.png", BytesSource(png_with_store(jumbf_store([("urn:c2pa:1", {}, assertions)])))
+    )
     assert 1 <= len(inspection.evidence) <= 64
 
 

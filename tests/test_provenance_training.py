@@ -5,8 +5,16 @@ from __future__ import annotations
 
 import pytest
 from conftest import Repo
-from provenance_media import TRAINED, jumbf_store, png_bytes, png_chunk, png_insert_before_iend, xmp_packet
-from provenance_media_2026 import PLUS_VOCAB, XMP_CONTAINERS, created, sign_manifest, with_xmp, xmp_2026
+from provenance_media import TRAINED, jumbf_store, png_bytes, xmp_packet
+from provenance_media_2026 import (
+    PLUS_VOCAB,
+    XMP_CONTAINERS,
+    created,
+    png_with_store,
+    sign_manifest,
+    with_xmp,
+    xmp_2026,
+)
 from test_run_media import EDITORIAL, otio_cut
 
 from genai_hooks.findings import Evidence, Strength
@@ -22,10 +30,6 @@ def training_mining(entries: dict[str, object], label: str = "cawg.training-mini
 
 NOT_ALLOWED = {"use": "notAllowed"}
 RESERVED = training_mining({"cawg.ai_generative_training": NOT_ALLOWED, "cawg.ai_training": NOT_ALLOWED})
-
-
-def with_store(store: bytes) -> bytes:
-    return png_insert_before_iend(png_bytes(), png_chunk(b"caBX", store))
 
 
 # --- CAWG training-and-data-mining ----------------------------------------------------------------
@@ -55,7 +59,7 @@ def test_a_generated_file_that_forbids_training_keeps_both_apart() -> None:
 def test_the_older_c2pa_label_and_entries_are_read() -> None:
     assertion = {"entries": {"c2pa.ai_training": NOT_ALLOWED, "c2pa.data_mining": {"use": "allowed"}}}
     store = jumbf_store([("urn:c2pa:1", {"claim_generator": "Camera"}, {"c2pa.training-mining": assertion})])
-    assert inspect("still.png", BytesSource(with_store(store))).training_not_permitted == (
+    assert inspect("still.png", BytesSource(png_with_store(store))).training_not_permitted == (
         Evidence(CAWG, Strength.STRONG, "c2pa.ai_training: notAllowed"),
     )
 
@@ -72,7 +76,9 @@ def test_the_older_c2pa_label_and_entries_are_read() -> None:
 )
 def test_training_allowed_constrained_or_not_mentioned_is_no_fact(entries: dict[str, object]) -> None:
     store = jumbf_store([("urn:c2pa:1", {}, {"cawg.training-mining": {"entries": entries}})])
-    assert inspect("still.png", BytesSource(with_store(store))) == Inspection(evidence=(), uninspected=None)
+    assert inspect("still.png", BytesSource(png_with_store(store))) == Inspection(
+        evidence=(), uninspected=None
+    )
 
 
 # --- PLUS data mining in XMP ----------------------------------------------------------------------
