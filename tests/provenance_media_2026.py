@@ -5,9 +5,6 @@ IPTC 2025.1 AI properties and PLUS `plus:DataMining`, written into images by Pil
 
 from __future__ import annotations
 
-import importlib
-import io
-import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -26,11 +23,11 @@ from provenance_media import (
     psd_bytes,
     psd_resource,
     riff_chunk,
-    signing_chain,
     tiff_bytes,
     wav_bytes,
     webp_bytes,
 )
+from provenance_media_formats import c2pa_sign_manifest
 
 C2PA_NS = "http://c2pa.org/digitalsourcetype/"
 PLUS_VOCAB = "http://ns.useplus.org/ldf/vocab/"
@@ -46,25 +43,12 @@ def sign_manifest(
 ) -> bytes:
     """`media` with a C2PA manifest signed by c2pa-python: the given assertions, and each ingredient
     definition added from a small PNG of its own (so c2pa-rs writes a `c2pa.ingredient.v3`)."""
-    c2pa: Any = importlib.import_module("c2pa")  # untyped bindings; ImportError when absent
-    chain, key = signing_chain()
-    signer = c2pa.Signer.from_info(
-        c2pa.C2paSignerInfo(alg=b"es256", sign_cert=chain, private_key=key, ta_url=None)
-    )
     manifest = {
         "claim_generator_info": [{"name": generator, "version": "2.0"}],
         "title": "shot",
         "assertions": list(assertions),
     }
-    settings = c2pa.Settings.from_dict(
-        {"builder": {"thumbnail": {"enabled": False}}, "verify": {"verify_after_sign": False}}
-    )
-    out = io.BytesIO()
-    with c2pa.Context(settings=settings) as context, c2pa.Builder(manifest, context) as builder:
-        for ingredient in ingredients:
-            builder.add_ingredient(json.dumps(ingredient), "image/png", io.BytesIO(png_bytes()))
-        builder.sign(signer, mime, io.BytesIO(media), out)
-    return out.getvalue()
+    return c2pa_sign_manifest(media, mime, manifest, ingredients=ingredients)
 
 
 def png_with_store(store: bytes) -> bytes:
