@@ -110,6 +110,7 @@ class Manifest:
             title = _ingredient_title(content)
             source_types, _ = _source_types_and_agents(content, raw)
             self.ingredient_source_types.extend((value, title) for value in source_types)
+            del self.ingredient_source_types[_MAX_NAMES:]
         elif kind is Assertion.GENERATIVE_AI:
             described = ""
             if isinstance(content, dict):
