@@ -176,6 +176,8 @@ class ContentReader:
 
     def _from_worktree(self, path: str, blob_id: str, size: int) -> Source | None:
         """The working-tree file, when its bytes are the blob's (hashed: git's stat cache is not trusted)."""
+        if self.repository.bare:  # no working tree: a bare repository's directory holds git's own files
+            return None
         local = os.path.join(self.repository.toplevel, *path.split("/"))
         return open_regular(local) if hashes_to(local, blob_id, size) else None
 

@@ -173,7 +173,7 @@ def _settle_missing(repository: GitRepository, snapshot: Snapshot, selection: Se
             selection.manifests.discard(manifest)
             selection.missing.append(manifest)
     nowhere = [p for p in selection.missing if earlier.get(p) is None
-               and not os.path.lexists(os.path.join(repository.toplevel, *p.split("/")))]
+               and (repository.bare or not os.path.lexists(os.path.join(repository.toplevel, *p.split("/"))))]
     if nowhere:
         shown = ", ".join(repr(p) for p in nowhere[:3]) + (f" and {len(nowhere) - 3} more" if len(nowhere) > 3 else "")
         raise UsageError(f"{shown}: neither in the {'index' if snapshot.commit is None else 'commit'}, nor on disk, "
