@@ -53,14 +53,17 @@ def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[st
 def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: str | None,
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
               early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None,
-              early_listing: EarlyListing | None = None, approvers: str | None = None) -> Outcome:
+              early_listing: EarlyListing | None = None, approvers: str | None = None,
+              lfs_store: str | None = None) -> Outcome:
     """Judge; `early_*` is git work on the index that cli.py started before importing this module; `approvers`:
-    an allowed_signers file held outside the repository (it takes precedence over [production] approvers)."""
+    an allowed_signers file held outside the repository (it takes precedence over [production] approvers);
+    `lfs_store`: where a server keeps Git LFS objects (`pre-receive --lfs-store`), else the repository's own store.
+    """
     held = read_approvers(approvers) if approvers is not None else None
     repository = GitRepository(repo)
     try:
         snapshot = open_snapshot(repository, rev)
-        content = ContentReader(snapshot)
+        content = ContentReader(snapshot, lfs_store)
         content.approvers = held
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
         lookup, early, kinds = (_here(early_lookup, repository), _here(early_diff, repository),
