@@ -12,7 +12,8 @@ from ..errors import UsageError
 from ..findings import Finding, Severity
 
 PUSH_OPTION = "genai-hooks.breakglass"
-_PUSHER_VARIABLES = ("GL_USERNAME", "GITEA_PUSHER_NAME", "USER")  # GitLab, Gitea, then the account git runs as
+# GitLab, Gitea (and Forgejo), GitHub Enterprise Server, Bitbucket Data Center hook scripts, then the system account
+_PUSHER_VARIABLES = ("GL_USERNAME", "GITEA_PUSHER_NAME", "GITHUB_USER_LOGIN", "BB_USER_NAME", "USER")
 
 
 def requested_reason(environ: Mapping[str, str]) -> str | None:
