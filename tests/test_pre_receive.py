@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +14,8 @@ import pytest
 from conftest import ROOT_MANIFEST, Repo, generated
 from provenance_media import png_bytes, png_info
 from server_repos import Server, lfs_pointer, push, store_lfs_object
+
+from genai_hooks.cli import main
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
 APPROVED = ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1")
@@ -243,13 +247,31 @@ def test_unknown_objects_reject(server: Server) -> None:
     assert "genai-hooks: refs/heads/main: points at an object git cannot read, not a commit" in out
 
 
-def test_a_crash_rejects_the_push(clone: Repo, server: Server) -> None:
+def test_a_repository_that_cannot_be_read_rejects_the_push(clone: Repo, server: Server) -> None:
     seed(clone, server, APPROVED, "--repo", "/nonexistent/repository")
     commit_frames(clone, "deliverables/sh020", 1)
     pushed = push(clone, "main")
     assert pushed.code != 0 and "Traceback" not in pushed.err
     assert [line for line in pushed.remote if line.startswith("genai-hooks: error:")] == [
         "genai-hooks: error: /nonexistent/repository: no such directory"]
+
+
+@pytest.mark.parametrize("budget", [[], ["--budget", "600"]])  # judged in this thread, or in the budget's
+def test_a_crash_rejects_the_push_with_one_line(server: Server, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture[str], budget: list[str]) -> None:
+    from genai_hooks.server import gate
+
+    def crash(*args: object) -> None:
+        raise RuntimeError("forced")
+
+    monkeypatch.setattr(gate, "judge_push", crash)
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(f"{ZERO} {'ab' * 20} refs/heads/main\n".encode())))
+    monkeypatch.chdir(server.root)
+    monkeypatch.delenv("GENAI_HOOKS_DEBUG", raising=False)
+    assert main(["pre-receive", *budget]) == 2  # not 0: git rejects the push
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.count("\n") == 1
+    assert captured.err.startswith("genai-hooks: internal error: RuntimeError: forced")
 
 
 def test_unreadable_approvers_file_rejects(clone: Repo, server: Server, tmp_path: Path) -> None:
@@ -358,6 +380,14 @@ def test_push_over_budget_is_rejected_with_advice(clone: Repo, server: Server) -
     assert push(clone, ":other").code == 0  # nothing to judge: no budget spent
 
 
+def test_push_that_outlasts_its_budget_is_rejected(clone: Repo, server: Server) -> None:
+    seed(clone, server, APPROVED, "--budget", "0.01")  # less than importing the judge takes
+    commit_frames(clone, "deliverables/sh020", 1)
+    pushed = push(clone, "main")
+    assert pushed.code != 0 and pushed.remote[-1].startswith("genai-hooks: push rejected: it could not be judged "
+                                                              "within the server's budget of 0.01 s (--budget)")
+
+
 def test_push_within_budget_is_judged(clone: Repo, server: Server) -> None:
     seed(clone, server, APPROVED, "--budget", "60")
     commit_frames(clone, "deliverables/sh020", 1)
@@ -404,6 +434,18 @@ def test_json_format_is_one_document_for_the_push(clone: Repo, server: Server) -
     by_ref = {r["ref"]: r for r in document["refs"]}
     assert by_ref["refs/heads/main"]["result"]["summary"]["errors"] == 1
     assert by_ref["refs/heads/clean"]["result"]["summary"]["errors"] == 0
+
+
+def test_other_formats_print_one_document_per_ref(clone: Repo, server: Server) -> None:
+    seed(clone, server, VIOLATION, "--format", "sarif", frame=False)
+    commit_frames(clone, "deliverables/sh070", 1)
+    pushed = push(clone, "main")
+    assert pushed.code != 0
+    header = "genai-hooks: refs/heads/main: sarif follows [changes since "
+    at = next(i for i, line in enumerate(pushed.remote) if line.startswith(header))
+    verdict = pushed.remote.index("genai-hooks: push rejected: refs/heads/main has 1 error finding")
+    document = json.loads("\n".join(pushed.remote[at + 1:verdict]))
+    assert [r["ruleId"] for r in document["runs"][0]["results"]] == ["GAI201"]
 
 
 def test_run_rev_works_in_a_bare_repository(clone: Repo, server: Server) -> None:
