@@ -5,20 +5,22 @@ from __future__ import annotations
 import io
 import json
 import os
+import shutil
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ROOT_MANIFEST, Repo, generated, register
 from provenance_media import png_bytes, png_info
 from server_repos import Server, lfs_pointer, push, store_lfs_object
 
 from genai_hooks.cli import main
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
-APPROVED = ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1")
+APPROVED = ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + register("NFX-1")
 SD_PNG = png_bytes(png_info(("parameters", "a castle at night\nSteps: 30, Seed: 1")))
 ZERO = "0" * 40
 
@@ -281,12 +283,41 @@ def test_unreadable_approvers_file_rejects(clone: Repo, server: Server, tmp_path
     assert pushed.code != 0 and any("--approvers" in line for line in pushed.remote)
 
 
-def test_approvers_file_is_accepted(clone: Repo, server: Server, tmp_path: Path) -> None:
-    approvers = tmp_path / "approvers.toml"
-    approvers.write_text("# studio approvers\n", encoding="utf-8")
-    seed(clone, server, APPROVED, "--approvers", str(approvers))
-    commit_frames(clone, "deliverables/sh020", 1)
-    assert push(clone, "main").code == 0
+@pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="OpenSSH's ssh-keygen is not installed")
+def test_signed_approvals_are_verified_against_the_servers_approvers(clone: Repo, server: Server,
+                                                                     tmp_path: Path) -> None:
+    """The repository's own approvers file names the artist's key: only the server's file decides."""
+    keys = tmp_path / "keys"
+    keys.mkdir()
+    for name in ("legal", "artist"):
+        subprocess.run(["ssh-keygen", "-q", "-t", "ed25519", "-N", "", "-C", name, "-f", str(keys / name)],
+                       check=True)
+
+    def signers(principal: str, name: str) -> str:
+        public = (keys / f"{name}.pub").read_text(encoding="utf-8").strip()
+        return f'{principal} namespaces="genai-hooks-approval" {public}\n'
+
+    held = tmp_path / "allowed_signers"
+    held.write_text(signers("legal@studio.example", "legal"), encoding="utf-8")
+    signed_root = ROOT_MANIFEST.replace('contact = "jane.doe@example.com"',
+                                        'contact = "jane.doe@example.com"\napprovers = "approvers/allowed_signers"')
+    seed(clone, server, signed_root, "--approvers", str(held), frame=False)
+    clone.write("genai.toml", signed_root + generated(["deliverables/sh010/**"], approval="NFX-GAI-0042")
+                + register("NFX-GAI-0042"))
+    clone.write("approvers/allowed_signers", signers("artist@studio.example", "artist"))  # the artist's own key
+    commit_frames(clone, "deliverables/sh010", 2)
+    done = clone.run("approve", "NFX-GAI-0042", "--sign-with", str(keys / "artist"),
+                     "--principal", "artist@studio.example")
+    assert done.code == 0, done.err
+    clone.add()
+    clone.commit("self-approved")
+    assert clone.check("--rev", "HEAD").code == 0  # the repository's own approvers file trusts the artist
+    pushed = push(clone, "main")
+    assert pushed.code != 0, pushed.err
+    assert any(line.startswith("refs/heads/main: genai.toml") and "GAI213" in line for line in pushed.remote)
+    held.write_text(signers("legal@studio.example", "legal") + signers("artist@studio.example", "artist"),
+                    encoding="utf-8")
+    assert push(clone, "main").code == 0  # once the studio trusts that key
 
 
 # -- break glass ---------------------------------------------------------------------------------------------

@@ -131,7 +131,9 @@ def _add_pre_receive(commands: argparse._SubParsersAction[_Parser]) -> None:
     hook.add_argument("--lfs-store", metavar="DIR",
                       help="where the server keeps Git LFS objects (OID[0:2]/OID[2:4]/OID, or OID[4:] as GitLab and "
                            "Gitea name them; default: the repository's lfs/objects)")
-    hook.add_argument("--approvers", metavar="FILE", help="the studio's approvers file (signed approvals)")
+    hook.add_argument("--approvers", metavar="FILE",
+                      help="an allowed_signers file of the studio's approvers, kept on the server: signed approvals "
+                           "are verified against it instead of the repository's own [production] approvers")
     hook.add_argument("--format", choices=FORMATS, help="text (default), json, or one document per ref")
     hook.add_argument("--allow-breakglass", action="store_true",
                       help="accept a push made with `git push -o genai-hooks.breakglass=REASON` despite error "

@@ -29,9 +29,7 @@ class GateOptions:
     repo: str = "."
     fmt: str = "text"
     lfs_store: str | None = None
-    # TODO(approvals): hand this to run_check as `approvers=` once signed approvals (SPEC §14) land in
-    # runner.run_check; until then the file is checked to be readable and kept here.
-    approvers: str | None = None
+    approvers: str | None = None  # the server's allowed_signers file: it outranks the repository's own
     allow_breakglass: bool = False
     breakglass_log: str | None = None
     budget: float | None = None  # seconds
@@ -89,7 +87,8 @@ def judge_push(options: GateOptions, updates: Sequence[RefUpdate]) -> list[RefVe
         if key not in judged:
             try:
                 judged[key] = run_check(repo=options.repo, paths=None, rev=scope.commit, diff=scope.base,
-                                        as_of=options.as_of, metadata=True, lfs_store=options.lfs_store).result
+                                        as_of=options.as_of, metadata=True, approvers=options.approvers,
+                                        lfs_store=options.lfs_store).result
             except UsageError as error:
                 raise UsageError(f"{scope.update.ref}: {error}") from None
         verdicts.append(RefVerdict(scope, judged[key]))

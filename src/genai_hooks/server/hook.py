@@ -20,8 +20,10 @@ def pre_receive(args: argparse.Namespace) -> tuple[str, int]:
     started = time.monotonic()
     if args.budget is not None and args.budget < 0:
         raise UsageError(f"--budget {args.budget:g}: a budget is a number of seconds, 0 or more")
-    if args.approvers is not None and not os.access(args.approvers, os.R_OK):
-        raise UsageError(f"--approvers {args.approvers}: cannot read the file; the push is rejected")
+    if args.approvers is not None:  # checked once, before any ref: an unusable file rejects every push
+        from ..runner import read_approvers
+
+        read_approvers(args.approvers)
     options = GateOptions(repo=args.repo or ".", fmt=args.format or "text", lfs_store=args.lfs_store,
                           approvers=args.approvers, allow_breakglass=args.allow_breakglass,
                           breakglass_log=args.breakglass_log, budget=args.budget,
