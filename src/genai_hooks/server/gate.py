@@ -7,6 +7,7 @@ Here live the push's verdict, break glass and the time budget.
 from __future__ import annotations
 
 import datetime
+import enum
 import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -52,12 +53,18 @@ class RefVerdict:
         return self.result.errors if self.result is not None else 0
 
 
+class Status(str, enum.Enum):
+    ACCEPTED = "accepted"
+    REJECTED = "rejected"
+    OVERRIDDEN = "overridden"  # accepted despite error findings: break glass, on the record
+
+
 @dataclass(frozen=True)
 class PushVerdict:
-    """The push's verdict: `accepted`, `rejected` or `overridden` (accepted by break glass), with the lines that
-    say why, the refs as judged and the exit code (0 accepts the push; anything else rejects it)."""
+    """The push's verdict, with the lines that say why, the refs as judged and the exit code (0 accepts the push;
+    anything else rejects it)."""
 
-    status: str
+    status: Status
     code: int
     refs: tuple[RefVerdict, ...] = ()
     lines: tuple[str, ...] = ()
@@ -133,14 +140,14 @@ def gate(options: GateOptions, stdin: bytes, environ: Mapping[str, str], started
         raise UsageError("--allow-breakglass needs --breakglass-log FILE: break glass is allowed only on the record")
     updates = parse_updates(stdin)
     if not any(not u.deleted for u in updates):  # deletions only: nothing to judge, no budget spent
-        return PushVerdict("accepted", 0, tuple(RefVerdict(deletion(u)) for u in updates))
+        return PushVerdict(Status.ACCEPTED, 0, tuple(RefVerdict(deletion(u)) for u in updates))
     try:
         refs = tuple(within_budget(options.budget, started, lambda: judge_push(options, updates)))
     except BudgetExceeded:
         line = (f"genai-hooks: push rejected: it could not be judged within the server's budget of "
                 f"{options.budget:g} s (--budget); push fewer commits or files at a time, or let the required CI "
                 "check judge big changes")
-        return PushVerdict("rejected", 1, lines=(line,))
+        return PushVerdict(Status.REJECTED, 1, lines=(line,))
     return _decide(options, refs, environ)
 
 
@@ -159,11 +166,11 @@ def _decide(options: GateOptions, refs: tuple[RefVerdict, ...], environ: Mapping
         if blocked:
             lines.append("genai-hooks: fix the findings above (`genai-hooks explain RULE` says how), commit, "
                          "and push again")
-        return PushVerdict("rejected", 1, refs, tuple(lines))
+        return PushVerdict(Status.REJECTED, 1, refs, tuple(lines))
     if not blocked:
         if reason is not None and options.allow_breakglass:
             lines.append("genai-hooks: note: break glass was not needed (no error findings); nothing was recorded")
-        return PushVerdict("accepted", 0, refs, tuple(lines))
+        return PushVerdict(Status.ACCEPTED, 0, refs, tuple(lines))
     assert options.breakglass_log is not None and reason is not None
     who = pusher(environ)
     record = {"reason": reason, "pusher": who, "log": options.breakglass_log}
@@ -173,10 +180,10 @@ def _decide(options: GateOptions, refs: tuple[RefVerdict, ...], environ: Mapping
         append_records(options.breakglass_log, overrides, who=who, reason=reason)
     except UsageError as error:
         lines.append(f"genai-hooks: push rejected: {error}")
-        return PushVerdict("rejected", 2, refs, tuple(lines), record)
+        return PushVerdict(Status.REJECTED, 2, refs, tuple(lines), record)
     lines.append(f"genai-hooks: gate overridden (break glass) for {', '.join(v.ref for v in blocked)} by "
                  f"{who or 'an unknown pusher'}: {reason!r}; recorded in {options.breakglass_log}")
-    return PushVerdict("overridden", 0, refs, tuple(lines), record)
+    return PushVerdict(Status.OVERRIDDEN, 0, refs, tuple(lines), record)
 
 
 def _count(number: int, noun: str) -> str:

@@ -57,7 +57,7 @@ def _against(ref: RefVerdict) -> str:
 def _push_dict(verdict: PushVerdict) -> dict[str, Any]:
     return {
         "version": 1,
-        "verdict": verdict.status,
+        "verdict": verdict.status.value,
         "refs": [{"ref": r.ref, "old": r.scope.update.old, "new": r.scope.update.new, "commit": r.scope.commit,
                   "base": r.scope.base, "skipped": r.scope.skipped, "unjudgeable": r.scope.unjudgeable,
                   "result": None if r.result is None else result_dict(r.result)} for r in verdict.refs],
