@@ -133,8 +133,11 @@ def test_annotated_tag_is_peeled_and_judged(clone: Repo, server: Server) -> None
     pushed = push(clone, "v1")
     assert pushed.code != 0
     assert any(line.startswith("refs/tags/v1: deliverables/sh040/") and "GAI201" in line for line in pushed.remote)
-    clone.git("tag", "-a", "-m", "clean", "v0")
-    assert push(clone, "v0").code == 0
+    clone.git("tag", "-a", "-m", "clean", "v0")  # on a commit the default branch holds: nothing new to judge
+    pushed = push(clone, "v0")
+    assert pushed.code == 0, pushed.err
+    assert any(line.startswith("genai-hooks: refs/tags/v0: passed") and "0 files checked" in line
+               for line in pushed.remote)
 
 
 def test_deleting_a_branch_is_accepted(clone: Repo, server: Server) -> None:

@@ -91,6 +91,8 @@ def judge_push(options: GateOptions, updates: Sequence[RefUpdate]) -> list[RefVe
             verdicts.append(RefVerdict(scope))
             continue
         key = (scope.commit, scope.base)
+        if scope.base == scope.commit:  # already in the history it is judged against (a tag of a pushed commit)
+            judged[key] = RunResult(scope.commit, 0)
         if key not in judged:
             try:
                 judged[key] = run_check(repo=options.repo, paths=None, rev=scope.commit, diff=scope.base,
