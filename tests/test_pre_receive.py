@@ -442,6 +442,17 @@ def test_lfs_object_in_the_server_store_is_inspected(clone: Repo, server: Server
     assert any(line.startswith("refs/heads/main: plates/sh010.png: error GAI301") for line in pushed.remote)
 
 
+def test_lfs_object_in_the_bare_repositorys_own_store_is_inspected(clone: Repo, server: Server) -> None:
+    seed(clone, server)
+    store_lfs_object(server.root / "lfs" / "objects", SD_PNG)  # where git-lfs keeps them in a bare repository
+    clone.write("plates/sh010.png", lfs_pointer(SD_PNG))
+    clone.add()
+    clone.commit()
+    pushed = push(clone, "main")
+    assert pushed.code != 0
+    assert any(line.startswith("refs/heads/main: plates/sh010.png: error GAI301") for line in pushed.remote)
+
+
 def test_lfs_object_absent_from_the_server_store_is_uninspected(clone: Repo, server: Server, tmp_path: Path) -> None:
     seed(clone, server, APPROVED, "--lfs-store", str(tmp_path / "lfs-objects"))
     clone.write("plates/sh010.png", lfs_pointer(SD_PNG))
