@@ -422,6 +422,12 @@ def test_push_that_outlasts_its_budget_is_rejected(clone: Repo, server: Server) 
                                                               "within the server's budget of 0.01 s (--budget)")
 
 
+@pytest.mark.parametrize("budget", ["-1", "nan", "inf", "soon"])
+def test_a_budget_that_is_no_number_of_seconds_rejects(server: Server, budget: str) -> None:
+    code, out, err = server.hook(f"{ZERO} {'ab' * 20} refs/heads/main\n".encode(), "--budget", budget)
+    assert code == 2 and out == "" and err.count("\n") == 1 and "--budget" in err
+
+
 def test_push_within_budget_is_judged(clone: Repo, server: Server) -> None:
     seed(clone, server, APPROVED, "--budget", "60")
     commit_frames(clone, "deliverables/sh020", 1)

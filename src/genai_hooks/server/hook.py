@@ -18,8 +18,8 @@ def pre_receive(args: argparse.Namespace) -> tuple[str, int]:
 
     Any exception reaching cli.main is exit 2 with one line: that rejects the push too."""
     started = time.monotonic()
-    if args.budget is not None and args.budget < 0:
-        raise UsageError(f"--budget {args.budget:g}: a budget is a number of seconds, 0 or more")
+    if args.budget is not None and not 0 <= args.budget < float("inf"):  # nan fails both comparisons
+        raise UsageError(f"--budget {args.budget:g}: a budget is a finite number of seconds, 0 or more")
     if args.approvers is not None:  # checked once, before any ref: an unusable file rejects every push
         from ..runner import read_approvers
 
