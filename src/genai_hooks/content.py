@@ -80,10 +80,12 @@ def open_regular(path: str) -> FileSource | None:
 
 
 class ContentReader:
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, lfs_store: str | None = None) -> None:
+        """`lfs_store`: a server's store of Git LFS objects, in place of the repository's own `lfs/objects`."""
         self.snapshot = snapshot
         self.repository: GitRepository = snapshot.repository
-        self._lfs_dir: str | None = None
+        self._lfs_dir: str | None = lfs_store
+        self._server_store = lfs_store is not None
         self.approvers: tuple[str, bytes] | None = None  # an allowed_signers file held outside the snapshot
 
     # -- whole small files ----------------------------------------------------------------------
@@ -178,7 +180,13 @@ class ContentReader:
     def _stored(self, pointer: LfsPointer) -> FileSource | Unavailable:
         """The object a Git LFS pointer names, from the local store (a regular file only)."""
         oid = pointer.oid
-        stored = open_regular(os.path.join(self._lfs_objects(), oid[:2], oid[2:4], oid))
+        folder = os.path.join(self._lfs_objects(), oid[:2], oid[2:4])
+        stored = open_regular(os.path.join(folder, oid))
+        if stored is None and self._server_store:  # GitLab and Gitea name the file by the rest of the id
+            stored = open_regular(os.path.join(folder, oid[4:]))
+        if stored is None and self._server_store:
+            return Unavailable("its Git LFS object is not in the server's LFS store (push with git-lfs installed, "
+                               "which uploads objects before the commits)")
         if stored is None:
             return Unavailable("its Git LFS object is not in the local store (run `git lfs pull`)")
         return stored

@@ -330,6 +330,9 @@ class Snapshot:
 
 
 def open_snapshot(repository: GitRepository, rev: str | None) -> Snapshot:
+    if rev is None and repository.bare:
+        raise UsageError(f"{repository.toplevel} is a bare repository: it has no index to judge; "
+                         "judge a commit with --rev REV (or run genai-hooks in a checkout)")
     return Snapshot(repository, None if rev is None else resolve_commit(repository, rev))
 
 
