@@ -436,3 +436,17 @@ def test_a_manifest_with_unstaged_edits_is_said_and_never_judged(repo: Repo) -> 
     repo.commit("committed")
     repo.write("genai.toml", "garbage = [")
     assert repo.check("--rev", "HEAD").json["notes"] == []  # a commit is judged: the working tree is not its
+
+
+def test_removing_the_root_manifest_from_the_index_is_gai206_whatever_the_working_tree_holds(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
+    repo.write("deliverables/sky.exr", "generated")
+    repo.add()
+    repo.commit("approved")
+    repo.write("deliverables/sky.exr", "generated again")
+    repo.add()
+    repo.git("rm", "-q", "--cached", "genai.toml")  # still on disk
+    for args in (("--diff", "HEAD"), ("--", "deliverables/sky.exr"), ("--",)):
+        done = repo.check(*args)
+        assert any(f["rule"] == "GAI206" and f["path"] == "genai.toml" and "root manifest is gone" in f["message"]
+                   for f in done.json["findings"]), (args, done.out)
