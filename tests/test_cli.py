@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from conftest import ROOT_MANIFEST, Repo, generated
 
 from genai_hooks import __version__
+from genai_hooks.cli import build_parser
 from genai_hooks.rules import RULES
 
 
@@ -28,6 +30,42 @@ def test_explain_lists_every_rule_and_explains_one(repo: Repo) -> None:
         assert part in one.out
     unknown = repo.run("explain", "GAI2O1")
     assert unknown.code == 2 and "did you mean GAI201?" in unknown.err
+
+
+@pytest.mark.parametrize("name", ["deliverable-without-approval", "Deliverable-Without-Approval", "gai201"])
+def test_explain_takes_a_rule_by_the_name_findings_print(repo: Repo, name: str) -> None:
+    done = repo.run("explain", name)
+    assert done.code == 0 and done.out == repo.run("explain", "GAI201").out
+
+
+def test_explain_an_unknown_name_is_exit_2_with_the_nearest_name(repo: Repo) -> None:
+    done = repo.run("explain", "deliverable-without-aproval")
+    assert done.code == 2 and "did you mean deliverable-without-approval?" in done.err
+    nothing = repo.run("explain", "no-such-rule-at-all")
+    assert nothing.code == 2 and "unknown rule" in nothing.err and len(nothing.err.splitlines()) == 1
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    chooser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(chooser.choices)
+
+
+def test_help_walks_every_subcommand() -> None:
+    assert {"init", "explain", "schema", "run", "report", "acknowledge"} <= set(_subcommands())
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_subcommand_help_describes_it_and_each_positional(repo: Repo, name: str) -> None:
+    sub = _subcommands()[name]
+    done = repo.run(name, "--help")
+    assert done.code == 0
+    flat = " ".join(done.out.split())  # argparse wraps to the terminal's width
+    assert sub.description and " ".join(sub.description.split())[:60] in flat
+    positionals = [a for a in sub._actions if not a.option_strings]
+    for action in positionals:
+        assert action.help, f"{name} {action.metavar or action.dest} has no help"
+        assert " ".join(action.help.split())[:40] in flat
 
 
 def test_schema_is_draft_2020_12(repo: Repo) -> None:

@@ -47,6 +47,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = commands.add_parser(
         "run", help="judge the index, a commit or a change", allow_abbrev=False,
+        description="Judge the files of a snapshot (the index by default, a commit with --rev) against the "
+                    "genai.toml manifests: all of them, the PATHs given, or what changed since --diff BASE. "
+                    "Exit 0: no error; 1: at least one error finding; 2: a usage or environment error.",
         epilog="Everything after `--` is a path, whatever it is called (hooks pass file names so). "
                "`--` followed by no path judges the staged change, as `--diff HEAD` does.")
     run.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to judge (default: all)")
@@ -61,8 +64,13 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--progress", action="store_true",
                      help="show progress on stderr even when it is not a terminal (it is shown on one by default)")
 
-    init = commands.add_parser("init", help="write a starter genai.toml")
-    init.add_argument("directory", nargs="?", default=".", metavar="DIR")
+    init = commands.add_parser(
+        "init", help="write a starter genai.toml", allow_abbrev=False,
+        description="Write a commented starter genai.toml, valid as written, into DIR (never over an existing "
+                    "one; deliverable folders that exist are guessed), and print the .pre-commit-config.yaml "
+                    "snippet that runs the checks.")
+    init.add_argument("directory", nargs="?", default=".", metavar="DIR",
+                      help="where to write genai.toml (default: the current directory)")
 
     report = commands.add_parser(
         "report", help="write the disclosure report for the studio contact", allow_abbrev=False,
@@ -87,10 +95,18 @@ def build_parser() -> argparse.ArgumentParser:
     acknowledge.add_argument("--as-of", type=_date, metavar="DATE", help="the date the entries are written on")
     acknowledge.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
 
-    explain = commands.add_parser("explain", help="explain a rule, or list them all")
-    explain.add_argument("rule", nargs="?", metavar="ID")
+    explain = commands.add_parser(
+        "explain", help="explain a rule, or list them all", allow_abbrev=False,
+        description="What a rule checks, why, which clauses of the guidance it serves, how to fix it and an "
+                    "example; with no RULE, one line for every rule.")
+    explain.add_argument("rule", nargs="?", metavar="RULE",
+                         help="a rule's id (GAI201) or name (deliverable-without-approval), as findings print "
+                              "them; omit it to list every rule")
 
-    commands.add_parser("schema", help="print the JSON Schema of genai.toml")
+    commands.add_parser(
+        "schema", help="print the JSON Schema of genai.toml", allow_abbrev=False,
+        description="Print the JSON Schema (draft 2020-12) of genai.toml, for editors' completion and "
+                    "validation (Taplo, Even Better TOML).")
     return parser
 
 
