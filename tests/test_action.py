@@ -20,6 +20,10 @@ SCRIPT = ROOT / "action" / "run.sh"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
 MANIFEST = """\
+[production]
+title = "Nightfall S1"
+contact = "jane.doe@example.com"
+
 [deliverables]
 paths = ["deliverables/**"]
 

@@ -54,12 +54,13 @@ def test_weak_evidence_is_a_warning_and_no_metadata_skips_sniffing(repo: Repo) -
 
 
 def test_detect_ignore_and_metadata_off(repo: Repo) -> None:
-    repo.write("genai.toml", '[detect]\nignore = ["reference/**"]\n')
+    production = '[production]\ntitle = "Nightfall S1"\ncontact = "jane.doe@example.com"\n'
+    repo.write("genai.toml", production + '[detect]\nignore = ["reference/**"]\n')
     repo.write("reference/look.png", SD_PNG)
     repo.write("shots/look.png", SD_PNG)
     repo.add()
     assert [f["path"] for f in repo.check().json["findings"]] == ["shots/look.png"]
-    repo.write("genai.toml", "[detect]\nmetadata = false\n")
+    repo.write("genai.toml", production + "[detect]\nmetadata = false\n")
     repo.add()
     assert repo.check().json["findings"] == []
 

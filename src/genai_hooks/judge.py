@@ -20,6 +20,7 @@ from .manifest import GeneratedEntry, Tool
 from .models_rules import judge_models
 from .paths import MANIFEST_NAME, is_manifest
 from .patterns import Matcher
+from .production import production_findings
 from .progress import progress
 from .selection import Selection
 from .sequences import group_sequences
@@ -46,6 +47,7 @@ class Judgement:
         self._entries: dict[int, GeneratedEntry] = {}
         self._tools: dict[int, Tool] = {}
         self._invalid: set[str] = set()
+        self._roots: set[str] = set()  # directories of the valid root manifests the judged files' chains start at
         self._inherited: dict[int, set[str]] = {}  # entry -> sensitive categories its files inherit
         self.declared: dict[str, GeneratedEntry] = {}  # every file the policy pass found declared, and its entry
 
@@ -57,7 +59,11 @@ class Judgement:
                 self._tools[id(tool)] = tool
 
     def report_invalid_in_chain(self, directory: str) -> None:
-        for chain_dir in self.manifests.chain_dirs(directory):
+        """GAI001 of every manifest in the chain of `directory`; the root's own rules (GAI002) too."""
+        chain = self.manifests.chain_dirs(directory)
+        if chain and chain[0] in self.manifests.valid:
+            self._roots.add(chain[0])
+        for chain_dir in chain:
             if chain_dir in self.manifests.invalid:
                 self._invalid.add(chain_dir)
 
@@ -159,6 +165,8 @@ class Judgement:
                                                        self.options.as_of))
         for tool in self._tools.values():
             self.findings.extend(policy.tool_findings(self.manifests, tool))
+        for root in sorted(self._roots):
+            self.findings.extend(production_findings(self.manifests, self.manifests.valid[root]))
         for directory in self._invalid:
             invalid = self.manifests.invalid[directory]
             for problem in invalid.problems:

@@ -88,6 +88,14 @@ _CATALOGUE = (
          "missing, and every file it should govern would be judged blind. This rule cannot be turned off.",
          "Correct the manifest at the line shown; `genai-hooks schema` gives editors completion.",
          '[tools.firefly]\nvendr = "Adobe"   # GAI001: unknown key \'vendr\', did you mean \'vendor\'?'),
+    Rule("GAI002", "production-incomplete", Severity.WARNING, ("disclosure",),
+         "The root manifest's `[production] title` or `contact` is empty or missing.",
+         "The guidance asks first of all that GenAI use be shared with the production's studio contact; a "
+         "manifest that names no production and no contact records no one it was shared with, and the "
+         "disclosure report has no one to address.",
+         'Fill in `title = "..."` and `contact = "..."` (who at the studio is told of GenAI use) in the root '
+         "manifest's [production] table.",
+         '[production]\ntitle = "Nightfall S1"\ncontact = "jane.doe@example.com"   # the studio contact'),
     Rule("GAI101", "tool-may-train", Severity.ERROR, ("principle-2",),
          "A tool does not declare `trains_on_inputs = false`.",
          "A tool that may train on production inputs or outputs can leak the production's material "
