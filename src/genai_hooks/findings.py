@@ -73,6 +73,7 @@ class RunResult:
     notes: tuple[Note, ...] = field(default=())
     inspected: int = 0  # files whose embedded provenance was read
     uninspected_formats: int = 0  # selected files in formats no reader knows: checked by path, never by content
+    unapplied: tuple[str, ...] = ()  # invalid manifests the run reported (GAI001): their declarations did not apply
 
     @property
     def errors(self) -> int:

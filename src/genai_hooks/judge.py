@@ -154,6 +154,10 @@ class Judgement:
                 self._tools[id(tool)] = tool
         self.report_invalid_in_chain(directory)
 
+    def unapplied(self) -> tuple[str, ...]:
+        """The invalid manifests reported (GAI001): nothing they declare applied to this run."""
+        return tuple(sorted(self.manifests.invalid[d].path for d in self._invalid))
+
     def inherited(self) -> dict[int, tuple[str, ...]]:
         """Entry id -> the sensitive categories its files inherit from manifests above (sorted)."""
         return {entry: tuple(sorted(found)) for entry, found in self._inherited.items()}
@@ -335,5 +339,5 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
     result = RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
                        tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
-                       unreadable_formats(snapshot, selection))
+                       unreadable_formats(snapshot, selection), judgement.unapplied())
     return Judged(result, uses, judgement.inherited())

@@ -19,7 +19,12 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
         return f"{_COLORS[kind]}{text}{_COLORS['reset']}" if color else text
 
     lines: list[str] = []
-    for finding in result.findings:
+    # root cause first: what an invalid manifest would have declared is missing from everything after it
+    causes = [f for f in result.findings if f.rule == "GAI001"]
+    rest = [f for f in result.findings if f.rule != "GAI001"]
+    for finding in causes + rest:
+        if rest and finding is rest[0] and result.unapplied and not quiet:
+            lines.append(paint("bold", unapplied_line(result, more=True)))
         where = _printable(finding.path) + (f":{finding.line}" if finding.line is not None else "")
         label = finding.severity.value
         if finding.suppressed is not None:
@@ -36,10 +41,21 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
                                       f"{_printable(finding.files[-1])})"))
     if quiet:
         return "".join(line + "\n" for line in lines)
+    if result.unapplied and not rest:
+        lines.append(paint("bold", unapplied_line(result, more=False)))
     if result.findings:  # a passing commit prints one line: notes are for whoever reads the findings
         lines.extend(paint("dim", f"{_printable(n.path)}: note: {_printable(n.message)}") for n in result.notes)
     lines.append(paint("error" if result.errors else "bold", summary_line(result)))
     return "\n".join(lines) + "\n"
+
+
+def unapplied_line(result: RunResult, *, more: bool) -> str:
+    """The manifests that were not applied; `more`: findings follow that may stem from them."""
+    many = len(result.unapplied) > 1
+    said = (f"genai-hooks: not applied: {', '.join(_printable(p) for p in result.unapplied)} "
+            f"({'they are' if many else 'it is'} invalid, so nothing {'they declare' if many else 'it declares'} "
+            "counted)")
+    return said + (f"; the findings below may follow from {'them' if many else 'it'}" if more else "")
 
 
 def summary_line(result: RunResult) -> str:
