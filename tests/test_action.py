@@ -95,6 +95,7 @@ def run_action(
     cwd: Path | None = None,
     paths: str = "",
     sarif_file: str = "",
+    bin_dir: Path | None = None,
 ) -> ActionRun:
     """Run action/run.sh with the variables a runner sets, using the genai-hooks of this venv."""
     runner_temp = workspace.parent / f"runner-temp-{os.getpid()}"
@@ -106,7 +107,8 @@ def run_action(
     summary_file.write_text("", "utf-8")
     env = {
         **os.environ,
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+        "PATH": os.pathsep.join([*([str(bin_dir)] if bin_dir else []), os.path.dirname(sys.executable),
+                                 os.environ["PATH"]]),
         "GITHUB_ACTIONS": "true",
         "GITHUB_EVENT_NAME": event,
         "GITHUB_EVENT_PATH": str(event_path),
@@ -212,6 +214,25 @@ def test_sarif_file_is_written_relative_to_the_workspace_and_is_valid(production
     results = log["runs"][0]["results"]
     assert [(r["ruleId"], r["level"]) for r in results] == [("GAI201", "error")]
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "deliverables/new.png"
+
+
+def test_one_run_gives_the_annotations_the_summary_the_counts_and_sarif(
+    tmp_path: Path, production: Production
+) -> None:
+    bin_dir, calls = tmp_path / "bin", tmp_path / "calls"
+    bin_dir.mkdir()
+    real = Path(sys.executable).with_name("genai-hooks")
+    wrapper = bin_dir / "genai-hooks"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{real}" "$@"\n', "utf-8")
+    wrapper.chmod(0o755)
+    run = run_action(production.repo, "pull_request", pull_request(production.base),
+                     sarif_file="reports/one-run.sarif", bin_dir=bin_dir)
+    assert run.status == 1, run.stderr
+    assert len(calls.read_text("utf-8").splitlines()) == 1  # one judgement behind every output
+    assert run.outputs["errors"] == "1" and "`deliverables/new.png`" in run.summary
+    assert annotation_lines(run.stdout) and run.outputs["sarif-file"].endswith("one-run.sarif")
+    results = json.loads(Path(run.outputs["sarif-file"]).read_text("utf-8"))["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["GAI201"]
 
 
 def test_paths_input_takes_one_path_per_line_relative_to_the_working_directory(

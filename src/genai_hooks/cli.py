@@ -39,6 +39,15 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _format_and_file(text: str) -> tuple[str, str]:
+    fmt, equals, output = text.partition("=")
+    if not equals or not output:
+        raise argparse.ArgumentTypeError(f"{text!r} is not FORMAT=FILE (e.g. sarif=results.sarif)")
+    if fmt not in FORMATS:
+        raise argparse.ArgumentTypeError(f"{fmt!r} is not a format; choose one of: {', '.join(FORMATS)}")
+    return fmt, output
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="genai-hooks", allow_abbrev=False,
                      description="Keep generative-AI use in a production repository within the studio's rules.")
@@ -57,6 +66,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--diff", metavar="BASE", help="judge what changed since the merge base of BASE")
     run.add_argument("--format", choices=FORMATS, help="text (default), json, sarif, github, junit, markdown")
     run.add_argument("--output", metavar="FILE", help="write the output to FILE instead of stdout")
+    run.add_argument("--output-format", action="append", default=[], type=_format_and_file, metavar="FORMAT=FILE",
+                     help="also write FORMAT to FILE from the same run (repeatable), e.g. sarif=results.sarif")
     run.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
     run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
     run.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
@@ -174,6 +185,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.end_of_options and not args.paths and diff is None:
         # a hook run with no file names (a commit that only deletes files): the staged change, never an audit
         diff = (os.environ.get("PRE_COMMIT_FROM_REF") or "HEAD") if rev else "HEAD"
+    outputs = [os.path.abspath(output) for output in (args.output, *(o for _, o in args.output_format)) if output]
+    if len(set(outputs)) < len(outputs):
+        raise UsageError("one FILE is named twice among --output and --output-format; give each output its own")
     show_progress(args.progress or (sys.stderr.isatty() and not args.quiet))
     try:
         cwd = os.getcwd()
@@ -216,7 +230,9 @@ def _run(args: argparse.Namespace) -> int:
         write_output(render(outcome.result, fmt, color=color, quiet=args.quiet), args.output)
     except BrokenPipeError:  # `genai-hooks run | head`: the verdict still stands
         _silence_stdout()
-    if fmt == "github":
+    for further, output in args.output_format:  # the same result in more formats: one run, one verdict
+        write_output(render(outcome.result, further, quiet=args.quiet), output)
+    if "github" in (fmt, *(further for further, _ in args.output_format)):
         from .output.github import step_summary
 
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
