@@ -12,6 +12,7 @@ from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
 from .content import ContentReader
+from .declaration import collapse_fixes
 from .derived import Derivation, Derivations, comp_scripts, derived_findings
 from .detect import Detector, unreadable_formats
 from .findings import Finding, Note, RunResult
@@ -333,7 +334,8 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
         uses = cuts.uses
 
     judgement.finish()
-    grouped = acknowledge(group_sequences(judgement.findings), manifests, options.as_of, audit=selection.full_audit)
+    grouped = acknowledge(collapse_fixes(group_sequences(judgement.findings)), manifests, options.as_of,
+                          audit=selection.full_audit)
     unique = {(f.rule, f.path, f.line, f.message): f for f in grouped}
     ordered = tuple(sorted(unique.values(), key=lambda f: f.sort_key))
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes

@@ -230,7 +230,9 @@ _CATALOGUE = (
     Rule("GAI301", "undeclared-generated-media", Severity.ERROR, ("principle-4", "disclosure"),
          "A file's embedded metadata says generative AI made it and no entry declares it.",
          "Generators stamp their output; a stamped file nobody declared is GenAI use nobody reviewed.",
-         "Declare the file in a [[generated]] entry with the tool that made it, or replace it.",
+         "Declare the file in a [[generated]] entry with the tool that made it, or replace it; each finding shows "
+         "the whole entry to paste, a frame sequence as one pattern, with the approval a deliverable or archival "
+         "path needs.",
          '[[generated]]\npaths = ["shots/sq010/sh010/previs/**"]\ntool = "firefly"'),
     Rule("GAI302", "timeline-uses-generated-media", Severity.ERROR, ("principle-4", "written-approval"),
          "A deliverable timeline references generated media not approved for `final-deliverable`.",

@@ -35,7 +35,9 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
             lines.append(f"  acknowledged by {_printable(finding.suppressed.by)}: "
                          f"{_printable(finding.suppressed.reason)}")
         else:
-            lines.append(f"  fix: {_printable(finding.fix)}")
+            first, *more = finding.fix.split("\n")  # a fix may show a whole entry to paste, a line each
+            lines.append(f"  fix: {_printable(first)}")
+            lines.extend(f"       {_printable(line)}" for line in more)
         if len(finding.files) > 1:
             lines.append(paint("dim", f"  files: {len(finding.files)} ({_printable(finding.files[0])} … "
                                       f"{_printable(finding.files[-1])})"))
