@@ -106,6 +106,20 @@ def build_parser() -> argparse.ArgumentParser:
     acknowledge.add_argument("--as-of", type=_date, metavar="DATE", help="the date the entries are written on")
     acknowledge.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
 
+    inspect = commands.add_parser(
+        "inspect", help="show every provenance, model and timeline signal the readers find in files",
+        allow_abbrev=False,
+        description="For each media, model or timeline file (declared or not, in the snapshot or only on disk), "
+                    "every signal the readers of `run` find: reader, field, value and strength, as `c2patool FILE` "
+                    "shows a manifest. Exit 0 when every path was read, 2 when one was not (the others are "
+                    "still shown).")
+    inspect.add_argument("paths", nargs="+", metavar="PATH",
+                         help="files to inspect, relative to the current directory; read from the snapshot when "
+                              "there, else from disk")
+    inspect.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
+    inspect.add_argument("--rev", help="read the files of commit REV instead of the index")
+    inspect.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory's)")
+
     explain = commands.add_parser(
         "explain", help="explain a rule, or list them all", allow_abbrev=False,
         description="What a rule checks, why, which clauses of the guidance it serves, how to fix it and an "
@@ -245,6 +259,18 @@ def _run(args: argparse.Namespace) -> int:
     return code
 
 
+def _inspect(args: argparse.Namespace) -> int:
+    from .inspection import inspect_paths
+    from .output.signals import render_json, render_text
+
+    found = inspect_paths(args.paths, repo=args.repo, rev=args.rev, cwd=os.getcwd())
+    write_output(render_json(found) if args.format == "json" else render_text(found), None)
+    for item in found:
+        if not item.read:
+            print(f"genai-hooks: {item.path}: {item.error}", file=sys.stderr)
+    return EXIT_OK if all(item.read for item in found) else EXIT_USAGE
+
+
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "run":
         return _run(args)
@@ -256,6 +282,8 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         outcome = run_check(repo=args.repo or ".", paths=None, rev=args.rev, diff=None, as_of=as_of, metadata=True)
         write_output(entries_for(list(outcome.result.findings), outcome.manifests, as_of), None)
         return EXIT_OK
+    if args.command == "inspect":
+        return _inspect(args)
     if args.command == "explain":
         from .explain import explain
 

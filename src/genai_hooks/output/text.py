@@ -13,6 +13,9 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+printable = _printable  # other text outputs (inspect) print paths and metadata the same way
+
+
 def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> str:
     """Findings, then notes and one summary line; a clean run is that line alone, `quiet` the findings alone."""
     def paint(kind: str, text: str) -> str:
