@@ -176,6 +176,7 @@ def test_action_yml_passes_inputs_to_the_script_through_the_environment_only() -
 # --- run.sh in real repositories -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pull_request_judges_only_its_changes_and_fails_on_an_error(production: Production) -> None:
     run = run_action(production.repo, "pull_request", pull_request(production.base))
     assert run.status == 1, run.stderr
@@ -189,6 +190,7 @@ def test_pull_request_judges_only_its_changes_and_fails_on_an_error(production: 
     assert "`deliverables/new.png`" in run.summary and "old sky.png" not in run.summary
 
 
+@pytest.mark.slow
 def test_push_runs_a_full_audit(production: Production) -> None:
     run = run_action(production.repo, "push", {"ref": "refs/heads/main"})
     assert run.status == 1, run.stderr
@@ -198,6 +200,7 @@ def test_push_runs_a_full_audit(production: Production) -> None:
     assert "--diff" not in run.stdout
 
 
+@pytest.mark.slow
 def test_sarif_file_is_written_relative_to_the_workspace_and_is_valid(production: Production) -> None:
     run = run_action(
         production.repo,
@@ -235,6 +238,7 @@ def test_one_run_gives_the_annotations_the_summary_the_counts_and_sarif(
     assert [r["ruleId"] for r in results] == ["GAI201"]
 
 
+@pytest.mark.slow
 def test_paths_input_takes_one_path_per_line_relative_to_the_working_directory(
     production: Production,
 ) -> None:
@@ -246,6 +250,7 @@ def test_paths_input_takes_one_path_per_line_relative_to_the_working_directory(
     assert "file=deliverables/old sky.png," in run.stdout
 
 
+@pytest.mark.slow
 def test_clean_pull_request_passes_with_zero_counts(tmp_path: Path, production: Production) -> None:
     clone = tmp_path / "clean"
     git(tmp_path, "clone", "-q", str(production.repo), str(clone))
@@ -286,6 +291,7 @@ def test_pull_request_payload_without_a_base_is_exit_2(production: Production) -
     assert "names no base commit" in run.stdout
 
 
+@pytest.mark.slow
 def test_lfs_repository_without_fetched_objects_gets_a_warning(
     tmp_path: Path, production: Production
 ) -> None:
