@@ -113,12 +113,31 @@ def build_parser() -> argparse.ArgumentParser:
                     "every signal the readers of `run` find: reader, field, value and strength, as `c2patool FILE` "
                     "shows a manifest. Exit 0 when every path was read, 2 when one was not (the others are "
                     "still shown).")
-    inspect.add_argument("paths", nargs="+", metavar="PATH",
+    inspect.add_argument("paths", nargs="*", metavar="PATH",
                          help="files to inspect, relative to the current directory; read from the snapshot when "
                               "there, else from disk")
     inspect.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
     inspect.add_argument("--rev", help="read the files of commit REV instead of the index")
     inspect.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory's)")
+
+    declare = commands.add_parser(
+        "declare", help="append the [[generated]] entry that declares files to their genai.toml",
+        allow_abbrev=False,
+        description="Append one [[generated]] entry declaring the PATHs (a frame sequence as one #### pattern) to "
+                    "the genai.toml governing them, every other byte of it unchanged, written atomically. Nothing "
+                    "is staged: review the change and commit it. An unknown tool or approval id is exit 2.",
+        epilog="Everything after `--` is a path, whatever it is called.")
+    declare.add_argument("paths", nargs="*", metavar="PATH",
+                         help="generated files (or directories) to declare, relative to the current directory; in "
+                              "the index or the working tree")
+    declare.add_argument("--tool", required=True, metavar="ID", help="the tool that made them, declared in "
+                         "[tools.ID] of this manifest or one above")
+    declare.add_argument("--approval", metavar="ID", help="the written approval for this use, in the root's "
+                         "[[approvals]] register (needed in deliverable and archival paths)")
+    declare.add_argument("--purpose", metavar="TEXT", help="what the generated material is for")
+    declare.add_argument("--manifest", metavar="FILE", help="the genai.toml to write (default: the nearest above "
+                         "the paths); it must govern them all")
+    declare.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory's)")
 
     explain = commands.add_parser(
         "explain", help="explain a rule, or list them all", allow_abbrev=False,
@@ -175,8 +194,8 @@ def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argpars
         argv, paths_after = argv[:cut], argv[cut + 1:]
     args = parser.parse_args(argv)
     if paths_after is not None:
-        if args.command != "run":
-            parser.error("`--` (paths follow) belongs to `genai-hooks run`")
+        if args.command not in ("run", "inspect", "declare"):
+            parser.error("`--` (paths follow) belongs to `genai-hooks run`, `inspect` and `declare`")
         args.paths = [*args.paths, *paths_after]
     args.end_of_options = paths_after is not None
     return args
@@ -282,8 +301,20 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         outcome = run_check(repo=args.repo or ".", paths=None, rev=args.rev, diff=None, as_of=as_of, metadata=True)
         write_output(entries_for(list(outcome.result.findings), outcome.manifests, as_of), None)
         return EXIT_OK
+    if args.command in ("inspect", "declare") and not args.paths:
+        parser.error(f"`{args.command}` needs at least one PATH")
     if args.command == "inspect":
         return _inspect(args)
+    if args.command == "declare":
+        from .writers.declare import declare
+
+        done = declare(args.paths, tool=args.tool, approval=args.approval, purpose=args.purpose,
+                       manifest=args.manifest, repo=args.repo, cwd=os.getcwd())
+        write_output(f"declared in {done.manifest}:{done.line}:\n{done.entry}"
+                     + (f"note: {done.manifest} also holds edits that are not staged; `git add` stages them too\n"
+                        if done.unstaged else "")
+                     + f"nothing is staged: review it, then `git add {done.manifest}`\n", None)
+        return EXIT_OK
     if args.command == "explain":
         from .explain import explain
 

@@ -1,0 +1,1 @@
+"""The only code that writes into a repository's files: `declare` (and, later, `approve`); never the index."""
