@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 from conftest import ROOT_MANIFEST, Repo
 from provenance_media import png_bytes, png_info
@@ -28,8 +29,13 @@ date = 2025-09-10
 
 
 def _entry(fix: str) -> str:
-    """The TOML the fix shows, as a user pastes it."""
-    return fix.split(":\n", 1)[1] + "\n"
+    """The TOML the fix shows, as a user pastes it (the line after it names the command that writes it)."""
+    return fix.split(":\n", 1)[1].rpartition("\n(from the repository root")[0] + "\n"
+
+
+def _command(fix: str) -> list[str]:
+    """The `genai-hooks declare ...` command the fix names, as a shell would split it."""
+    return shlex.split(fix.rpartition("`genai-hooks ")[2].partition("`")[0])
 
 
 def _frames(repo: Repo, directory: str, name: str = "sky.{}.png", count: int = 3) -> None:
@@ -110,3 +116,16 @@ def test_a_lone_frame_is_declared_by_its_own_name(repo: Repo) -> None:
     repo.add()
     [finding] = repo.check().json["findings"]
     assert 'paths = ["deliverables/poster.1001.png"]' in finding["fix"]
+
+
+def test_the_declare_command_the_fix_names_clears_the_sequence(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + SD_TOOL + REGISTER)
+    _frames(repo, "deliverables/sh020/sky", "sky v3.{}.png")
+    repo.add()
+    [finding] = repo.check().json["findings"]
+    command = _command(finding["fix"])
+    assert command == ["declare", "deliverables/sh020/sky/sky v3.####.png", "--tool", "sd", "--approval", "ID"]
+    done = repo.run(*command[:-1], "NFX-GAI-0042")
+    assert done.code == 0, done.err
+    repo.add("genai.toml")
+    assert repo.check().json["findings"] == []

@@ -8,13 +8,14 @@ writer appends are the same text.
 from __future__ import annotations
 
 import posixpath
+import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from .chains import ManifestSet, directory_of
 from .findings import Evidence, Finding
 from .paths import MANIFEST_NAME
-from .sequences import frame_sequences, split_frame
+from .sequences import FRAME_TOKEN, frame_sequences, split_frame
 
 _PATTERN_CHARACTERS = frozenset("\\*?[]#%$<")  # what a pattern would read as more than the character itself
 TOOL_PLACEHOLDER = "<tool id>"
@@ -44,14 +45,38 @@ def toml_string(text: str) -> str:
     return "".join(out)
 
 
-def frame_pattern(path: str) -> str | None:
-    """`sky.1001.exr` -> `sky.####.exr` (the rest escaped), the pattern of the sequence a frame belongs to."""
+def _frame_parts(path: str) -> tuple[str, str, str] | None:
+    """`sky.1001.exr` -> ("sky.", "####", ".exr"): the frame number as the token of its padding."""
     parts = split_frame(path)
     if parts is None:
         return None
     head, _, ext = parts
     digits = path[len(head):len(path) - len(ext)].lstrip("-")
-    return literal(head) + "#" * len(digits) + literal(ext)
+    return head, "#" * len(digits), ext
+
+
+def frame_pattern(path: str) -> str | None:
+    """`sky.1001.exr` -> `sky.####.exr` (the rest escaped), the pattern of the sequence a frame belongs to."""
+    parts = _frame_parts(path)
+    return None if parts is None else literal(parts[0]) + parts[1] + literal(parts[2])
+
+
+def sequence_path(path: str) -> str | None:
+    """`a/sky.1001.exr` -> `a/sky.####.exr` unescaped, as `genai-hooks declare` takes a sequence."""
+    parts = _frame_parts(path)
+    return None if parts is None else "".join(parts)
+
+
+def token_pattern(path: str) -> str:
+    """A path holding frame tokens (`sky.####.exr`, `sky.%04d.exr`) as a pattern: the tokens kept, the rest escaped."""
+    out: list[str] = []
+    at = 0
+    for token in FRAME_TOKEN.finditer(path):
+        out.append(literal(path[at:token.start()]))
+        text = token.group(0)  # a [1001-1100] range, as timelines write one, is a #### token in a pattern
+        out.append("#" * len(text[1:].partition("-")[0]) if text.startswith("[") else text)
+        at = token.end()
+    return "".join(out) + literal(path[at:])
 
 
 def patterns_for(paths: Iterable[str], directory: str) -> list[str]:
@@ -139,8 +164,11 @@ def declaring_fix(manifests: ManifestSet, path: str, evidence: Sequence[Evidence
     entry = entry_text(patterns_for([path], directory_of(manifest)), tool or TOOL_PLACEHOLDER,
                        approval=approval, comments=comments)
     exists = manifest != MANIFEST_NAME or manifests.chain_dirs("")
+    command = (f"genai-hooks declare {shlex.quote(path)} --tool {shlex.quote(tool) if tool else 'ID'}"
+               + (" --approval ID" if approval else ""))
     return (f"declare it (or replace the file) with this entry in {manifest}" + ("" if exists else
-            " (`genai-hooks init` writes one)") + ":\n" + entry.rstrip("\n"))
+            " (`genai-hooks init` writes one)") + ":\n" + entry
+            + f"(from the repository root, `{command}` writes it)")
 
 
 def collapse_fixes(findings: Iterable[Finding]) -> list[Finding]:
@@ -149,8 +177,10 @@ def collapse_fixes(findings: Iterable[Finding]) -> list[Finding]:
     for finding in findings:
         name = posixpath.basename(finding.path)
         pattern = frame_pattern(name) if len(finding.files) > 1 else None
-        if pattern is not None:
-            finding = replace(finding, fix=finding.fix.replace(toml_string(literal(name))[1:],
-                                                               toml_string(pattern)[1:]))
+        sequence = sequence_path(finding.path)
+        if pattern is not None and sequence is not None:
+            fix = finding.fix.replace(toml_string(literal(name))[1:], toml_string(pattern)[1:])
+            fix = fix.replace(f" {shlex.quote(finding.path)} ", f" {shlex.quote(sequence)} ")
+            finding = replace(finding, fix=fix)
         out.append(finding)
     return out

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 import tomlkit
 
 from ..chains import ManifestSet
-from ..declaration import literal, patterns_for
+from ..declaration import literal, patterns_for, token_pattern
 from ..errors import UsageError
 from ..gitcmd import GitRepository
 from ..manifest import Manifest, ManifestInvalid, parse_manifest
 from ..paths import MANIFEST_NAME, repository_paths
+from ..sequences import FRAME_TOKEN, expand_frames
 from ..snapshot import open_snapshot
 from .atomic import replace_text
 
@@ -47,6 +48,7 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
         staged = set(snapshot.existing(paths))
         files: list[str] = []
         directories: list[str] = []
+        sequences: list[str] = []
         for path, shown in zip(paths, given):
             if path in staged:
                 files.append(path)
@@ -54,6 +56,8 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
                 directories.append(path)
             elif os.path.lexists(_local(top, path)):
                 files.append(path)
+            elif FRAME_TOKEN.search(posixpath.basename(path)) and expand_frames(snapshot, path):
+                sequences.append(path)  # sky.####.exr, as GAI301's fix writes it: the frames it names are staged
             else:
                 raise UsageError(f"{shown}: not in the snapshot (index) or the working tree")
         target = _target(top, paths, manifest, cwd)
@@ -66,7 +70,8 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
     chain = _chain_on_disk(top, base)
     _check_ids(chain, base, tool, approval)
     offset = len(base) + 1 if base else 0
-    patterns = patterns_for(files, base) + [literal(d[offset:]) + "/**" if d != base else "**" for d in directories]
+    patterns = (patterns_for(files, base) + [token_pattern(p[offset:]) for p in sequences]
+                + [literal(d[offset:]) + "/**" if d != base else "**" for d in directories])
     local = _local(top, target)
     old = _read_target(local, target)
     entry = _entry(list(dict.fromkeys(patterns)), tool, approval, purpose)
