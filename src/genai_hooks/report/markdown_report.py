@@ -38,6 +38,7 @@ from .wording import (
     environment,
     expiring_text,
     frames,
+    headline,
     human_size,
     incomplete_warning,
     made_from,
@@ -45,6 +46,7 @@ from .wording import (
     plural,
     snapshot_text,
     summary_sentences,
+    verdict,
     visible,
     where,
     withdrawal_content,
@@ -80,7 +82,7 @@ def _codes(values: Iterable[str], empty: str = "none") -> str:
 
 
 def _header(report: Report) -> list[str]:
-    lines = [f"# Generative-AI disclosure: {text(report.title)}", ""]
+    lines = [f"# Generative-AI disclosure: {text(report.title)}", "", f"**{verdict(report)}.** {headline(report)}", ""]
     contacts = list(dict.fromkeys(p.contact for p in report.productions if p.contact))
     lines.append(f"**Contact:** {', '.join(text(c) for c in contacts) if contacts else NOT_DECLARED}  ")
     lines.append(f"**Describes:** {text(snapshot_text(report.snapshot))}  ")
