@@ -25,6 +25,8 @@ REPORTED_ON = {
     "GAI205": "the file", "GAI206": "the manifest, at the table that changed", "GAI207": "the file",
     "GAI208": "the file", "GAI209": "the entry", "GAI210": "the file",
     "GAI211": "the approval, at its `[[approvals]]` line in the root manifest",
+    "GAI212": "the file (line null)",
+    "GAI213": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI301": "the file", "GAI302": "the timeline", "GAI303": "the file (or the timeline, the script)",
     "GAI304": "the timeline", "GAI305": "the timeline",
     "GAI401": "the entry", "GAI402": "the `[[acknowledged]]` entry",

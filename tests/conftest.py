@@ -128,3 +128,27 @@ def generated(paths: list[str], tool: str = "firefly", **extra: Any) -> str:
     for key, value in extra.items():
         body += f"{key} = {json.dumps(value)}\n"
     return body
+
+
+def register(approval_id: str, covers: list[str] | None = None, **extra: Any) -> str:
+    """An [[approvals]] entry of the root's register (every key but `expires` is required)."""
+    body = (f'\n[[approvals]]\nid = "{approval_id}"\ncovers = {json.dumps(covers or ["final-deliverable"])}\n'
+            'granted_by = "Netflix Production Legal"\ndate = 2025-09-10\n')
+    for key, value in extra.items():
+        body += f"{key} = {value if key == 'expires' else json.dumps(value)}\n"
+    return body
+
+
+def external_approvals(manifest: str, pattern: str = "NFX-GAI-[0-9]{4,}") -> str:
+    """`manifest` (a root starting with ROOT_MANIFEST) keeping its approvals outside the repository."""
+    return (manifest.replace('contact = "jane.doe@example.com"',
+                             f'contact = "jane.doe@example.com"\napproval_pattern = "{pattern}"', 1)
+            + '\n[policy]\napprovals = "external"\n')
+
+
+# The register the older tests assumed, when any well-formed id covered everything: each id they cite, covering
+# every category (with the consent that talent likeness needs).
+ANY_REGISTER = "".join(register(i, ["final-deliverable", "talent-likeness", "personal-data", "third-party-ip",
+                                    "union-work", "key-creative", "public-figure", "deceased-person", "archival"],
+                                consent="TR-2025-118")
+                       for i in ("NFX-1", "NFX-2", "NFX-GAI-0042"))

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from PIL import Image, features
-from provenance_media import box, signing_chain
+from provenance_media import box, png_bytes, signing_chain
 
 # --- HEIF, HEIC, AVIF -------------------------------------------------------------------------
 
@@ -356,9 +356,16 @@ def mxf_bytes(
 
 
 def c2pa_sign_manifest(
-    media: bytes, mime: str, manifest: dict[str, Any], *, remote_url: str | None = None, embed: bool = True
+    media: bytes,
+    mime: str,
+    manifest: dict[str, Any],
+    *,
+    remote_url: str | None = None,
+    embed: bool = True,
+    ingredients: Sequence[dict[str, Any]] = (),
 ) -> bytes:
-    """`media` signed by c2pa-python with any manifest definition; optionally a remote reference."""
+    """`media` signed by c2pa-python with any manifest definition; optionally a remote reference,
+    and ingredients (each definition added from a small PNG of its own)."""
     c2pa: Any = importlib.import_module("c2pa")
     chain, key = signing_chain()
     signer = c2pa.Signer.from_info(
@@ -373,6 +380,8 @@ def c2pa_sign_manifest(
             builder.set_remote_url(remote_url)
         if not embed:
             builder.set_no_embed()
+        for ingredient in ingredients:
+            builder.add_ingredient(json.dumps(ingredient), "image/png", io.BytesIO(png_bytes()))
         builder.sign(signer, mime, io.BytesIO(media), out)
     return out.getvalue()
 

@@ -138,7 +138,7 @@ def test_json_shape_matches_the_contract(repo: Repo) -> None:
     assert set(document) == {"version", "tool", "snapshot", "summary", "findings", "notes"}
     assert document["tool"] == {"name": "genai-hooks", "version": __version__}
     assert document["summary"] == {"files_checked": 2, "errors": 1, "warnings": 0, "suppressed": 0, "inspected": 0,
-                                   "uninspected_formats": 0, "unapplied_manifests": []}
+                                   "uninspected_formats": 0, "unchecked_approvals": 0, "unapplied_manifests": []}
     assert {"rule", "name", "severity", "path", "line", "message", "manifest", "manifest_line", "files",
             "evidence"} <= set(document["findings"][0])
 

@@ -139,3 +139,13 @@ def test_unstaged_edits_of_the_manifest_are_pointed_out(repo: Repo) -> None:
     (repo.root / "genai.toml").write_text(MANIFEST + "# a note not staged yet\n")
     done = repo.run("declare", paths[0], "--tool", "firefly", "--approval", "NFX-GAI-0042")
     assert done.code == 0 and "also holds edits that are not staged" in done.out
+
+
+def test_approvals_kept_outside_the_repository_are_checked_against_the_pattern(repo: Repo) -> None:
+    external = ROOT_MANIFEST.replace('contact = "jane.doe@example.com"',
+                                     'contact = "jane.doe@example.com"\napproval_pattern = "NFX-GAI-[0-9]{4,}"')
+    paths = _show(repo, external + '\n[policy]\napprovals = "external"\n')
+    wrong = repo.run("declare", *paths, "--tool", "firefly", "--approval", "JIRA-12")
+    assert wrong.code == 2 and "does not match the production's approval_pattern" in wrong.err
+    done = repo.run("declare", *paths, "--tool", "firefly", "--approval", "NFX-GAI-0042")
+    assert done.code == 0, done.err

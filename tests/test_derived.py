@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from comp_scripts import NUKE_HEADER, NUKE_ROOT, fusion_clip, fusion_loader, fusion_saver, nuke_node
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ANY_REGISTER, ROOT_MANIFEST, Repo, generated
 
 SHOW = ROOT_MANIFEST + '\n[editorial]\npath_map = { "/mnt/projects/nightfall/" = "" }\n' + generated(
-    ["shots/sh020/gen/**"], purpose="sky element", approval="NFX-GAI-0042")
+    ["shots/sh020/gen/**"], purpose="sky element", approval="NFX-GAI-0042") + ANY_REGISTER
 
 
 def nuke(*nodes: str) -> str:
@@ -47,7 +47,7 @@ def test_a_comp_reading_a_declared_generated_element_makes_its_deliverable_outpu
         assert done.code == 1
 
     repo.write("genai.toml", SHOW + generated(["deliverables/sh020/**"], purpose="comp with generated sky",
-                                              approval="NFX-GAI-0042"))
+                                              approval="NFX-GAI-0042") + ANY_REGISTER)
     repo.add()
     assert _gai208(repo.check()) == []  # declared with its approval: what the production signed off
 

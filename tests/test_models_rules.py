@@ -7,7 +7,7 @@ import pickle
 from typing import Any
 
 import pytest
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ROOT_MANIFEST, Repo, external_approvals, generated, register
 from models_media import (
     KOHYA,
     checkpoint_zip,
@@ -189,18 +189,28 @@ def test_a_talent_model_needs_an_approval_covering_likeness_and_its_consent(repo
     assert show(["talent-likeness"], "TR-118").json["findings"] == []
 
 
-def test_without_a_register_any_well_formed_approval_covers_training(repo: Repo) -> None:
-    repo.write("genai.toml", ROOT_MANIFEST + models(["models/**"], base="x", trained_on=["talent-material"],
-                                                    approval="NFX-GAI-0051"))
+def test_with_external_approvals_any_well_formed_approval_covers_training(repo: Repo) -> None:
+    repo.write("genai.toml", external_approvals(ROOT_MANIFEST + models(["models/**"], base="x",
+                                                                       trained_on=["talent-material"],
+                                                                       approval="NFX-GAI-0051")))
     repo.write("models/lead.safetensors", LORA)
     repo.add()
     assert repo.check().json["findings"] == []
 
 
+def test_without_a_register_a_model_approval_is_gai203(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + models(["models/**"], base="x", trained_on=["talent-material"],
+                                                    approval="NFX-GAI-0051"))
+    repo.write("models/lead.safetensors", LORA)
+    repo.add()
+    assert repo.check().rules() == ["GAI203"]
+
+
 def test_a_models_entry_tool_is_judged_like_a_generated_entry_tool(repo: Repo) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + CONSUMER_TOOL
                + models(["models/a/**"], tool="kohya") + models(["models/b/**"], tool="mj", trained_on=["talent-material"],
-                                                                 approval="NFX-GAI-0051"))
+                                                                 approval="NFX-GAI-0051")
+               + register("NFX-GAI-0051", ["talent-likeness"], consent="TR-1"))
     repo.write("models/a/lead.safetensors", LORA)
     repo.write("models/b/lead.safetensors", LORA)
     repo.add()

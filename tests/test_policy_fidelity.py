@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ROOT_MANIFEST, Repo, external_approvals, generated
 
 from genai_hooks.rules import CLAUSES, RULES
 from genai_hooks.schema import json_schema
@@ -82,7 +82,8 @@ def test_a_tool_that_does_not_say_where_it_runs_cannot_take_protected_inputs(rep
 
 def test_inputs_without_a_known_tool_are_gai106_not_gai108(repo: Repo) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + generated(["previs/**"], tool="nobody", inputs=["personal-data"],
-                                                       approval="NFX-GAI-0001"))
+                                                       approval="NFX-GAI-0001")
+               + approval("NFX-GAI-0001", ["personal-data"]))
     repo.write("previs/a.png")
     repo.add()
     assert repo.check("previs/a.png").rules() == ["GAI106"]
@@ -137,11 +138,15 @@ def test_an_expired_approval_no_longer_covers_protected_inputs(repo: Repo) -> No
     assert "approval NFX-GAI-0007 expired on 2026-03-01" in finding["message"]
 
 
-def test_without_a_register_any_well_formed_id_covers_inputs_and_an_unknown_id_is_gai203_alone(repo: Repo) -> None:
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["shots/**"], inputs=["talent-material"], approval="X-1"))
+def test_external_approvals_cover_inputs_unchecked_and_an_unknown_id_is_gai203_alone(repo: Repo) -> None:
+    repo.write("genai.toml", external_approvals(ROOT_MANIFEST + generated(["shots/**"], inputs=["talent-material"],
+                                                                          approval="X-1"), pattern="X-[0-9]"))
     repo.write("shots/a.png")
     repo.add()
     assert repo.check("shots/a.png").json["findings"] == []
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["shots/**"], inputs=["talent-material"], approval="X-1"))
+    repo.add()
+    assert repo.check("shots/a.png").rules() == ["GAI203"]  # no register: the id resolves nowhere
     repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0001", ["final-deliverable"])
                + generated(["shots/**"], inputs=["talent-material"], approval="NFX-GAI-0099"))
     repo.add()
@@ -251,8 +256,8 @@ def test_an_approval_ending_within_30_days_warns_on_each_file(repo: Repo, as_of:
         assert finding["message"].endswith(f"approval NFX-GAI-0042 expires on 2026-09-10 ({left})")
 
 
-def test_no_expiry_heads_up_without_a_register_or_without_expires(repo: Repo) -> None:
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-GAI-0042"))
+def test_no_expiry_heads_up_for_external_approvals_or_without_expires(repo: Repo) -> None:
+    repo.write("genai.toml", external_approvals(ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-GAI-0042")))
     repo.write("deliverables/a.exr")
     repo.add()
     assert repo.check("--as-of", "2099-01-01").json["findings"] == []

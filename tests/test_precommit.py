@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ANY_REGISTER, ROOT_MANIFEST, Repo, generated
 
 PROJECT = Path(__file__).resolve().parents[1]
 
@@ -82,7 +82,7 @@ def test_commit_is_blocked_then_allowed_after_approval(repo: Repo, hook_repo: di
     assert "deliverables/sh020/sky v003.1001.exr" in output
     assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
 
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-GAI-0042"))
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-GAI-0042") + ANY_REGISTER)
     repo.add("genai.toml")
     allowed = _run(repo, hook_repo, "git", "commit", "-m", "add approved generated sky")
     assert allowed.returncode == 0, allowed.stdout + allowed.stderr
@@ -113,7 +113,7 @@ def test_run_all_files_and_manual_audit_fail_on_a_committed_violation(repo: Repo
 
 @pytest.mark.slow
 def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: dict[str, str]) -> None:
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
     repo.write("deliverables/a.exr")
     repo.add()
     done = _run(repo, hook_repo, _pre_commit(), "try-repo", hook_repo["path"], "genai-hooks",
@@ -127,7 +127,7 @@ def test_staged_hook_sees_a_first_commit_and_a_deleted_manifest(repo: Repo, hook
     _config(repo, hook_repo, ("genai-hooks-staged",))
     installed = _run(repo, hook_repo, _pre_commit(), "install")
     assert installed.returncode == 0, installed.stderr
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]) + ANY_REGISTER)
     repo.write("deliverables/sh010/sky.1001.exr", "pixels")
     repo.add()
     first = _run(repo, hook_repo, "git", "commit", "-m", "first commit, unapproved")
@@ -171,7 +171,7 @@ def test_staged_files_named_like_options_are_judged_through_a_real_commit(repo: 
 @pytest.mark.slow
 def test_the_hook_sees_a_deleted_nested_manifest_in_a_real_commit(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo, ("genai-hooks",))
-    repo.write("genai.toml", ROOT_MANIFEST)
+    repo.write("genai.toml", ROOT_MANIFEST + ANY_REGISTER)
     repo.write("deliverables/sh010/genai.toml", "version = 1\n" + generated(["*.exr"], approval="NFX-GAI-0042"))
     for frame in range(1001, 1017):
         repo.write(f"deliverables/sh010/sky.{frame}.exr", f"generated sky {frame}")

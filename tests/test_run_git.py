@@ -8,16 +8,17 @@ import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import GIT_ENV, ROOT_MANIFEST, Repo, generated
+from conftest import ANY_REGISTER, GIT_ENV, ROOT_MANIFEST, Repo, generated
 
 from genai_hooks.early import start_index_lookup
 from genai_hooks.gitcmd import _stops_lazy_fetch
+from genai_hooks.output import FORMATS
 
 VIOLATION = ROOT_MANIFEST + generated(["deliverables/**"])
 
 
 def test_unstaged_edit_never_changes_the_verdict(repo: Repo) -> None:
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
     repo.write("deliverables/a.exr")
     repo.add()
     assert repo.check().code == 0
@@ -31,7 +32,7 @@ def test_staged_violation_is_judged_even_when_working_tree_is_fixed(repo: Repo) 
     repo.write("genai.toml", VIOLATION)
     repo.write("deliverables/a.exr")
     repo.add()
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
     assert repo.check("deliverables/a.exr").code == 1
 
 
@@ -56,7 +57,7 @@ def test_staged_changes_read_unchanged_manifests_from_head_not_the_working_tree(
     repo.add("deliverables/shots/b.exr")
     repo.git("rm", "-q", "--cached", "deliverables/a.exr")  # staged deletion: never judged
     # unstaged edits of both manifests must not change the verdict
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
     repo.write("deliverables/shots/genai.toml", "version = [broken\n")
     done = repo.check("--diff", "HEAD")
     assert [(f["rule"], f["path"]) for f in done.json["findings"]] == [("GAI201", "deliverables/shots/b.exr")]
@@ -126,7 +127,7 @@ def test_rev_judges_a_commit_and_detached_head(repo: Repo) -> None:
     repo.write("deliverables/a.exr")
     repo.add()
     bad = repo.commit()
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1"))
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
     repo.add()
     good = repo.commit()
     assert repo.check("--rev", bad).code == 1
@@ -258,7 +259,7 @@ def test_a_path_that_is_not_utf8_survives_every_format(repo: Repo, tmp_path: Pat
     (repo.root / "deliverables").mkdir()
     (repo.root / "deliverables").joinpath(b"caf\xe9.exr".decode("utf-8", "surrogateescape")).write_bytes(b"x")
     repo.add()
-    for fmt in ("text", "json", "sarif", "github", "junit", "markdown"):
+    for fmt in FORMATS:
         target = tmp_path / f"out.{fmt}"
         done = repo.run("run", "--format", fmt, "--output", str(target))
         assert done.code == 1, (fmt, done.err)

@@ -7,7 +7,7 @@ import io
 from pathlib import Path
 
 import opentimelineio as otio
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ANY_REGISTER, ROOT_MANIFEST, Repo, generated
 from PIL import Image
 from provenance_media import TRAINED, png_bytes, png_info, xmp_packet
 
@@ -148,7 +148,7 @@ def test_locked_cut_using_generated_previs_is_gai302_until_approved(repo: Repo) 
 
     repo.commit()
     repo.write("genai.toml", EDITORIAL + mapping + generated(["previs/**"], approval="NFX-1")
-               + generated(["shots/cleanup.png"], approval="NFX-2"))
+               + generated(["shots/cleanup.png"], approval="NFX-2") + ANY_REGISTER)
     repo.add()
     done = repo.check("genai.toml")  # a changed manifest re-judges every deliverable timeline
     assert [f for f in done.json["findings"] if f["rule"] == "GAI302"] == []

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ROOT_MANIFEST, Repo, external_approvals, generated, register
 
 
 def test_generated_file_in_deliverables_without_approval_is_blocked(repo: Repo) -> None:
@@ -18,13 +18,24 @@ def test_generated_file_in_deliverables_without_approval_is_blocked(repo: Repo) 
     assert "'firefly' (Adobe)" in finding["message"]
 
 
-def test_approval_without_register_counts_and_passes(repo: Repo) -> None:
-    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-GAI-0042"))
+def test_approval_kept_outside_the_repository_counts_and_passes_and_is_counted(repo: Repo) -> None:
+    repo.write("genai.toml", external_approvals(ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-GAI-0042")))
     repo.write("deliverables/sky.exr")
     repo.add()
     done = repo.check()
     assert done.code == 0, done.out
     assert done.json["findings"] == []
+    assert done.json["summary"]["unchecked_approvals"] == 1
+
+
+def test_approval_in_the_register_passes(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-GAI-0042")
+               + register("NFX-GAI-0042"))
+    repo.write("deliverables/sky.exr")
+    repo.add()
+    done = repo.check()
+    assert done.code == 0, done.out
+    assert done.json["findings"] == [] and done.json["summary"]["unchecked_approvals"] == 0
 
 
 def test_generated_file_outside_deliverables_passes(repo: Repo) -> None:

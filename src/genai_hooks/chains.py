@@ -8,7 +8,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from .approvals import Cited, cite
+from .approvals import Book, Cited, Signers, cite
+from .approvals.facts import LockProblems, read_books
 from .findings import Severity
 from .manifest import GeneratedEntry, Manifest, ManifestInvalid, ModelEntry, Tool, parse_manifest
 from .manifest_reader import Problem
@@ -49,13 +50,21 @@ class ManifestSet:
     archival: PatternIndex[Manifest] = field(default_factory=lambda: PatternIndex(ignore_case=True))
     models: PatternIndex[ModelEntry] = field(default_factory=lambda: PatternIndex(rank=entry_rank))
     complete: bool = False  # every manifest of the snapshot, not only the chains of some files
+    books: dict[str, Book] = field(default_factory=dict)  # by root directory: register, pins, approvers
+    lock_problems: dict[str, LockProblems] = field(default_factory=dict)  # by directory: an invalid genai.lock
     _chains: dict[str, tuple[str, ...]] = field(default_factory=dict)
     _cited: dict[tuple[int, datetime.date], Cited] = field(default_factory=dict)  # by id of an entry held here
 
     @classmethod
     def read(cls, content: ContentReader, paths: Iterable[str]) -> ManifestSet:
-        """The manifests at `paths` in `content`'s snapshot (one over MANIFEST_LIMIT bytes is unreadable)."""
-        return cls.load(content.read_whole(paths, MANIFEST_LIMIT))
+        """The manifests at `paths` in `content`'s snapshot (one over MANIFEST_LIMIT bytes is unreadable), with
+        each root's approval facts (genai.lock, approvers)."""
+        manifests = cls.load(content.read_whole(paths, MANIFEST_LIMIT))
+        roots = {d: m for d, m in manifests.valid.items() if manifests.chain_dirs(d)[0] == d}
+        nested = [d for d in manifests.valid if d not in roots]
+        manifests.books, manifests.lock_problems = read_books(
+            roots, nested, content.read_whole, content.snapshot.existing, content.approvers)
+        return manifests
 
     @classmethod
     def load(cls, texts: Mapping[str, bytes | None]) -> ManifestSet:
@@ -114,6 +123,18 @@ class ManifestSet:
         dirs = self.chain_dirs(directory)
         return self.valid.get(dirs[0]) if dirs else None
 
+    def book_of(self, directory: str) -> Book | None:
+        """The approvals of the production governing `directory`: its root's register, pins and approvers."""
+        dirs = self.chain_dirs(directory)
+        if not dirs or dirs[0] not in self.valid:
+            return None
+        book = self.books.get(dirs[0])
+        if book is None:  # read without the snapshot (ManifestSet.load): the register, and no signer can be read
+            root = self.valid[dirs[0]]
+            approvers = root.production.approvers if root.production else None
+            book = self.books[dirs[0]] = Book(root, signers=Signers.of(approvers, None) if approvers else None)
+        return book
+
     def tool_for(self, entry: GeneratedEntry | ModelEntry) -> Tool | None:
         if entry.tool is None:
             return None
@@ -128,7 +149,7 @@ class ManifestSet:
         key = (id(entry), as_of)
         found = self._cited.get(key)
         if found is None:
-            found = cite(self.root_of(directory_of(entry.manifest)), entry.approvals, as_of)
+            found = cite(self.book_of(directory_of(entry.manifest)), entry.approvals, as_of)
             self._cited[key] = found
         return found
 

@@ -9,6 +9,8 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from .approvals import Book
+from .approvals.lock import is_lock
 from .chains import ManifestSet, directory_of
 from .findings import Finding, Severity
 from .lineage import Origin
@@ -154,8 +156,10 @@ def _below(listing: Listing, prefix: str) -> list[str]:
 
 def weakened(base: Base, manifests: ManifestSet, changes: Iterable[Change]) -> list[Finding]:
     """GAI206: the production's rules got weaker between the base and the snapshot."""
+    changes = list(changes)
     touched = {c.path for c in changes if is_manifest(c.path)}
-    if not touched:
+    locks = {c.path for c in changes if is_lock(c.path)}
+    if not touched and not locks:
         return []
     findings: list[Finding | None] = []
 
@@ -167,6 +171,12 @@ def weakened(base: Base, manifests: ManifestSet, changes: Iterable[Change]) -> l
 
     before_roots = _roots(base.manifests)
     now_roots = _roots(manifests)
+    for lock in sorted(locks):
+        directory = directory_of(lock)
+        for said in _unpinned(base.manifests.books.get(directory), manifests.books.get(directory)):
+            findings.append(make(manifests, "GAI206", directory, lock, None, said, lock, None,
+                                 "Pins record what each approval was given for; removing them lets any content cite "
+                                 "the approval. Restore them, or revoke the approval in the register instead."))
     for path in sorted(touched):
         directory = directory_of(path)
         old, new = base.manifests.valid.get(directory), manifests.valid.get(directory)
@@ -194,6 +204,24 @@ def weakened(base: Base, manifests: ManifestSet, changes: Iterable[Change]) -> l
     return [f for f in findings if f is not None]
 
 
+def _unpinned(before: Book | None, now: Book | None) -> list[str]:
+    """What a change to a root's genai.lock took away: the lock itself, or pins of approvals."""
+    if before is None or before.lock is None:
+        return []
+    if now is None or now.lock is None:
+        pinned = sum(len(b.files) for b in before.lock.blocks)
+        return [(f"genai.lock removed: {pinned} pinned file{'s' if pinned != 1 else ''} no longer bind "
+                "their approvals to content")] if pinned else []
+    found = []
+    for block in before.lock.blocks:
+        kept = now.lock.block(block.approval)
+        gone = sorted({p for p, _ in block.files} - {p for p, _ in (kept.files if kept else ())})
+        if gone:
+            shown = ", ".join(gone[:3]) + (f" and {len(gone) - 3} more" if len(gone) > 3 else "")
+            found.append(f"pins removed from approval {block.approval}: {shown}")
+    return found
+
+
 def _roots(manifests: ManifestSet) -> set[str]:
     return {m.path for d, m in manifests.valid.items() if manifests.chain_dirs(d)[0] == d}
 
@@ -209,6 +237,10 @@ def _weaker_root(old: Manifest, new: Manifest) -> list[tuple[str, str]]:
     ignored = sorted({p.text for p in new.detect_ignore} - {p.text for p in old.detect_ignore})
     if ignored:
         found.append(("detect", f"[detect] ignore now skips {', '.join(ignored)}"))
+    if old.approvals_mode != "external" and new.approvals_mode == "external":
+        found.append(("policy", 'approvals = "external": approval ids are no longer checked against the register'))
+    if (old.production and old.production.approvers) and not (new.production and new.production.approvers):
+        found.append(("production", "approvers removed: register approvals no longer need an approver's signature"))
     if new.nested_tools and not old.nested_tools:
         found.append(("policy", "nested_tools turned on: nested manifests may now vet their own tools"))
     was, now = (m.production.kind if m.production else None for m in (old, new))

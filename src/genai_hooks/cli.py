@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from . import __version__
+from .arguments import build_parser, parse_arguments
 from .early import (
     EarlyDiff,
     EarlyListing,
@@ -20,138 +20,10 @@ from .early import (
     start_index_lookup,
 )
 from .errors import UsageError
-from .output import FORMATS
 from .paths import remove_scratch
 from .progress import progress, show_progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def _format_and_file(text: str) -> tuple[str, str]:
-    fmt, equals, output = text.partition("=")
-    if not equals or not output:
-        raise argparse.ArgumentTypeError(f"{text!r} is not FORMAT=FILE (e.g. sarif=results.sarif)")
-    if fmt not in FORMATS:
-        raise argparse.ArgumentTypeError(f"{fmt!r} is not a format; choose one of: {', '.join(FORMATS)}")
-    return fmt, output
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="genai-hooks", allow_abbrev=False,
-                     description="Keep generative-AI use in a production repository within the studio's rules.")
-    parser.add_argument("--version", action="version", version=f"genai-hooks {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    run = commands.add_parser(
-        "run", help="judge the index, a commit or a change", allow_abbrev=False,
-        description="Judge the files of a snapshot (the index by default, a commit with --rev) against the "
-                    "genai.toml manifests: all of them, the PATHs given, or what changed since --diff BASE. "
-                    "Exit 0: no error; 1: at least one error finding; 2: a usage or environment error.",
-        epilog="Everything after `--` is a path, whatever it is called (hooks pass file names so). "
-               "`--` followed by no path judges the staged change, as `--diff HEAD` does.")
-    run.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to judge (default: all)")
-    run.add_argument("--rev", help="judge commit REV instead of the index")
-    run.add_argument("--diff", metavar="BASE", help="judge what changed since the merge base of BASE")
-    run.add_argument("--format", choices=FORMATS, help="text (default), json, sarif, github, junit, markdown")
-    run.add_argument("--output", metavar="FILE", help="write the output to FILE instead of stdout")
-    run.add_argument("--output-format", action="append", default=[], type=_format_and_file, metavar="FORMAT=FILE",
-                     help="also write FORMAT to FILE from the same run (repeatable), e.g. sarif=results.sarif")
-    run.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
-    run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
-    run.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
-    run.add_argument("--quiet", action="store_true", help="text format: print the findings only, no notes or summary")
-    run.add_argument("--progress", action="store_true",
-                     help="show progress on stderr even when it is not a terminal (it is shown on one by default)")
-
-    init = commands.add_parser(
-        "init", help="write a starter genai.toml", allow_abbrev=False,
-        description="Write a commented starter genai.toml, valid as written, into DIR (never over an existing "
-                    "one; deliverable folders that exist are guessed), and print the .pre-commit-config.yaml "
-                    "snippet that runs the checks.")
-    init.add_argument("directory", nargs="?", default=".", metavar="DIR",
-                      help="where to write genai.toml (default: the current directory)")
-
-    report = commands.add_parser(
-        "report", help="write the disclosure report for the studio contact", allow_abbrev=False,
-        description="The disclosure report: the production, its tools and their attestations, every generated "
-                    "entry with its files, approvals and their state, and the open findings, from a full audit.")
-    report.add_argument("--rev", help="describe commit REV (default: the index, what the next commit holds)")
-    report.add_argument("--since", metavar="BASE",
-                        help="also list the declarations withdrawn since the merge base of BASE (GAI205)")
-    report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown",
-                        help="markdown (default; readable raw in an e-mail), html (prints to PDF), json")
-    report.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    report.add_argument("--as-of", type=_date, metavar="DATE",
-                        help="judge approvals and their expiry as of DATE (default: today)")
-    report.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
-
-    acknowledge = commands.add_parser(
-        "acknowledge", help="print [[acknowledged]] entries for the open findings a production may accept",
-        description="A full audit; prints ready-to-paste [[acknowledged]] entries for the open findings of "
-                    "GAI103-105, GAI301, GAI303, GAI305 and GAI401 (a first rollout's backlog), with `reason` and "
-                    "`by` left for a person to fill in.")
-    acknowledge.add_argument("--rev", help="audit commit REV (default: the index)")
-    acknowledge.add_argument("--as-of", type=_date, metavar="DATE", help="the date the entries are written on")
-    acknowledge.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
-
-    inspect = commands.add_parser(
-        "inspect", help="show every provenance, model and timeline signal the readers find in files",
-        allow_abbrev=False,
-        description="For each media, model or timeline file (declared or not, in the snapshot or only on disk), "
-                    "every signal the readers of `run` find: reader, field, value and strength, as `c2patool FILE` "
-                    "shows a manifest. Exit 0 when every path was read, 2 when one was not (the others are "
-                    "still shown).")
-    inspect.add_argument("paths", nargs="*", metavar="PATH",
-                         help="files to inspect, relative to the current directory; read from the snapshot when "
-                              "there, else from disk")
-    inspect.add_argument("--format", choices=("text", "json"), default="text", help="text (default) or json")
-    inspect.add_argument("--rev", help="read the files of commit REV instead of the index")
-    inspect.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory's)")
-
-    declare = commands.add_parser(
-        "declare", help="append the [[generated]] entry that declares files to their genai.toml",
-        allow_abbrev=False,
-        description="Append one [[generated]] entry declaring the PATHs (a frame sequence as one #### pattern) to "
-                    "the genai.toml governing them, every other byte of it unchanged, written atomically. Nothing "
-                    "is staged: review the change and commit it. An unknown tool or approval id is exit 2.",
-        epilog="Everything after `--` is a path, whatever it is called.")
-    declare.add_argument("paths", nargs="*", metavar="PATH",
-                         help="generated files (or directories) to declare, relative to the current directory; in "
-                              "the index or the working tree")
-    declare.add_argument("--tool", required=True, metavar="ID", help="the tool that made them, declared in "
-                         "[tools.ID] of this manifest or one above")
-    declare.add_argument("--approval", metavar="ID", help="the written approval for this use, in the root's "
-                         "[[approvals]] register (needed in deliverable and archival paths)")
-    declare.add_argument("--purpose", metavar="TEXT", help="what the generated material is for")
-    declare.add_argument("--manifest", metavar="FILE", help="the genai.toml to write (default: the nearest above "
-                         "the paths); it must govern them all")
-    declare.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory's)")
-
-    explain = commands.add_parser(
-        "explain", help="explain a rule, or list them all", allow_abbrev=False,
-        description="What a rule checks, why, which clauses of the guidance it serves, how to fix it and an "
-                    "example; with no RULE, one line for every rule.")
-    explain.add_argument("rule", nargs="?", metavar="RULE",
-                         help="a rule's id (GAI201) or name (deliverable-without-approval), as findings print "
-                              "them; omit it to list every rule")
-
-    commands.add_parser(
-        "schema", help="print the JSON Schema of genai.toml", allow_abbrev=False,
-        description="Print the JSON Schema (draft 2020-12) of genai.toml, for editors' completion and "
-                    "validation (Taplo, Even Better TOML).")
-    return parser
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -184,22 +56,6 @@ def write_output(text: str, output: str | None) -> None:
         if temporary is not None and os.path.exists(temporary):
             os.unlink(temporary)
         raise UsageError(f"cannot write --output {output}: {error.strerror or error}") from None
-
-
-def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
-    """Parse; everything after the first `--` is a path of `run`, never an option (a file may be called `--help`)."""
-    paths_after: list[str] | None = None
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, paths_after = argv[:cut], argv[cut + 1:]
-    args = parser.parse_args(argv)
-    if paths_after is not None:
-        if args.command not in ("run", "inspect", "declare"):
-            parser.error("`--` (paths follow) belongs to `genai-hooks run`, `inspect` and `declare`")
-        args.paths = [*args.paths, *paths_after]
-    args.end_of_options = paths_after is not None
-    return args
-
 
 def _silence_stdout() -> None:
     """The reader of stdout went away: later writes and the final flush go nowhere instead of failing."""
@@ -245,7 +101,7 @@ def _run(args: argparse.Namespace) -> int:
         outcome = run_check(
             repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
             datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
-            early_listing=kinds, cwd=cwd,
+            early_listing=kinds, cwd=cwd, approvers=args.approvers, version_control=fmt == "sarif",
         )
     finally:
         for started in (lookup, early, kinds):
@@ -315,9 +171,25 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                         if done.unstaged else "")
                      + f"nothing is staged: review it, then `git add {done.manifest}`\n", None)
         return EXIT_OK
+    if args.command == "approve":
+        from .writers.approve import Request, approve
+
+        request = Request(args.approval, tuple(args.paths), args.rev, args.payload, args.sign_with, args.principal,
+                          args.replace)
+        write_output(approve(args.repo or ".", os.getcwd(), request), None)
+        return EXIT_OK
     if args.command == "explain":
         from .explain import explain
+        from .rules import RULES
 
+        if args.rule is not None and args.rule.upper() not in RULES and \
+                args.rule not in {r.name for r in RULES.values()}:
+            from .explain_path import explain_path, looks_like_path
+
+            if looks_like_path(args.rule):
+                write_output(explain_path(args.rule, repo=args.repo or ".", rev=args.rev,
+                                          as_of=args.as_of or datetime.date.today(), approvers=args.approvers), None)
+                return EXIT_OK
         write_output(explain(args.rule), None)
         return EXIT_OK
     if args.command == "schema":
@@ -334,7 +206,8 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .report import build_report
 
         write_output(build_report(repo=args.repo or ".", rev=args.rev, fmt=args.format,
-                                  as_of=args.as_of or datetime.date.today(), since=args.since), args.output)
+                                  as_of=args.as_of or datetime.date.today(), since=args.since,
+                                  approvers=args.approvers), args.output)
         return EXIT_OK
     parser.print_help(sys.stderr)
     return EXIT_USAGE

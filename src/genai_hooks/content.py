@@ -110,6 +110,7 @@ class ContentReader:
         self.snapshot = snapshot
         self.repository: GitRepository = snapshot.repository
         self._lfs_dir: str | None = None
+        self.approvers: tuple[str, bytes] | None = None  # an allowed_signers file held outside the snapshot
 
     # -- whole small files ----------------------------------------------------------------------
     def read_whole(self, paths: Iterable[str], limit: int) -> dict[str, bytes | None]:

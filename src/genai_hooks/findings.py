@@ -66,6 +66,14 @@ class Note:
 
 
 @dataclass(frozen=True)
+class VersionControl:
+    """Where the judged content lives, for formats that say so (SARIF): read only when one asks."""
+
+    repository_uri: str | None  # the remote, without credentials
+    branch: str | None  # the branch checked out, when it holds what was judged
+
+
+@dataclass(frozen=True)
 class RunResult:
     snapshot: str  # "index" or a commit sha
     files_checked: int
@@ -73,6 +81,8 @@ class RunResult:
     notes: tuple[Note, ...] = field(default=())
     inspected: int = 0  # files whose embedded provenance was read
     uninspected_formats: int = 0  # selected files in formats no reader knows: checked by path, never by content
+    unchecked_approvals: int = 0  # files admitted by approvals kept outside the repository ([policy] approvals)
+    version_control: VersionControl | None = None
     unapplied: tuple[str, ...] = ()  # invalid manifests the run reported (GAI001): their declarations did not apply
 
     @property

@@ -30,6 +30,7 @@ version = 1
 title = ""                          # the production's title
 contact = ""                        # who was informed of GenAI use (the Netflix contact)
 # approval_pattern = "NFX-GAI-[0-9]{{4,}}"   # approval ids must fully match this
+# approvers = "approvers/allowed_signers"   # OpenSSH allowed_signers: every approval must be signed (GAI213)
 # kind = "fiction"                  # fiction | documentary | unscripted | animation; in a documentary every
 #                                   # generated deliverable needs an approval covering "archival"
 
@@ -68,7 +69,10 @@ contact = ""                        # who was informed of GenAI use (the Netflix
 # trained_on = ["production-material"]   # talent-material | third-party-ip | personal-data need approval
 # approval = "NFX-GAI-0051"
 
-# The approval register (root manifest only):
+# The approval register (root manifest only). Approvals are checked against it: an id an entry cites
+# and no [[approvals]] entry holds is GAI203. Pin what each approval was given for with
+# `genai-hooks approve ID PATH...` (genai.lock), and require approvers' signatures with
+# [production] approvers = "approvers/allowed_signers" (docs/approvals.md).
 # [[approvals]]
 # id = "NFX-GAI-0042"
 # covers = ["final-deliverable", "third-party-ip"]
@@ -80,6 +84,11 @@ contact = ""                        # who was informed of GenAI use (the Netflix
 
 [detect]
 metadata = true                     # find generated media nobody declared (C2PA, IPTC, generator records)
+
+# [policy]
+# approvals = "external"            # only if approvals are kept outside the repository: ids matching
+#                                   # approval_pattern are then accepted unchecked, and every run says how
+#                                   # many files that admitted
 """
 
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from . import policy
 from .acknowledged import acknowledge
+from .approvals import Book
 from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
@@ -50,7 +51,10 @@ class Judgement:
         self._invalid: set[str] = set()
         self._roots: set[str] = set()  # directories of the valid root manifests the judged files' chains start at
         self._inherited: dict[int, set[str]] = {}  # entry -> sensitive categories its files inherit
+        self._pinned: dict[int, list[tuple[str, dict[str, str] | None]]] = {}  # entry -> approvals pinning content
+        self._pin_files: list[tuple[str, GeneratedEntry]] = []
         self.declared: dict[str, GeneratedEntry] = {}  # every file the policy pass found declared, and its entry
+        self.unchecked: set[str] = set()  # files an approval kept outside the repository admitted, unchecked
 
     def use_entry(self, entry: GeneratedEntry) -> None:
         if id(entry) not in self._entries:
@@ -60,12 +64,12 @@ class Judgement:
                 self._tools[id(tool)] = tool
 
     def report_invalid_in_chain(self, directory: str) -> None:
-        """GAI001 of every manifest in the chain of `directory`; the root's own rules (GAI002) too."""
+        """GAI001 of every manifest (and genai.lock) in the chain of `directory`; the root's own rules (GAI002) too."""
         chain = self.manifests.chain_dirs(directory)
         if chain and chain[0] in self.manifests.valid:
             self._roots.add(chain[0])
         for chain_dir in chain:
-            if chain_dir in self.manifests.invalid:
+            if chain_dir in self.manifests.invalid or chain_dir in self.manifests.lock_problems:
                 self._invalid.add(chain_dir)
 
     def tool_label(self, entry: GeneratedEntry) -> str:
@@ -123,6 +127,8 @@ class Judgement:
             if deliverable or best.sensitive or inherited or best.approvals or manifests.archival:
                 self.findings.extend(policy.file_findings(
                     manifests, path, best, self.tool_label(best), deliverable, as_of, inherited))
+            if best.approvals:
+                self._cites(path, best, deliverable or bool(best.sensitive or inherited or best.inputs))
         if audit:
             for manifest in manifests.valid.values():
                 for entry in manifest.generated:
@@ -131,6 +137,26 @@ class Judgement:
                         stale = policy.stale_finding(manifests, entry)
                         if stale is not None:
                             self.findings.append(stale)
+
+    def _cites(self, path: str, entry: GeneratedEntry, needs_approval: bool) -> None:
+        """Remember a file whose entry cites approvals: pinned ones are checked against its blob (GAI212), and
+        unchecked ones are counted."""
+        pinned = self._pinned.get(id(entry))
+        if pinned is None:
+            pinned = self._pinned[id(entry)] = policy.pinned_by(self.manifests, entry, self.options.as_of)
+        if pinned:
+            self._pin_files.append((path, entry))
+        if needs_approval and self.manifests.cited(entry, self.options.as_of).unchecked:
+            self.unchecked.add(path)
+
+    def pins(self) -> None:
+        """GAI212 on the files whose approvals pin content: blob ids the snapshot already lists, no blob read."""
+        if not self._pin_files:
+            return
+        current = self.snapshot.object_ids([p for p, _ in self._pin_files])
+        for path, entry in self._pin_files:
+            self.findings.extend(policy.pin_findings(self.manifests, path, current.get(path), entry,
+                                                     self._pinned[id(entry)]))
 
     def submodules(self, paths: set[str]) -> None:
         """A submodule under a deliverable path: delivered content this repository cannot inspect (GAI303)."""
@@ -155,9 +181,8 @@ class Judgement:
                 self._tools[id(tool)] = tool
         self.report_invalid_in_chain(directory)
 
-    def unapplied(self) -> tuple[str, ...]:
-        """The invalid manifests reported (GAI001): nothing they declare applied to this run."""
-        return tuple(sorted(self.manifests.invalid[d].path for d in self._invalid))
+    def unapplied(self) -> tuple[str, ...]:  # the invalid manifests reported (GAI001): nothing they declare applied
+        return tuple(sorted(self.manifests.invalid[d].path for d in self._invalid if d in self.manifests.invalid))
 
     def inherited(self) -> dict[int, tuple[str, ...]]:
         """Entry id -> the sensitive categories its files inherit from manifests above (sorted)."""
@@ -170,15 +195,16 @@ class Judgement:
                                                        self.options.as_of))
         for tool in self._tools.values():
             self.findings.extend(policy.tool_findings(self.manifests, tool))
-        for root in sorted(self._roots):
-            self.findings.extend(production_findings(self.manifests, self.manifests.valid[root]))
+        self.findings.extend(production_findings(self.manifests, sorted(self._roots)))
         for directory in self._invalid:
-            invalid = self.manifests.invalid[directory]
-            for problem in invalid.problems:
-                finding = policy.make(self.manifests, "GAI001", directory, invalid.path, problem.line,
-                                      problem.message, invalid.path, problem.line)
-                if finding is not None:
-                    self.findings.append(finding)
+            for invalid in (self.manifests.invalid.get(directory), self.manifests.lock_problems.get(directory)):
+                if invalid is None:
+                    continue
+                for problem in invalid.problems:
+                    finding = policy.make(self.manifests, "GAI001", directory, invalid.path, problem.line,
+                                          problem.message, invalid.path, problem.line)
+                    if finding is not None:
+                        self.findings.append(finding)
 
 
 def _inherited_sensitive(key: str, best: GeneratedEntry, whole: list[GeneratedEntry],
@@ -196,6 +222,30 @@ def _inherited_sensitive(key: str, best: GeneratedEntry, whole: list[GeneratedEn
                  if len(e.manifest) < depth and matcher.match(key, offset) for s in e.sensitive)
     found.difference_update(best.sensitive)
     return tuple(sorted(found))
+
+
+def _verify_ahead(manifests: ManifestSet, paths: list[str], audit: bool, as_of: datetime.date) -> None:
+    """Signed approvals the run will ask about, verified side by side rather than one after another: every
+    approval in an audit, else those the selected files' entries cite."""
+    books = [b for b in manifests.books.values() if b.signed]
+    if not books:
+        return
+    if audit:
+        for book in books:
+            book.verify_ahead((a.id for a in book.root.approvals or ()), as_of)
+        return
+    cited: dict[int, tuple[Book, list[str]]] = {}
+    seen: set[int] = set()
+    for path in paths:
+        entry = manifests.winning_entry(path)
+        if entry is None or not entry.approvals or id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        governing = manifests.book_of(directory_of(entry.manifest))
+        if governing is not None and governing.signed:
+            cited.setdefault(id(governing), (governing, []))[1].extend(entry.approvals)
+    for signed, ids in cited.values():
+        signed.verify_ahead(ids, as_of)
 
 
 def _ticking(paths: list[str], tick: Callable[[int], None], every: int = 1 << 16) -> Iterator[str]:
@@ -298,7 +348,9 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
             judgement.select_manifest(manifest_path)
             scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
         policy_paths = sorted(scope)
+    _verify_ahead(manifests, policy_paths, selection.full_audit, options.as_of)
     judgement.policy_pass(policy_paths, audit=selection.full_audit)
+    judgement.pins()
     judgement.submodules(selection.submodules | {g for m in selection.manifests for g in snapshot.gitlinks
                                                  if g.startswith(directory_of(m) + "/") or not directory_of(m)})
 
@@ -318,7 +370,8 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
     judgement.findings.extend(detector.judge_files(selection.files))
     judgement.findings.extend(judge_models(selection, manifests, content, options.as_of, policy_paths))
-    judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests))
+    judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests,
+                                                           options.as_of))
     judgement.notes.extend(detector.notes)
 
     if selection.manifests or selection.full_audit:  # a manifest's deliverable paths may hold any timeline
@@ -341,5 +394,6 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
     result = RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
                        tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
-                       unreadable_formats(snapshot, selection), judgement.unapplied())
+                       unreadable_formats(snapshot, selection), len(judgement.unchecked),
+                       unapplied=judgement.unapplied())
     return Judged(result, uses, judgement.inherited())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import sys
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 from . import schema
 from .findings import Severity
 from .manifest_reader import Problem, TableReader, unknown_key
+from .paths import unsafe_path
 from .patterns import CompiledPattern, PatternError, approval_matcher
 from .toml_lines import TomlLines, parse_error, scan
 
@@ -35,6 +37,7 @@ class Production:
     approval_pattern: str | None
     line: int
     kind: str | None = None  # fiction | documentary | unscripted | animation (schema.PRODUCTION_KINDS)
+    approvers: str | None = None  # allowed_signers file, relative to the root manifest: approvals must be signed
 
 
 @dataclass(frozen=True)
@@ -92,6 +95,8 @@ class Approval:
     line: int
     consent: str | None = None  # the consent record of the people concerned (GAI211)
     union: str | None = None  # the union notification reference
+    signed_by: str | None = None  # the approver who signed it (a principal of the approvers file)
+    signature: str | None = None  # armored SSH signature over signatures.payload()
 
 
 @dataclass(frozen=True)
@@ -127,6 +132,7 @@ class Manifest:
     archival: tuple[CompiledPattern, ...] = ()  # where material presented as real lives (case-insensitive)
     models: tuple[ModelEntry, ...] = ()
     acknowledged: tuple[Acknowledgement, ...] = ()
+    approvals_mode: str = "register"  # [policy] approvals: "register" (checked) or "external" (unchecked)
 
 
 def parse_manifest(path: str, data: bytes, *, is_root: bool) -> Manifest:
@@ -174,7 +180,13 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
             except PatternError as error:
                 r.fail(lines.key_line(header, "approval_pattern", 1), f"approval_pattern is not a valid regex: {error}")
         production = Production(body.get("title"), body.get("contact"), pattern, header.line if header else 1,
-                                body.get("kind"))
+                                body.get("kind"), body.get("approvers"))
+        approvers = body.get("approvers")
+        if approvers is not None:
+            why = unsafe_path(approvers)
+            if why is not None:
+                r.fail(lines.key_line(header, "approvers", 1), f"approvers {approvers!r} is {why}; name a file "
+                       "below the root manifest, e.g. \"approvers/allowed_signers\"")
 
     deliverables: tuple[CompiledPattern, ...] = ()
     if "deliverables" in doc:
@@ -219,11 +231,17 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
 
     severity: dict[str, Severity] = {}
     nested_tools = False
+    approvals_mode = "register"
     if "policy" in doc:
         header = lines.table(("policy",))
         body = r.check_table("policy", "[policy]", header, doc["policy"], schema.MANIFEST["policy"])
         severity = _severity(r, body.get("severity", {}), lines.key_line(header, "severity", 1))
         nested_tools = body.get("nested_tools", False)
+        approvals_mode = body.get("approvals", "register")
+        if approvals_mode == "external" and (production is None or production.approval_pattern is None):
+            r.fail(lines.key_line(header, "approvals", header.line if header else 1),
+                   'approvals = "external" accepts approval ids unchecked, so [production] approval_pattern is '
+                   "required: every id must at least have the form of a real one")
 
     tables = {name: _header_line(lines, name) for name in schema.MANIFEST if name in doc}
     acknowledged = tuple(Acknowledgement(r.path, i.line, i.clean["rule"], i.strings("paths"), i.patterns,
@@ -232,7 +250,7 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
                          if {"rule", "paths", "reason", "by"} <= set(i.clean) and _said(r, i, ("reason", "by")))
     return Manifest(r.path, r.directory, production, deliverables, tools, generated, approvals,
                     detect_metadata, detect_ignore, path_map, rate, severity, nested_tools, tables, archival, models,
-                    acknowledged)
+                    acknowledged, approvals_mode)
 
 
 def _header_line(lines: TomlLines, name: str) -> int:
@@ -294,15 +312,36 @@ def _items(r: TableReader, body: Any, name: str) -> list[_Item]:
 
 def _generated(r: TableReader, body: Any) -> tuple[GeneratedEntry, ...]:
     return tuple(GeneratedEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool", ""),
-                                i.clean.get("purpose"), i.strings("sensitive"), i.strings("approval"),
+                                i.clean.get("purpose"), i.strings("sensitive"), _approval_ids(r, i, "generated"),
                                 i.strings("inputs"))
                  for i in _items(r, body, "generated"))
 
 
 def _models(r: TableReader, body: Any) -> tuple[ModelEntry, ...]:
     return tuple(ModelEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool"),
-                            i.clean.get("base"), i.strings("trained_on"), i.strings("approval"), i.clean.get("purpose"))
+                            i.clean.get("base"), i.strings("trained_on"), _approval_ids(r, i, "models"),
+                            i.clean.get("purpose"))
                  for i in _items(r, body, "models"))
+
+
+def blank_id(approval_id: str) -> str | None:
+    """Why an approval id cannot name a written approval (blank, or holding control characters), or None."""
+    if not approval_id.strip():
+        return "is blank"
+    if any(unicodedata.category(c) == "Cc" for c in approval_id):
+        return "holds control characters"
+    return None
+
+
+def _approval_ids(r: TableReader, item: _Item, name: str) -> tuple[str, ...]:
+    """The ids an entry cites; a blank id or one with control characters is GAI001, never a written approval."""
+    ids = item.strings("approval")
+    for approval_id in ids:
+        why = blank_id(approval_id)
+        if why is not None:
+            r.fail(r.lines.key_line(r.lines.array_item((name,), item.index), "approval", item.line),
+                   f"approval id {approval_id!r} {why}; cite the id of a written approval")
+    return ids
 
 
 def _said(r: TableReader, item: _Item, keys: tuple[str, ...]) -> bool:
@@ -327,12 +366,17 @@ def _approvals(r: TableReader, body: Any) -> tuple[Approval, ...]:
         line = header.line if header else _header_line(r.lines, "approvals")
         if not {"id", "covers", "granted_by", "date"} <= set(clean):
             continue
+        why = blank_id(clean["id"])
+        if why is not None:
+            r.fail(r.lines.key_line(header, "id", line), f"approval id {clean['id']!r} {why}; use the id as granted")
+            continue
         if clean["id"] in seen:
             r.fail(line, f"approval id '{clean['id']}' is declared twice (first at line {seen[clean['id']]})")
             continue
         seen[clean["id"]] = line
         approvals.append(Approval(clean["id"], tuple(clean["covers"]), clean["granted_by"], clean["date"],
-                                  clean.get("expires"), line, clean.get("consent"), clean.get("union")))
+                                  clean.get("expires"), line, clean.get("consent"), clean.get("union"),
+                                  clean.get("signed_by"), clean.get("signature")))
     return tuple(approvals)
 
 

@@ -141,5 +141,5 @@ def entry_findings(manifests: ManifestSet, entry: ModelEntry, as_of: datetime.da
     policy.protected_inputs(entry.trained_on, tool, "model trained on {} with", add)
     policy.resolvable(manifests, entry.manifest, entry.approvals, add)
     policy.approved_inputs(manifests, entry, entry.trained_on, "GAI502", "model trained on", as_of, add)
-    found.extend(policy.consent_findings(manifests, entry.manifest, entry.approvals))
+    found.extend(policy.consent_findings(manifests, entry.manifest, entry.approvals, as_of))
     return found

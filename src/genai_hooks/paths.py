@@ -23,6 +23,21 @@ def is_manifest(path: str) -> bool:
     """Whether a repository path is a genai.toml (the cheap test first: it runs on every file of an audit)."""
     return path.endswith(MANIFEST_NAME) and path.rpartition("/")[2] == MANIFEST_NAME
 
+def unsafe_path(path: str) -> str | None:
+    """Why a pinned path cannot name a file below the lock, or None."""
+    if not path:
+        return "an empty path"
+    if path.startswith("/") or re.match(r"\A[A-Za-z]:", path):
+        return "an absolute path"
+    if "\\" in path:
+        return "a path with a backslash (use /)"
+    if any(part in ("", ".", "..") for part in path.split("/")):
+        return "a path that leaves the repository or is not normalised"
+    if any(ord(c) < 0x20 and c not in "\t\n\r" for c in path) or "\0" in path:
+        return "a path with control characters"
+    return None
+
+
 GITMODULES = ".gitmodules"
 # Optional locks off: reading commands must not refresh (write) the index while we check.
 # No lazy fetch: in a partial clone, reading a missing blob would download it (no network, ever).

@@ -7,10 +7,10 @@ import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .approvals import expiring_soon, lookup, needs_consent
+from .approvals import Book, expiring_soon, lookup, needs_consent
 from .chains import ManifestSet, directory_of
 from .findings import Finding, Severity
-from .manifest import GeneratedEntry, Manifest, ModelEntry, Tool
+from .manifest import Approval, GeneratedEntry, Manifest, ModelEntry, Tool
 from .patterns import approval_matches
 from .rules import RULES
 from .schema import INPUT_APPROVALS, SAFE_ENVIRONMENTS
@@ -73,7 +73,7 @@ def entry_findings(manifests: ManifestSet, entry: GeneratedEntry, inherited: tup
             "but the entry cites no written approval (nested manifests cannot drop sensitive categories)")
     resolvable(manifests, entry.manifest, entry.approvals, add)
     approved_inputs(manifests, entry, entry.inputs, "GAI209", "entry feeds", as_of, add)
-    found.extend(consent_findings(manifests, entry.manifest, entry.approvals))
+    found.extend(consent_findings(manifests, entry.manifest, entry.approvals, as_of))
     return [f for f in found if f is not None]
 
 
@@ -107,14 +107,21 @@ def protected_inputs(inputs: tuple[str, ...], tool: Tool | None, template: str, 
 
 
 def resolvable(manifests: ManifestSet, manifest: str, approval_ids: tuple[str, ...], add: Add) -> None:
-    """GAI203: every cited id satisfies approval_pattern and, with a register, is in it."""
-    root = manifests.root_of(directory_of(manifest))
+    """GAI203: every cited id satisfies approval_pattern and is in the root's register (SPEC §18: also when the
+    root keeps none), unless the root keeps its approvals outside the repository."""
+    book = manifests.book_of(directory_of(manifest))
+    root = book.root if book is not None else None
     pattern = root.production.approval_pattern if root and root.production else None
     for approval_id in approval_ids:
         if pattern is not None and not approval_matches(pattern, approval_id):
             add("GAI203", f"approval '{approval_id}' does not match the production's approval_pattern '{pattern}'")
-        elif root is not None and root.approvals is not None and lookup(root, approval_id) is None:
-            add("GAI203", f"approval '{approval_id}' is not in the approval register of {root.path}")
+        elif book is None:
+            add("GAI203", f"approval '{approval_id}' is cited, but no root manifest above keeps an approval register")
+        elif book.lookup(approval_id) is None and not book.external:
+            keeps = "" if book.root.approvals else " (it keeps none yet)"
+            signed = (", and signed approvals are required, so an id outside it grants nothing"
+                      if book.signed and book.root.approvals_mode == "external" else "")
+            add("GAI203", f"approval '{approval_id}' is not in the approval register of {book.root.path}{keeps}{signed}")
 
 
 def approved_inputs(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry, inputs: tuple[str, ...], rule: str,
@@ -132,13 +139,26 @@ def approved_inputs(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry, 
         add(rule, f"{verb} {fed} but {cited.why_not(missing)}")
 
 
-def consent_findings(manifests: ManifestSet, manifest: str, approval_ids: Iterable[str]) -> list[Finding | None]:
-    """GAI211 on the register approvals cited that cover talent likeness or union work without consent."""
-    root = manifests.root_of(directory_of(manifest))
-    if root is None or root.approvals is None:
+def consent_findings(manifests: ManifestSet, manifest: str, approval_ids: Iterable[str],
+                     as_of: datetime.date) -> list[Finding | None]:
+    """GAI211 and GAI213 on the register approvals cited: consent missing where it is needed, and signatures
+    missing or invalid where the production requires them."""
+    book = manifests.book_of(directory_of(manifest))
+    if book is None or book.root.approvals is None:
         return []
-    cited = [lookup(root, i) for i in dict.fromkeys(approval_ids)]
-    return [consent_finding(manifests, root, a.id) for a in cited if a is not None and needs_consent(a)]
+    cited = [a for a in (book.lookup(i) for i in dict.fromkeys(approval_ids)) if a is not None]
+    found = [consent_finding(manifests, book.root, a.id) for a in cited if needs_consent(a)]
+    return found + [signature_finding(manifests, book, a, as_of) for a in cited]
+
+
+def signature_finding(manifests: ManifestSet, book: Book, approval: Approval, as_of: datetime.date) -> Finding | None:
+    """GAI213 when the production requires signed approvals and `approval`'s signature does not hold."""
+    verdict = book.signature(approval, as_of)
+    if verdict.ok:
+        return None
+    root = book.root
+    return make(manifests, "GAI213", root.directory, root.path, approval.line,
+                f"approval {approval.id} covers nothing: {verdict.reason}", root.path, approval.line)
 
 
 def consent_finding(manifests: ManifestSet, root: Manifest, approval_id: str) -> Finding | None:
@@ -150,13 +170,18 @@ def consent_finding(manifests: ManifestSet, root: Manifest, approval_id: str) ->
                 root.path, approval.line)
 
 
-def register_findings(manifests: ManifestSet, audit: bool, selected: Iterable[str]) -> list[Finding]:
-    """GAI211 on every approval of a register: of every root in a full audit, else of the selected root manifests
-    (approvals cited by the entries a run uses are judged with those entries)."""
+def register_findings(manifests: ManifestSet, audit: bool, selected: Iterable[str],
+                      as_of: datetime.date) -> list[Finding]:
+    """GAI211 and GAI213 on every approval of a register: of every root in a full audit, else of the selected root
+    manifests (approvals cited by the entries a run uses are judged with those entries)."""
     chosen = set(selected)
     roots = [m for d, m in manifests.valid.items() if manifests.chain_dirs(d)[0] == d and (audit or m.path in chosen)]
     found = [consent_finding(manifests, root, a.id) for root in roots for a in root.approvals or ()
              if needs_consent(a)]
+    for root in roots:
+        book = manifests.book_of(root.directory)
+        if book is not None:
+            found.extend(signature_finding(manifests, book, a, as_of) for a in root.approvals or ())
     return [f for f in found if f is not None]
 
 
@@ -166,8 +191,6 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
     if not entry.approvals:
         return Coverage(False, ())
     cited = manifests.cited(entry, as_of)
-    if not cited.register:  # no register: any well-formed id covers everything
-        return Coverage(bool(cited.wellformed), ())
     if not cited.resolved:
         return Coverage(False, ())  # GAI203 says why
     needed = (["final-deliverable"] if deliverable else []) + list(entry.sensitive) + list(inherited)
@@ -199,6 +222,40 @@ def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool
         add("GAI210", f" and {real}, where it would be taken for real; {why}")
     for message in expiring_soon(cited, as_of) if cited is not None else ():
         add("GAI207", ": " + message)
+    return [f for f in found if f is not None]
+
+
+def pinned_by(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry,
+              as_of: datetime.date) -> list[tuple[str, dict[str, str] | None]]:
+    """The register approvals `entry` cites that pin content: (id, path -> blob id), or (id, None) for every
+    approval cited when the root's genai.lock is invalid and no pin can be trusted (fail closed)."""
+    book = manifests.book_of(directory_of(entry.manifest))
+    if book is None or not entry.approvals:
+        return []
+    cited = manifests.cited(entry, as_of)
+    resolved = [a.id for a in cited.current + cited.expired] + [a.id for a, _ in cited.unsigned]
+    if book.lock_invalid:
+        return [(i, None) for i in resolved]
+    return [(i, pins) for i in resolved for pins in (book.pinned(i),) if pins is not None]
+
+
+def pin_findings(manifests: ManifestSet, path: str, current: str | None, entry: GeneratedEntry | ModelEntry,
+                 pinned: list[tuple[str, dict[str, str] | None]]) -> list[Finding]:
+    """GAI212: a file citing an approval that pins content is not among the pinned files, or changed since."""
+    found: list[Finding | None] = []
+    where = f"{entry.manifest}:{entry.line}"
+    for approval_id, pins in pinned:
+        if pins is None:
+            why = "genai.lock is invalid (GAI001), so what the approval was given for cannot be checked"
+        elif path not in pins:
+            why = "not among the approved files"
+        elif pins[path] != current:
+            why = f"pinned {pins[path]}, now {current}"
+        else:
+            continue
+        found.append(make(manifests, "GAI212", directory_of(path), path, None,
+                          f"cites approval {approval_id} (entry at {where}), which pins the content it was given "
+                          f"for: {why}", entry.manifest, entry.line))
     return [f for f in found if f is not None]
 
 

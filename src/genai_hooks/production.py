@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from .chains import ManifestSet
 from .findings import Finding
 from .manifest import Manifest
 from .policy import make
 
 
-def production_findings(manifests: ManifestSet, root: Manifest) -> list[Finding]:
-    """GAI002 on a root manifest whose [production] title or contact is missing or blank."""
+def production_findings(manifests: ManifestSet, roots: Iterable[str]) -> list[Finding]:
+    """GAI002 on each root manifest (by directory) whose [production] title or contact is missing or blank."""
+    return [f for root in roots for f in _incomplete(manifests, manifests.valid[root])]
+
+
+def _incomplete(manifests: ManifestSet, root: Manifest) -> list[Finding]:
     production = root.production
     if production is None:
         message = ("the root manifest has no [production] table: it names no production (title) and no studio "

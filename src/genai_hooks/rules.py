@@ -148,8 +148,9 @@ _CATALOGUE = (
     Rule("GAI201", "deliverable-without-approval", Severity.ERROR, ("principle-4", "written-approval"),
          "A generated file is in a deliverable path and its entry has no approval.",
          "Generated material is meant to stay temporary; in a final deliverable it needs written approval.",
-         "Keep the file out of deliverable paths, or add `approval = \"<id>\"` to its [[generated]] entry "
-         "once written approval is granted.",
+         "Keep the file out of deliverable paths, or, once written approval is granted, add `approval = \"<id>\"` "
+         "to its [[generated]] entry and an `[[approvals]]` entry with that id (covers = [\"final-deliverable\"]) "
+         "to the root manifest.",
          '[[generated]]\npaths = ["deliverables/sh020/sky/**"]\ntool = "firefly"\napproval = "NFX-GAI-0042"'),
     Rule("GAI202", "sensitive-use-without-approval", Severity.ERROR, ("principle-1", "principle-5", "creative-output", "written-approval"),
          "An entry lists `sensitive` categories and has no approval.",
@@ -159,9 +160,11 @@ _CATALOGUE = (
          '[[generated]]\npaths = ["shots/sq020/**"]\ntool = "firefly"\nsensitive = ["talent-likeness"]\n'
          'approval = "NFX-GAI-0051"'),
     Rule("GAI203", "approval-unresolved", Severity.ERROR, ("written-approval",),
-         "An approval id breaks `approval_pattern`, or the root keeps a register and the id is not in it.",
-         "An approval that cannot be traced to a written grant is no approval.",
-         "Cite the id exactly as granted, and add it to the root manifest's [[approvals]] register.",
+         "An approval id breaks `approval_pattern`, or the root's register does not hold it (also when the root "
+         "keeps no register, unless `[policy] approvals = \"external\"`).",
+         "An approval that cannot be traced to a written grant is no approval: any string would pass.",
+         "Cite the id exactly as granted, and add an `[[approvals]]` entry to the root manifest (id, covers, "
+         "granted_by, date).",
          '[[approvals]]\nid = "NFX-GAI-0042"\ncovers = ["final-deliverable"]\n'
          'granted_by = "Netflix Production Legal"\ndate = 2025-09-10'),
     Rule("GAI204", "approval-insufficient", Severity.ERROR, ("written-approval",),
@@ -227,6 +230,24 @@ _CATALOGUE = (
          "`union` where one was made.",
          '[[approvals]]\nid = "NFX-GAI-0051"\ncovers = ["talent-likeness"]\ngranted_by = "Netflix Talent Relations"\n'
          'date = 2025-10-01\nconsent = "TR-2025-118 (signed digital-replica rider)"\nunion = "SAG-AFTRA notice 2025-0931"'),
+    Rule("GAI212", "approved-content-changed", Severity.ERROR, ("written-approval", "principle-4"),
+         "A file cites an approval that pins its content in genai.lock, and the file is not among the pinned "
+         "files or its blob differs from the pin.",
+         "Written approval is given for particular material; other frames under the same entry, or the same "
+         "frames re-rendered, were never approved.",
+         "Have the new content approved, then pin it: `genai-hooks approve <id> <path>...` (and re-sign the "
+         "approval if the production signs them); or restore the approved content.",
+         '# genai.lock\n[[approved]]\napproval = "NFX-GAI-0042"\nfiles = [\n'
+         '  ["deliverables/sh020/sky/sh020_sky_v003.1001.exr", "6b5f0c1e..."],\n]'),
+    Rule("GAI213", "approval-signature-invalid", Severity.ERROR, ("written-approval",),
+         "The production requires signed approvals and an approval's signature is missing, does not verify, "
+         "is by a principal the approvers file does not list, or by a key outside its validity window.",
+         "Anyone who can edit the root manifest could otherwise grant an approval; a signature shows an "
+         "approver of the production granted exactly this approval, for exactly the pinned content.",
+         "Have an approver sign the approval: `genai-hooks approve <id> --sign-with <key> --principal <name>` "
+         "(ssh-keygen -Y sign over `genai-hooks approve <id> --payload`).",
+         '[production]\napprovers = "approvers/allowed_signers"\n\n[[approvals]]\nid = "NFX-GAI-0042"\n'
+         '...\nsigned_by = "legal@studio.example"\nsignature = """\n-----BEGIN SSH SIGNATURE-----\n...\n"""'),
     Rule("GAI301", "undeclared-generated-media", Severity.ERROR, ("principle-4", "disclosure"),
          "A file's embedded metadata says generative AI made it and no entry declares it.",
          "Generators stamp their output; a stamped file nobody declared is GenAI use nobody reviewed.",

@@ -5,9 +5,10 @@ from __future__ import annotations
 import datetime
 import os
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
+from .approvals.lock import is_lock
 from .chains import ManifestSet
 from .changes import Base, ChangeContext
 from .content import ContentReader
@@ -21,6 +22,7 @@ from .paths import MANIFEST_NAME, is_manifest, manifest_candidates, repository_p
 from .selection import ChangeSet, Selection, changed_since, select
 from .snapshot import Snapshot, has_head, open_snapshot
 from .timelines import GeneratedUse, is_timeline
+from .vcs import describe
 
 
 @dataclass
@@ -52,12 +54,17 @@ def manifest_paths(snapshot: Snapshot, selection: Selection, candidates: list[st
 def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: str | None,
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
               early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None,
-              early_listing: EarlyListing | None = None) -> Outcome:
-    """Judge; `early_*` is git work on the index that cli.py started before importing this module."""
+              early_listing: EarlyListing | None = None, approvers: str | None = None,
+              version_control: bool = False) -> Outcome:
+    """Judge; `early_*` is git work on the index that cli.py started before importing this module; `approvers`:
+    an allowed_signers file held outside the repository (it takes precedence over [production] approvers);
+    `version_control` also reads the remote and branch (for SARIF)."""
+    held = read_approvers(approvers) if approvers is not None else None
     repository = GitRepository(repo)
     try:
         snapshot = open_snapshot(repository, rev)
         content = ContentReader(snapshot)
+        content.approvers = held
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
         lookup, early, kinds = (_here(early_lookup, repository), _here(early_diff, repository),
                                 _here(early_listing, repository))
@@ -86,6 +93,11 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         selection = select(snapshot, given, changes)
         if change_set is not None and changes is None:  # staged manifest changes, deletions included
             selection.manifests.update(c.path for c in change_set.changes if is_manifest(c.path))
+        # a changed genai.lock re-judges what its approvals were given for, as a changed root manifest does
+        locks = [p for p in selection.files if is_lock(p)] + [c.path for c in (change_set.changes if change_set else ())
+                                                             if is_lock(c.path)]
+        if locks:
+            selection.manifests.update(snapshot.existing([_beside(p) for p in locks]))
         _settle_missing(repository, snapshot, selection, given)
         if chains is not None and not needs_every_manifest(selection):
             manifests = chains
@@ -94,9 +106,12 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
             manifests.complete = needs_every_manifest(selection)
         context = _change_context(repository, change_set) if change_set is not None else None
         judged = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
+        result = judged.result
+        if version_control:
+            result = replace(result, version_control=describe(repository, snapshot.commit))
     finally:
         repository.close()
-    return Outcome(judged.result, snapshot, manifests, selection, judged.clip_uses, judged.inherited)
+    return Outcome(result, snapshot, manifests, selection, judged.clip_uses, judged.inherited)
 
 
 _Started = TypeVar("_Started", IndexLookup, EarlyDiff, EarlyListing)
@@ -107,6 +122,26 @@ def _here(started: _Started | None, repository: GitRepository) -> _Started | Non
     return started if started is not None and os.path.samefile(started.toplevel, repository.toplevel) else None
 
 
+def _beside(lock: str) -> str:
+    directory = lock.rpartition("/")[0]
+    return f"{directory}/{MANIFEST_NAME}" if directory else MANIFEST_NAME
+
+
+def read_approvers(path: str) -> tuple[str, bytes]:
+    """`--approvers FILE`: an allowed_signers file this run trusts; one that cannot be used is exit 2, never a pass."""
+    from .approvals.signatures import SIGNERS_LIMIT, signers_problem
+
+    try:
+        with open(path, "rb") as stream:
+            data = stream.read(SIGNERS_LIMIT + 1)
+    except OSError as error:
+        raise UsageError(f"--approvers {path}: {error.strerror or error}") from None
+    problem = signers_problem(data)
+    if problem is not None:
+        raise UsageError(f"--approvers {path}: {problem}")
+    return f"--approvers {path}", data
+
+
 def _change_context(repository: GitRepository, change_set: ChangeSet) -> ChangeContext:
     """What the change's base declared, read only as far as the change needs it."""
     if change_set.base is None:  # the first commit: nothing was declared before it
@@ -114,7 +149,7 @@ def _change_context(repository: GitRepository, change_set: ChangeSet) -> ChangeC
     base_snapshot = Snapshot(repository, change_set.base)
     base_content = ContentReader(base_snapshot)
     base = None
-    if any(is_manifest(c.path) for c in change_set.changes):  # withdrawals and weakening need every manifest
+    if any(is_manifest(c.path) or is_lock(c.path) for c in change_set.changes):  # withdrawals and weakening
         listed = base_snapshot.named(MANIFEST_NAME)
         base = Base(change_set.base, ManifestSet.read(base_content, listed), base_snapshot.listing)
     pairs = moved(change_set.changes)  # content that left a base path: was it declared there?

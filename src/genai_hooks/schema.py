@@ -22,6 +22,7 @@ PRODUCTION_KINDS = ("fiction", "documentary", "unscripted", "animation")
 # What a production may accept as checked (SPEC §12); the other rules have approvals for that
 ACKNOWLEDGEABLE = ("GAI103", "GAI104", "GAI105", "GAI301", "GAI303", "GAI305", "GAI401")
 SEVERITIES = ("error", "warning", "off")
+APPROVAL_MODES = ("register", "external")  # [policy] approvals: checked against the root's register, or not
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ MANIFEST: Mapping[str, Table] = {
         "kind": Key("string", "What the production is; a documentary presents its material as real, so every "
                     "generated deliverable needs an approval covering archival (GAI210).",
                     choices=PRODUCTION_KINDS),
+        "approvers": Key("string", "An OpenSSH allowed_signers file (relative to this manifest) naming who may "
+                         "grant approvals: every register approval must then be signed (GAI213)."),
     }, root_only=True),
     "deliverables": Table("Deliverable paths; adds to the chain.", {
         "paths": Key("strings", "Patterns of final-deliverable paths.", required=True),
@@ -95,6 +98,9 @@ MANIFEST: Mapping[str, Table] = {
         "consent": Key("string", "The consent record of the people concerned; required when covers includes "
                        "talent-likeness or union-work (GAI211)."),
         "union": Key("string", "The union notification reference."),
+        "signed_by": Key("string", "The approver (a principal of the approvers file) who signed this approval."),
+        "signature": Key("string", "An armored SSH signature (namespace genai-hooks-approval) over the payload "
+                         "`genai-hooks approve ID --payload` prints; `approve ID --sign-with KEY` writes it."),
     }, root_only=True, array=True),
     "detect": Table("Embedded-provenance detection.", {
         "metadata": Key("boolean", "Sniff embedded provenance (C2PA, IPTC, generator records); default true."),
@@ -108,6 +114,10 @@ MANIFEST: Mapping[str, Table] = {
         "severity": Key("severity-map", "Rule id -> error | warning | off (GAI001 cannot be changed)."),
         "nested_tools": Key("boolean", "Let nested manifests declare tools ([tools.ID]); default false: "
                             "the production vets every tool in the root (GAI107)."),
+        "approvals": Key("string", "Where approvals are checked: `register` (default: every cited id must be an "
+                         "[[approvals]] entry of the root) or `external` (kept outside the repository: any id "
+                         "matching approval_pattern is accepted unchecked, and every run says how many files "
+                         "that admitted).", choices=APPROVAL_MODES),
     }, root_only=True),
     "acknowledged": Table("Findings the production checked and accepts: they stay visible, marked, but no longer "
                           "fail a check (GAI402 when one goes stale).", {

@@ -11,13 +11,14 @@ if TYPE_CHECKING:  # the command line imports this module before git starts work
     from ..findings import RunResult
 
 # --format name -> module in this package exposing `render(result: RunResult) -> str`
-FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "junit", "markdown")
+FORMATS: tuple[str, ...] = ("text", "json", "sarif", "github", "junit", "codequality", "markdown")
 _MODULES = {
     "text": "text",
     "json": "json_format",
     "sarif": "sarif",
     "github": "github",
     "junit": "junit",
+    "codequality": "codequality",
     "markdown": "markdown",
 }
 

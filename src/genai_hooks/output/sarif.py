@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from typing import Any
 from urllib.parse import quote_from_bytes
 
@@ -15,12 +16,18 @@ SCHEMA_URI = "https://json.schemastore.org/sarif-2.1.0.json"
 SRCROOT = "%SRCROOT%"
 # bump the suffix only if the identity of a finding changes meaning; code scanning dedups on it
 FINGERPRINT_KEY = "genaiHooksFinding/v1"
+# Code scanning keeps one analysis per tool, commit and category, the category being automationDetails.id up
+# to its last "/"; upload-sarif's `category` input does not replace an id the log already has, so the log
+# names its own, and this variable changes it (two checks of one repository, e.g. per working directory).
+CATEGORY_VARIABLE = "GENAI_HOOKS_SARIF_CATEGORY"
+DEFAULT_CATEGORY = "genai-hooks"
 
 _LEVELS = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.OFF: "none"}
 # GitHub shows this as the alert's severity for non-security rules
 _PROBLEM_SEVERITY = {Severity.ERROR: "error", Severity.WARNING: "warning", Severity.OFF: "recommendation"}
 
 JSON = dict[str, Any]
+_UNDECLARED = frozenset(("GAI301",))  # rules about a file no entry declares
 
 
 def render(result: RunResult) -> str:
@@ -36,12 +43,35 @@ def render(result: RunResult) -> str:
             }
         },
         "invocations": [_invocation(result.notes)],
+        "automationDetails": {"id": f"{category()}/"},
         "results": [_result(finding, rule_index.get(finding.rule)) for finding in result.findings],
         "properties": {"snapshot": result.snapshot, "filesChecked": result.files_checked},
     }
+    provenance = _version_control(result)
+    if provenance is not None:
+        run["versionControlProvenance"] = [provenance]
     log: JSON = {"$schema": SCHEMA_URI, "version": "2.1.0", "runs": [run]}
     # ASCII-only output: safe to write through any locale, and every JSON reader decodes it
     return json.dumps(log, indent=2, ensure_ascii=True) + "\n"
+
+
+def category() -> str:
+    """The code scanning category: GENAI_HOOKS_SARIF_CATEGORY without surrounding slashes, or genai-hooks."""
+    chosen = os.environ.get(CATEGORY_VARIABLE, "").strip().strip("/")
+    return _text(chosen) if chosen else DEFAULT_CATEGORY
+
+
+def _version_control(result: RunResult) -> JSON | None:
+    """The repository and the commit judged (none for the index); SARIF needs the repository's URI for it."""
+    known = result.version_control
+    if known is None or known.repository_uri is None:
+        return None
+    details: JSON = {"repositoryUri": known.repository_uri}
+    if result.snapshot != "index":
+        details["revisionId"] = result.snapshot
+    if known.branch is not None:
+        details["branch"] = _text(known.branch)
+    return details
 
 
 def artifact_uri(path: str) -> str:
@@ -109,7 +139,9 @@ def _result(finding: Finding, rule_index: int | None) -> JSON:
     ):
         declared = _location(finding.manifest, finding.manifest_line)
         declared["id"] = 1
-        declared["message"] = {"text": "declared in this manifest"}
+        # an undeclared file's manifest is the one whose [[generated]] entries should cover it
+        said = "should be declared in this manifest" if finding.rule in _UNDECLARED else "declared in this manifest"
+        declared["message"] = {"text": said}
         result["relatedLocations"] = [declared]
     if finding.suppressed is not None:  # code scanning shows it as dismissed, with the production's reason
         result["suppressions"] = [{"kind": "external", "status": "accepted",

@@ -50,6 +50,8 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
         lines.append(paint("bold", unapplied_line(result, more=False)))
     if result.findings:  # a passing commit prints one line: notes are for whoever reads the findings
         lines.extend(paint("dim", f"{_printable(n.path)}: note: {_printable(n.message)}") for n in result.notes)
+    if result.unchecked_approvals:  # the production opted out of the register: say what that let through
+        lines.append(paint("bold", unchecked_line(result.unchecked_approvals)))
     lines.append(paint("error" if result.errors else "bold", summary_line(result)))
     return "\n".join(lines) + "\n"
 
@@ -61,6 +63,11 @@ def unapplied_line(result: RunResult, *, more: bool) -> str:
             f"({'they are' if many else 'it is'} invalid, so nothing {'they declare' if many else 'it declares'} "
             "counted)")
     return said + (f"; the findings below may follow from {'them' if many else 'it'}" if more else "")
+
+
+def unchecked_line(files: int) -> str:
+    return (f"genai-hooks: {_plural(files, 'file')} admitted by approvals kept outside the repository, unchecked "
+            '([policy] approvals = "external")')
 
 
 def summary_line(result: RunResult) -> str:

@@ -49,6 +49,9 @@ _Parser = Callable[[BoundedReader, EvidenceLog], None]
 class Inspection:
     evidence: tuple[Evidence, ...]  # strongest first, deduplicated
     uninspected: str | None  # why evidence could lie beyond what was read (GAI303), else None
+    # What in the file's own metadata forbids training AI on it (GAI503), strongest first. Not
+    # evidence that AI made the file: GAI301/GAI302 read `evidence` only, so keep them apart.
+    training_not_permitted: tuple[Evidence, ...] = ()
 
 
 def _sniff_sidecar(reader: BoundedReader, log: EvidenceLog) -> None:
@@ -147,7 +150,7 @@ def inspect(name: str, source: MediaSource, *, markers: Sequence[str] = ()) -> I
     except (ArithmeticError, LookupError, ValueError, RecursionError):
         pass  # hostile content that slipped past a parser's checks is still no evidence
     log.finish()
-    return Inspection(evidence=log.evidence, uninspected=log.uninspected)
+    return Inspection(evidence=log.evidence, uninspected=log.uninspected, training_not_permitted=log.training)
 
 
 def reader_name(name: str, magic: bytes) -> str | None:

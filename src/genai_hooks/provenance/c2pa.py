@@ -1,11 +1,10 @@
 """C2PA manifest stores (JUMBF, ISO 19566-5): read, not validated (SPEC §6, §11).
 
-The walker reads box headers and only the boxes that matter (claims, `c2pa.actions*` and
-`com.adobe.generative-ai` assertions), so thumbnails and ingredients in a large store cost
-nothing. A digital source type is strong evidence; a claim generator or action software agent
-naming a generative product, or Adobe's generative-AI assertion, is medium. Brotli-compressed
-manifests, which the standard library cannot open, are handed to c2pa-python when it is
-installed and the store fits the read budget; otherwise the file is reported uninspected.
+The walker reads box headers and only the boxes that matter (claims, and the assertions
+`c2pa_manifest` reads), so thumbnails in a large store cost nothing; what a manifest's claim
+and assertions say is `c2pa_manifest`'s business. Brotli-compressed manifests, which the
+standard library cannot open, are handed to c2pa-python when it is installed and the store
+fits the read budget; otherwise the file is reported uninspected.
 """
 
 from __future__ import annotations
@@ -15,78 +14,19 @@ import importlib
 import importlib.util
 import io
 import json
-import re
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
-from genai_hooks.findings import Strength
 from genai_hooks.provenance import cbor
-from genai_hooks.provenance.evidence import EvidenceLog, decode_text, genai_source_type, generative_product
+from genai_hooks.provenance.c2pa_manifest import Assertion, Manifest, assertion_kind, is_claim
+from genai_hooks.provenance.evidence import EvidenceLog, decode_text
 from genai_hooks.provenance.reader import ByteWindow, Corrupt, iso_boxes
 
-C2PA_KIND = "c2pa"
-GENERATOR_KIND = "c2pa-generator"
-GENERATIVE_AI_KIND = "c2pa-generative-ai"
-GENERATIVE_AI_LABEL = "com.adobe.generative-ai"
 _UUID_SUFFIX = bytes.fromhex("00110010800000aa00389b71")
 _WALK_INTO = {b"c2pa", b"c2ma", b"c2um", b"c2as"}  # store, manifests, assertion store
 _MANIFESTS = {b"c2ma", b"c2um"}
-_ACTIONS_LABEL = re.compile(r"c2pa\.actions(?:\.v\d+)?(?:__\d+)?")
-_CLAIM_LABEL = re.compile(r"c2pa\.claim(?:\.v\d+)?")
-_GENERATIVE_AI_LABEL = re.compile(re.escape(GENERATIVE_AI_LABEL) + r"(?:__\d+)?")
-_SOURCE_TYPE_URI = re.compile(
-    rb"https?://cv\.iptc\.org/newscodes/digitalsourcetype/(?:compositeWithT|t)rainedAlgorithmicMedia"
-)
 MAX_BOXES = 4096
 MAX_DEPTH = 8
-_MAX_NAMES = 64  # generator and agent names kept per manifest
-
-
-@dataclass
-class _Manifest:
-    label: str
-    source_types: list[str] = field(default_factory=list)
-    generator: str | None = None  # shown beside a digital source type
-    generator_names: list[str] = field(default_factory=list)  # every claim generator named
-    agents: list[str] = field(default_factory=list)  # actions' softwareAgent names
-    generative_ai: list[str] = field(default_factory=list)  # com.adobe.generative-ai descriptions
-
-    def take_claim(self, claim: Any) -> None:
-        if isinstance(claim, dict):
-            self.generator = _claim_generator(claim)
-            self.generator_names.extend(_generator_names(claim))
-
-    def take_actions(self, box_type: bytes, raw: bytes) -> None:
-        source_types, agents = _actions(box_type, raw)
-        self.source_types.extend(source_types)
-        self.agents.extend(agents)  # at most _MAX_NAMES: `_actions` stops there
-
-    def take_generative_ai(self, assertion: Any) -> None:
-        described = ""
-        if isinstance(assertion, dict):
-            parts = [assertion.get(key) for key in ("description", "version")]
-            described = " ".join(part for part in parts if isinstance(part, str) and part.strip())
-        self.generative_ai.append(described)
-
-    def record(self, log: EvidenceLog) -> None:
-        """Strong evidence when a digital source type says so; else what names a generative product."""
-        context = f"claim generator: {self.generator}" if self.generator else ""
-        strong = [log.source_type(C2PA_KIND, value, context) for value in self.source_types]
-        if any(strong):
-            return  # the strong evidence already names the claim generator
-        for name in self.generator_names:
-            if generative_product(name):
-                log.add(GENERATOR_KIND, Strength.MEDIUM, f"claim generator: {name}")
-        for agent in self.agents:
-            if generative_product(agent):
-                log.add(GENERATOR_KIND, Strength.MEDIUM, f"softwareAgent: {agent}")
-        for described in self.generative_ai:
-            log.add(
-                GENERATIVE_AI_KIND,
-                Strength.MEDIUM,
-                GENERATIVE_AI_LABEL + (f": {described}" if described else ""),
-            )
 
 
 def looks_like_store(head: bytes) -> bool:
@@ -113,7 +53,7 @@ class _StoreWalker:
     def __init__(self, window: ByteWindow, log: EvidenceLog) -> None:
         self.window = window
         self.log = log
-        self.manifests: list[_Manifest] = []
+        self.manifests: list[Manifest] = []
         self.boxes = 0
         self.compressed = False
         self.broken = False
@@ -127,7 +67,7 @@ class _StoreWalker:
                 raise Corrupt("too many JUMBF boxes")
             yield box
 
-    def walk(self, start: int, end: int, depth: int, manifest: _Manifest | None) -> None:
+    def walk(self, start: int, end: int, depth: int, manifest: Manifest | None) -> None:
         if depth > MAX_DEPTH:
             raise Corrupt("JUMBF nested too deeply")
         for box_type, content, box_end in self.boxes_in(start, end):
@@ -136,7 +76,7 @@ class _StoreWalker:
             elif box_type == b"brob":
                 self.compressed = True
 
-    def superbox(self, start: int, end: int, depth: int, manifest: _Manifest | None) -> None:
+    def superbox(self, start: int, end: int, depth: int, manifest: Manifest | None) -> None:
         boxes = self.boxes_in(start, end)
         first = next(boxes, None)
         if first is None or first[0] != b"jumd":
@@ -149,33 +89,37 @@ class _StoreWalker:
             if content_type == b"c2pa":
                 self.stores += 1
             if content_type in _MANIFESTS:
-                manifest = _Manifest(label)
+                manifest = Manifest(label)
                 self.manifests.append(manifest)
             self.walk(desc_end, end, depth + 1, manifest)
-        elif manifest is not None and (content_type == b"c2cl" or _CLAIM_LABEL.fullmatch(label)):
-            manifest.take_claim(self.decoded_content(desc_end, end, label))
-        elif manifest is not None and _ACTIONS_LABEL.fullmatch(label):
+        elif manifest is not None and (content_type == b"c2cl" or is_claim(label)):
             raw = self.content(desc_end, end, label)
+            manifest.take_claim(None if raw is None else _decode(*raw))
+        elif manifest is not None:
+            kind = assertion_kind(label)
+            if kind is None:
+                return
+            raw = self.content(desc_end, end, label, needed=not kind.label_suffices)
             if raw is not None:
-                manifest.take_actions(*raw)
-        elif manifest is not None and _GENERATIVE_AI_LABEL.fullmatch(label):
-            manifest.take_generative_ai(self.decoded_content(desc_end, end, label))
+                manifest.take(kind, _decode(*raw), raw[1])
+            elif kind.label_suffices:
+                manifest.take(kind, None)
 
-    def content(self, start: int, end: int, label: str) -> tuple[bytes, bytes] | None:
-        """The (type, bytes) of a superbox's CBOR or JSON content box, if it fits the budget."""
+    def content(self, start: int, end: int, label: str, *, needed: bool = True) -> tuple[bytes, bytes] | None:
+        """The (type, bytes) of a superbox's CBOR or JSON content box, if it fits the budget.
+
+        Content too large to read leaves the file uninspected when it is `needed` to tell anything.
+        """
         for box_type, content, box_end in self.boxes_in(start, end):
             if box_type in (b"cbor", b"json"):
                 if not self.window.fits(box_end - content):
-                    self.log.not_inspected(f"C2PA {label} is larger than the read budget")
+                    if needed:
+                        self.log.not_inspected(f"C2PA {label} is larger than the read budget")
                     return None
                 return box_type, self.window.read(content, box_end - content)
             if box_type == b"brob":
                 self.compressed = True
         return None
-
-    def decoded_content(self, start: int, end: int, label: str) -> Any:
-        raw = self.content(start, end, label)
-        return None if raw is None else _decode(*raw)
 
 
 def _label(description: bytes) -> str:
@@ -190,68 +134,6 @@ def _decode(box_type: bytes, raw: bytes) -> Any:
         return cbor.decode(raw) if box_type == b"cbor" else json.loads(raw.decode("utf-8"))
     except (cbor.CborError, ValueError, RecursionError):
         return None
-
-
-def _actions(box_type: bytes, raw: bytes) -> tuple[list[str], list[str]]:
-    """GenAI digitalSourceType values and softwareAgent names of an actions assertion.
-
-    An assertion that does not decode is scanned for the digital source type URI alone.
-    """
-    decoded = _decode(box_type, raw)
-    if decoded is None:
-        return [match.decode("ascii") for match in _SOURCE_TYPE_URI.findall(raw)], []
-    found: list[str] = []
-    agents: list[str] = []
-    pending: list[Any] = [decoded]
-    while pending and len(found) + len(agents) < _MAX_NAMES:
-        node = pending.pop()
-        if isinstance(node, dict):
-            value = node.get("digitalSourceType")
-            if isinstance(value, str):
-                found.append(value)
-            agent = _name_of(node.get("softwareAgent"))  # v1: a string; v2: {"name": ...}
-            if agent:
-                agents.append(agent)
-            pending.extend(node.values())
-        elif isinstance(node, list):
-            pending.extend(node)
-    return [value for value in reversed(found) if genai_source_type(value)], list(reversed(agents))
-
-
-def _name_of(value: Any) -> str | None:
-    """A software name given as a string or as a ClaimGeneratorInfo map."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, dict) and isinstance(value.get("name"), str):
-        version = value.get("version")
-        return f"{value['name']} {version}" if isinstance(version, str) else str(value["name"])
-    return None
-
-
-def _claim_generator(claim: dict[Any, Any]) -> str | None:
-    """The claim generator's name (and version), from claim_generator_info or claim_generator."""
-    info = claim.get("claim_generator_info")
-    if isinstance(info, list):
-        info = info[0] if info else None
-    named = _name_of(info) if isinstance(info, dict) else None
-    if named:
-        return named
-    generator = claim.get("claim_generator")
-    return generator if isinstance(generator, str) else None
-
-
-def _generator_names(claim: dict[Any, Any]) -> list[str]:
-    """Every name the claim gives its generator: claim_generator and each claim_generator_info."""
-    names: list[str] = []
-    generator = claim.get("claim_generator")
-    if isinstance(generator, str):
-        names.append(generator)
-    info = claim.get("claim_generator_info")
-    for entry in (info if isinstance(info, list) else [info])[:_MAX_NAMES]:
-        named = _name_of(entry)
-        if named:
-            names.append(named)
-    return names
 
 
 def _read_undecoded_store(window: ByteWindow, log: EvidenceLog) -> None:
@@ -279,25 +161,25 @@ def read_store_with_c2pa(store: bytes) -> list[tuple[str, str | None]] | None:
     return [(value, manifest.generator) for manifest in manifests for value in manifest.source_types]
 
 
-def _manifests_with_c2pa(store: bytes) -> list[_Manifest] | None:
+def _manifests_with_c2pa(store: bytes) -> list[Manifest] | None:
     report = _c2pa_report(store)
     manifests = report.get("manifests") if isinstance(report, dict) else None
     if not isinstance(manifests, dict):
         return None if report is None else []
-    found: list[_Manifest] = []
+    found: list[Manifest] = []
     for label, entry in manifests.items():
         if not isinstance(entry, dict):
             continue
-        manifest = _Manifest(str(label))
+        manifest = Manifest(str(label))
         manifest.take_claim(entry)
         for assertion in entry.get("assertions") or []:
             if not isinstance(assertion, dict):
                 continue
-            assertion_label = str(assertion.get("label", ""))
-            if _ACTIONS_LABEL.fullmatch(assertion_label):
-                manifest.take_actions(b"json", json.dumps(assertion.get("data")).encode("utf-8"))
-            elif _GENERATIVE_AI_LABEL.fullmatch(assertion_label):
-                manifest.take_generative_ai(assertion.get("data"))
+            kind = assertion_kind(str(assertion.get("label", "")))
+            if kind is not None:
+                manifest.take(kind, assertion.get("data"))
+        for ingredient in entry.get("ingredients") or []:  # the report lists them apart
+            manifest.take(Assertion.INGREDIENT, ingredient)
         found.append(manifest)
     return found
 

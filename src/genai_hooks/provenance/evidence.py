@@ -1,8 +1,11 @@
 """What counts as evidence (SPEC §6, §11), and the log parsers write it to.
 
-Strong: a GenAI IPTC digital source type (C2PA actions, XMP). Medium: generator records, and
+Strong: a GenAI digital source type, IPTC's or C2PA's (C2PA actions, XMP). Medium: generator records, and
 a C2PA claim generator or software agent naming a generative product. Weak: a known generator
 name, or a declared tool's marker, in a software-like field.
+
+Beside the evidence, the log keeps a fact that is not evidence of generation: the file's own
+metadata forbids training AI on it (CAWG training-and-data-mining, PLUS data mining; GAI503).
 """
 
 from __future__ import annotations
@@ -15,9 +18,17 @@ from genai_hooks.findings import Evidence, Strength
 DETAIL_LIMIT = 200
 
 # Digital source types that mean a trained model made (some of) the content; algorithmicMedia
-# and compositeSynthetic are left out on purpose: CGI is synthetic too.
-GENAI_SOURCE_TYPES = frozenset({"trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia"})
-_SOURCE_TYPE = re.compile(r"(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/)?([A-Za-z]+)/?")
+# and compositeSynthetic are left out on purpose: CGI is synthetic too. trainedAlgorithmicData
+# is C2PA 2.2's (a model's output that is data, not media), IPTC's since 2025.
+GENAI_SOURCE_TYPES = frozenset(
+    {"trainedAlgorithmicMedia", "compositeWithTrainedAlgorithmicMedia", "trainedAlgorithmicData"}
+)
+# IPTC's URI, C2PA's namespace (2.2-2.4) or its "c2pa." short form, or the bare code; any other
+# namespace is unknown, and an unknown value is no evidence.
+_SOURCE_TYPE = re.compile(
+    r"(?:https?://cv\.iptc\.org/newscodes/digitalsourcetype/|https?://c2pa\.org/digitalsourcetype/|c2pa\.)?"
+    r"([A-Za-z]+)/?"
+)
 
 # Generator names of SPEC §6; bounded by non-letters so "Imagenomic" or "Klingon" do not match.
 GENERATOR_NAMES = (
@@ -63,6 +74,7 @@ _PRODUCT = re.compile(
 # Control characters, line/paragraph separators and bidi overrides never reach a terminal.
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ufeff]+")
 _RANK = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}
+_MAX_TRAINING_FACTS = 16
 
 
 def clean(text: str, limit: int = DETAIL_LIMIT) -> str:
@@ -83,7 +95,8 @@ def decode_text(data: bytes) -> str:
 
 
 def genai_source_type(value: str) -> str | None:
-    """The code of a GenAI digital source type (IPTC URI, http or https, or the bare code), else None."""
+    """The code of a GenAI digital source type (IPTC or C2PA URI, http or https, C2PA short form, or
+    the bare code), else None."""
     match = _SOURCE_TYPE.fullmatch(value.strip())
     if match and match.group(1) in GENAI_SOURCE_TYPES:
         return match.group(1)
@@ -117,6 +130,7 @@ class EvidenceLog:
         self.uninspected: str | None = None
         self.remote_manifest: str | None = None  # a C2PA manifest referenced by URL (never fetched)
         self.c2pa_stores = 0  # embedded C2PA manifest stores seen
+        self._training: list[Evidence] = []  # statements that training AI on the file is not permitted
 
     def add(self, kind: str, strength: Strength, detail: str) -> None:
         item = Evidence(kind=kind, strength=strength, detail=clean(detail))
@@ -158,6 +172,21 @@ class EvidenceLog:
         self.add(kind, Strength.STRONG, value.strip() + (f"; {context}" if context else ""))
         return True
 
+    def training_not_permitted(self, kind: str, strength: Strength, detail: str) -> None:
+        """The file's own metadata forbids training AI on it: a fact for GAI503, never GAI301 evidence.
+
+        Strong: the statement names AI training (or all data mining); medium: a prohibition that
+        defers to constraints written elsewhere.
+        """
+        item = Evidence(kind=kind, strength=strength, detail=clean(detail))
+        if item not in self._training and len(self._training) < _MAX_TRAINING_FACTS:
+            self._training.append(item)
+
     @property
     def evidence(self) -> tuple[Evidence, ...]:
         return tuple(sorted(self._found, key=lambda item: _RANK[item.strength]))
+
+    @property
+    def training(self) -> tuple[Evidence, ...]:
+        """What forbids training AI on the file, strongest first (empty when nothing does)."""
+        return tuple(sorted(self._training, key=lambda item: _RANK[item.strength]))

@@ -1,5 +1,6 @@
 """XMP packets, wherever a container keeps them: digital source type, AI system, tool names,
-and `dcterms:provenance`, the URL of a C2PA manifest held remotely (noted, never fetched).
+and `dcterms:provenance`, the URL of a C2PA manifest held remotely (noted, never fetched); and
+PLUS `plus:DataMining`, whose prohibitions of AI training are a fact apart from the evidence.
 
 Parsed with defusedxml (no DTD, no entity expansion); a packet that is not well-formed
 (truncated, padded oddly) falls back to a bounded regular-expression scan.
@@ -17,13 +18,27 @@ from genai_hooks.provenance.evidence import EvidenceLog, decode_text
 
 XMP_KIND = "xmp-digital-source-type"
 AI_SYSTEM_KIND = "xmp-ai-system"
+DATA_MINING_KIND = "xmp-plus-data-mining"
 _RDF_RESOURCE = "{http://www.w3.org/1999/02/22-rdf-syntax-ns#}resource"
 # Software-like XMP properties, by local name, as shown in evidence details.
 _TOOL_FIELDS = {"CreatorTool": "CreatorTool", "Software": "Software", "softwareAgent": "softwareAgent"}
-# IPTC 2025.1 AI properties: a generator record (medium), though SPEC §6 predates them.
-_AI_FIELDS = ("AISystemUsed", "AISystemVersionUsed", "AIPromptInformation")
+# IPTC 2025.1 AI properties: a generator record (medium, SPEC §16).
+_AI_FIELDS = ("AISystemUsed", "AISystemVersionUsed", "AIPromptInformation", "AIPromptWriterName")
 _PROVENANCE = "provenance"  # dcterms:provenance: where a C2PA manifest store lives
-_FIELDS = ("DigitalSourceType", _PROVENANCE) + tuple(_TOOL_FIELDS) + _AI_FIELDS
+_DATA_MINING = "DataMining"  # plus:DataMining (PLUS License Data Format, IPTC 2023.1)
+_FIELDS = ("DigitalSourceType", _PROVENANCE, _DATA_MINING) + tuple(_TOOL_FIELDS) + _AI_FIELDS
+# PLUS data-mining values that forbid AI training: outright (strong), or unless constraints
+# written elsewhere allow it (medium). DMI-ALLOWED and DMI-UNSPECIFIED permit it.
+_PROHIBITING = {
+    "DMI-PROHIBITED": Strength.STRONG,
+    "DMI-PROHIBITED-AIMLTRAINING": Strength.STRONG,
+    "DMI-PROHIBITED-GENAIMLTRAINING": Strength.STRONG,
+    "DMI-PROHIBITED-EXCEPTSEARCHENGINEINDEXING": Strength.STRONG,
+    "DMI-PROHIBITED-SEECONSTRAINT": Strength.MEDIUM,
+    "DMI-PROHIBITED-SEEEMBEDDEDRIGHTSEXPR": Strength.MEDIUM,
+    "DMI-PROHIBITED-SEELINKEDRIGHTSEXPR": Strength.MEDIUM,
+}
+_PLUS_VALUE = re.compile(r"(?:https?://ns\.useplus\.org/ldf/vocab/)?(DMI-[A-Z-]{1,60})", re.IGNORECASE)
 _REMOTE = re.compile(r"https?://\S+", re.IGNORECASE)  # "self#jumbf=..." points into the file itself
 
 # Prefixes bounded and every pattern anchored on a fixed character: no quadratic backtracking.
@@ -92,6 +107,11 @@ def _record(name: str, value: str, log: EvidenceLog) -> None:
     elif name == _PROVENANCE:
         if _REMOTE.fullmatch(value):
             log.remote(value)
+    elif name == _DATA_MINING:
+        match = _PLUS_VALUE.fullmatch(value)
+        strength = _PROHIBITING.get(match.group(1).upper()) if match else None
+        if strength is not None:
+            log.training_not_permitted(DATA_MINING_KIND, strength, f"plus:DataMining: {value}")
     elif name in _TOOL_FIELDS:
         log.software(_TOOL_FIELDS[name], value)
     elif name == "AIPromptInformation":

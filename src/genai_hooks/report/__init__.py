@@ -26,12 +26,13 @@ def _renderer(fmt: str) -> Callable[[Report], str]:
     return render
 
 
-def build_report(*, repo: str, rev: str | None, fmt: str, as_of: datetime.date, since: str | None = None) -> str:
+def build_report(*, repo: str, rev: str | None, fmt: str, as_of: datetime.date, since: str | None = None,
+                 approvers: str | None = None) -> str:
     """Audit every file of the snapshot (the index, or commit `rev`) and lay the result out as `fmt`; with
     `since`, also list the declarations withdrawn since the merge base of `since` and the snapshot."""
     render = _renderer(fmt)
     base = merge_base(repo, rev, since) if since is not None else None  # a bad BASE fails before the audit
-    outcome = run_check(repo=repo, paths=None, rev=rev, diff=None, as_of=as_of, metadata=True)
+    outcome = run_check(repo=repo, paths=None, rev=rev, diff=None, as_of=as_of, metadata=True, approvers=approvers)
     try:
         report = build_model(outcome, as_of, withdrawals(outcome, since, base) if since is not None else None)
     finally:

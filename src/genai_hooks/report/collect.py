@@ -7,7 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from .. import __version__
-from ..approvals import expiring
+from ..approvals import Book, expiring
 from ..chains import ManifestSet, directory_of
 from ..content import LFS_POINTER_MAX, lfs_pointer
 from ..findings import Finding
@@ -29,6 +29,7 @@ from .model import (
     NOT_COVERED,
     NOT_NEEDED,
     UNKNOWN,
+    UNSIGNED,
     VALID,
     ApprovalRecord,
     ArchivalRecord,
@@ -72,7 +73,8 @@ def build_model(outcome: Outcome, as_of: datetime.date, withdrawals: Withdrawals
         productions=tuple(_production(m) for m in roots),
         tools=_tool_records(manifests, entries),
         entries=entries,
-        approvals=_register(manifests, roots, as_of),
+        approvals=_register(manifests, snapshot, roots, as_of),
+        unchecked_approvals=outcome.result.unchecked_approvals,
         rule_groups=_rule_groups(f for f in findings if f.suppressed is None),
         invalid_manifests=tuple(sorted(manifests.invalid.values(), key=lambda i: i.path)),
         notes=tuple(outcome.result.notes),
@@ -203,17 +205,20 @@ def approval_state(approval: Approval, as_of: datetime.date) -> str:
     return EXPIRING if expiring(approval, as_of) else VALID
 
 
-def _cite(root: Manifest | None, approval_id: str, as_of: datetime.date) -> CitedApproval:
-    """One approval id as policy.coverage judges it: pattern first, then the register."""
+def _cite(book: Book | None, approval_id: str, as_of: datetime.date) -> CitedApproval:
+    """One approval id as policy.coverage judges it: pattern first, then the register (or, with approvals kept
+    outside the repository, accepted unchecked), then its signature where one is required."""
+    root = book.root if book is not None else None
     pattern = root.production.approval_pattern if root is not None and root.production else None
-    if pattern is not None and not approval_matches(pattern, approval_id):
-        return CitedApproval(approval_id, UNKNOWN, None, root is not None and root.approvals is not None)
-    if root is None or root.approvals is None:
-        return CitedApproval(approval_id, VALID, None, False)
-    for approval in root.approvals:
-        if approval.id == approval_id:
-            return CitedApproval(approval_id, approval_state(approval, as_of), approval, True)
-    return CitedApproval(approval_id, UNKNOWN, None, True)
+    if book is None or (pattern is not None and not approval_matches(pattern, approval_id)):
+        return CitedApproval(approval_id, UNKNOWN, None, True)
+    approval = book.lookup(approval_id)
+    if approval is None:
+        return CitedApproval(approval_id, VALID, None, False) if book.external else \
+            CitedApproval(approval_id, UNKNOWN, None, True)
+    if not book.signature(approval, as_of).ok:
+        return CitedApproval(approval_id, UNSIGNED, approval, True)
+    return CitedApproval(approval_id, approval_state(approval, as_of), approval, True)
 
 
 def _entry_record(manifests: ManifestSet, entry: GeneratedEntry, paths: Sequence[str],
@@ -253,8 +258,8 @@ def _input_needs(inputs: Iterable[str]) -> tuple[str, ...]:
 def _approval(manifests: ManifestSet, manifest: str, approval_ids: tuple[str, ...], needs: tuple[str, ...],
               as_of: datetime.date) -> tuple[tuple[CitedApproval, ...], tuple[str, ...], str]:
     """The cited approvals' states, what of `needs` they leave uncovered, and the status that sums them up."""
-    root = manifests.root_of(directory_of(manifest))
-    cited = tuple(_cite(root, i, as_of) for i in approval_ids)
+    book = manifests.book_of(directory_of(manifest))
+    cited = tuple(_cite(book, i, as_of) for i in approval_ids)
     current = [c for c in cited if c.state in (VALID, EXPIRING)]
     if any(not c.register for c in current):  # no register: a well-formed id covers every category
         covered = set(needs)
@@ -283,7 +288,8 @@ def _tool_records(manifests: ManifestSet, entries: Sequence[EntryRecord]) -> tup
     return tuple(records)
 
 
-def _register(manifests: ManifestSet, roots: Sequence[Manifest], as_of: datetime.date) -> tuple[ApprovalRecord, ...]:
+def _register(manifests: ManifestSet, snapshot: Snapshot, roots: Sequence[Manifest],
+              as_of: datetime.date) -> tuple[ApprovalRecord, ...]:
     citing: dict[tuple[str, str], list[GeneratedEntry | ModelEntry]] = defaultdict(list)
     every: list[GeneratedEntry | ModelEntry] = [*_all_entries(manifests), *_all_models(manifests)]
     for entry in every:
@@ -293,10 +299,17 @@ def _register(manifests: ManifestSet, roots: Sequence[Manifest], as_of: datetime
                 citing[(root.path, approval_id)].append(entry)
     records = []
     for root in roots:
+        book = manifests.book_of(root.directory)
         for approval in sorted(root.approvals or (), key=lambda a: a.id):
             days = (approval.expires - as_of).days if approval.expires is not None else None
-            records.append(ApprovalRecord(approval, root.path, approval_state(approval, as_of), days,
-                                          tuple(citing.get((root.path, approval.id), ()))))
+            pins = (book.pinned(approval.id) if book is not None else None) or {}
+            now = snapshot.object_ids(sorted(pins)) if pins else {}
+            drifted = tuple(p for p in sorted(pins) if now.get(p) is not None and now[p] != pins[p])
+            verdict = book.signature(approval, as_of) if book is not None and book.signed else None
+            records.append(ApprovalRecord(
+                approval, root.path, approval_state(approval, as_of), days,
+                tuple(citing.get((root.path, approval.id), ())), len(pins), drifted,
+                None if verdict is None else verdict.ok, verdict.reason if verdict is not None else ""))
     return tuple(records)
 
 

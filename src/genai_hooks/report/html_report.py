@@ -37,10 +37,13 @@ from .wording import (
     incomplete_warning,
     made_from,
     more,
+    pins_text,
     plural,
+    signature_text,
     since_text,
     snapshot_text,
     summary_sentences,
+    unchecked_warning,
     verdict,
     where,
 )
@@ -78,6 +81,9 @@ def _alerts(report: Report) -> str:
     if not report.productions:
         parts.append('<section class="alert"><strong>No production declared</strong>No valid root genai.toml '
                      "was found: nothing about this production is declared.</section>")
+    if report.unchecked_approvals:
+        parts.append('<section class="alert" id="unchecked"><strong>Approvals not checked</strong>'
+                     f"{esc(unchecked_warning(report.unchecked_approvals))}</section>")
     return "".join(parts)
 
 
@@ -174,7 +180,7 @@ def _approval_row(record: ApprovalRecord) -> list[str]:
     return [ident(a.id) + sub(code(where(record.manifest, a.line))), covers,
             esc(a.granted_by), esc(a.date.isoformat()),
             esc(a.expires.isoformat()) if a.expires else '<span class="none">never</span>',
-            badge(*approval_state(record)), users]
+            badge(*approval_state(record)) + sub(esc(pins_text(record))) + sub(badge(*signature_text(record))), users]
 
 
 def _rule_group(group: RuleGroup) -> str:
@@ -219,7 +225,8 @@ def render(report: Report) -> str:
         section("models", "Models", models),
         section("archival", "Archival material", _archival(report.archival)),
         section("approvals", "Approval register", approvals,
-                "No approval register is kept: any well-formed approval id is accepted unchecked."),
+                "No approval register is kept: no approval id resolves unless approvals are kept outside the "
+                "repository."),
         section("findings", "Open findings", "".join(_rule_group(g) for g in report.rule_groups),
                 "No open findings."),
         section("acknowledged", "Acknowledged findings",

@@ -89,7 +89,9 @@ def _approval(record: ApprovalRecord) -> dict[str, Any]:
     return {
         "id": a.id, "manifest": record.manifest, "line": a.line, "covers": list(a.covers), "granted_by": a.granted_by,
         "date": _date(a.date), "expires": _date(a.expires), "consent": a.consent, "union": a.union,
-        "state": record.state, "days_left": record.days_left,
+        "state": record.state, "days_left": record.days_left, "pinned_files": record.pinned,
+        "changed_since_pinned": list(record.drifted), "signed_by": a.signed_by, "signature_verified": record.verified,
+        "signature_problem": record.signature_problem or None,
         "used_by": [{"manifest": e.manifest, "line": e.line} for e in record.used_by],
     }
 
@@ -144,6 +146,7 @@ def report_dict(report: Report) -> dict[str, Any]:
             "generated_deliverable_files": generated.deliverable_files, "generated_bytes": generated.bytes,
             "generated_archival_files": generated.archival_files,
             "tools": len(report.tools), "entries": len(report.entries), "approvals": len(report.approvals),
+            "unchecked_approvals": report.unchecked_approvals,
             "models": len(report.models), "undeclared_models": report.undeclared_models,
             "errors": report.errors, "warnings": report.warnings, "acknowledged": report.acknowledged_count,
             "timelines": len(report.timelines), "generated_clips": report.generated_clips,

@@ -43,9 +43,12 @@ from .wording import (
     incomplete_warning,
     made_from,
     more,
+    pins_text,
     plural,
+    signature_text,
     snapshot_text,
     summary_sentences,
+    unchecked_warning,
     verdict,
     visible,
     where,
@@ -95,6 +98,8 @@ def _header(report: Report) -> list[str]:
     if not report.productions:
         lines += ["> **Warning:** no valid root genai.toml was found: nothing about this production is declared.",
                   ""]
+    if report.unchecked_approvals:
+        lines += [f"> **Warning:** {text(unchecked_warning(report.unchecked_approvals))}", ""]
     return lines
 
 
@@ -266,7 +271,8 @@ def _acknowledged(group: RuleGroup) -> list[str]:
 def _approvals(report: Report) -> list[str]:
     lines = ["## Approval register", ""]
     if not report.approvals:
-        return lines + ["No approval register is kept: any well-formed approval id is accepted unchecked.", ""]
+        return lines + [("No approval register is kept: no approval id resolves, unless the production keeps its "
+                        'approvals outside the repository ([policy] approvals = "external").'), ""]
     for record in report.approvals:
         a = record.approval
         users = _codes((where(u.manifest, u.line) for u in record.used_by), "no entry")
@@ -280,6 +286,8 @@ def _approvals(report: Report) -> list[str]:
             f"- Granted by {text(a.granted_by)} on {a.date.isoformat()}; "
             + (f"expires {a.expires.isoformat()}" if a.expires else "does not expire"),
             f"- Cited by: {users}",
+            f"- Content: {text(pins_text(record))}",
+            f"- Signature: {text(signature_text(record)[0])}",
             f"- Recorded in {code(where(record.manifest, a.line))}", "",
         ]
     unused = report.unused_approvals

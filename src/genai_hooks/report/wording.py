@@ -13,6 +13,7 @@ from .model import (
     NOT_COVERED,
     NOT_NEEDED,
     UNKNOWN,
+    UNSIGNED,
     VALID,
     ApprovalRecord,
     CitedApproval,
@@ -78,8 +79,10 @@ def cited_state(cited: CitedApproval) -> tuple[str, str]:
     """One approval id an entry cites, as the contact should read it."""
     if cited.state == UNKNOWN:
         return "unknown (not in the register or not a valid id)", BAD
+    if cited.state == UNSIGNED:
+        return "signature invalid: covers nothing", BAD
     if not cited.register:
-        return "accepted (no register kept)", OK
+        return "accepted unchecked (kept outside the repository)", WARN
     expires = cited.approval.expires if cited.approval is not None else None
     if cited.state == EXPIRED:
         return f"expired {expires}", BAD
@@ -118,6 +121,31 @@ def made_from(record: ModelRecord) -> str:
         parts.append(f"tool {e.tool}" + (f" ({record.tool.vendor})" if record.tool is not None else
                                          ", which no manifest in its chain declares"))
     return "; ".join(parts)
+
+
+def unchecked_warning(files: int) -> str:
+    return (f"{plural(files, 'generated file')} rely on approvals kept outside the repository "
+            '([policy] approvals = "external"): their ids were accepted unchecked, and this report cannot show what '
+            "they cover.")
+
+
+def pins_text(record: ApprovalRecord) -> str:
+    """What an approval was given for, and whether the snapshot still holds exactly that."""
+    if not record.pinned:
+        return "no content pinned (any file its entries declare may cite it)"
+    said = f"{plural(record.pinned, 'file')} pinned in genai.lock"
+    if record.drifted:
+        shown = ", ".join(record.drifted[:3]) + (f" and {len(record.drifted) - 3} more" if len(record.drifted) > 3 else "")
+        said += f"; {plural(len(record.drifted), 'file')} changed since: {shown}"
+    return said
+
+
+def signature_text(record: ApprovalRecord) -> tuple[str, str]:
+    if record.verified is None:
+        return ("not required" + (f" (signed by {record.approval.signed_by})" if record.approval.signed_by else "")), PLAIN
+    if record.verified:
+        return f"signed by {record.approval.signed_by}, verified", OK
+    return f"not valid: {record.signature_problem}", BAD
 
 
 def approval_state(record: ApprovalRecord) -> tuple[str, str]:

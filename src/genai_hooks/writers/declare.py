@@ -23,9 +23,10 @@ from ..errors import UsageError
 from ..gitcmd import GitRepository
 from ..manifest import Manifest, ManifestInvalid, parse_manifest
 from ..paths import MANIFEST_NAME, repository_paths
+from ..patterns import approval_matches
 from ..sequences import FRAME_TOKEN, expand_frames
 from ..snapshot import open_snapshot
-from .atomic import replace_text
+from .files import replace_atomically
 
 MANIFEST_LIMIT = 4 << 20  # as chains.MANIFEST_LIMIT: a manifest larger than this is not read
 
@@ -81,7 +82,10 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
     new = text + prefix + entry.replace("\n", newline)
     dirs = chain.chain_dirs(base)
     _validate(target, new, not dirs or dirs[0] == base)
-    replace_text(local, old, new.encode("utf-8"))
+    with open(local, "rb") as current:  # an editor may have saved it since: never overwrite their edit
+        if current.read(len(old) + 1) != old:
+            raise UsageError(f"{target} changed while the entry was being written; nothing written, run again")
+    replace_atomically(local, new.encode("utf-8"))
     line = text.count("\n") + prefix.count("\n") + 1
     return Declared(target, line, entry, staged_copy is not None and staged_copy != old)
 
@@ -139,8 +143,12 @@ def _check_ids(chain: ManifestSet, directory: str, tool: str, approval: str | No
         return
     root: Manifest | None = chain.root_of(directory)
     register = root.approvals if root is not None else None
+    pattern = root.production.approval_pattern if root is not None and root.production else None
+    if root is not None and root.approvals_mode == "external" and pattern is not None:
+        if not approval_matches(pattern, approval):  # approvals kept outside: the pattern is all there is to check
+            raise UsageError(f"approval {approval!r} does not match the production's approval_pattern {pattern!r}")
+        return
     if register is None:
-        pattern = root.production.approval_pattern if root is not None and root.production else None
         raise UsageError(f"approval {approval!r} cannot be checked: "
                          f"{root.path if root else MANIFEST_NAME} keeps no [[approvals]] register; add an "
                          "[[approvals]] entry for it to the root manifest first"

@@ -1,8 +1,8 @@
-"""What the approvals an entry cites establish on the judging date: resolution, coverage, expiry.
+"""What the approvals an entry cites establish on the judging date: resolution, coverage, signatures, expiry.
 
-Without a register (no [[approvals]] in the root), any approval id that satisfies the production's
-`approval_pattern` counts as covering every category (SPEC §3); with one, only the register's
-current approvals cover what they list.
+Only the root's register grants (SPEC §18): an id it does not hold covers nothing, unless the root
+opts out with `[policy] approvals = "external"`, where an id that satisfies `approval_pattern`
+counts as covering every category, unchecked.
 """
 
 from __future__ import annotations
@@ -11,9 +11,10 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .manifest import Approval, Manifest
-from .patterns import approval_matches
-from .schema import CONSENTED
+from ..manifest import Approval, Manifest
+from ..patterns import approval_matches
+from ..schema import CONSENTED
+from .book import Book
 
 EXPIRING_DAYS = 30  # an approval that ends within this many days of the judging date is flagged (GAI207)
 
@@ -40,20 +41,25 @@ class Cited:
     """The approval ids one entry cites, as judged on one date."""
 
     ids: tuple[str, ...]
-    register: bool  # the root keeps a register
+    checked: bool  # ids must resolve in the root's register (False: [policy] approvals = "external")
     wellformed: tuple[str, ...]  # ids that satisfy approval_pattern (all of them without a pattern)
-    current: tuple[Approval, ...]  # register approvals cited, resolved and holding on the date
+    current: tuple[Approval, ...]  # register approvals cited, resolved, validly signed and holding on the date
     expired: tuple[Approval, ...]  # register approvals cited, resolved and past their `expires`
+    unsigned: tuple[tuple[Approval, str], ...] = ()  # register approvals whose signature fails (GAI213), and why
+    unchecked: tuple[str, ...] = ()  # ids accepted without a register entry (external approvals)
+
+    @property
+    def register(self) -> bool:
+        """Kept for readers of the report: the ids are checked against a register."""
+        return self.checked
 
     @property
     def resolved(self) -> bool:
         """Something cited can be traced to a grant (else GAI203 says why, and no other rule repeats it)."""
-        return bool(self.current or self.expired) if self.register else bool(self.wellformed)
+        return bool(self.current or self.expired or self.unsigned or self.unchecked)
 
     def covers(self, category: str) -> bool:
-        if not self.register:
-            return bool(self.wellformed)
-        return any(category in a.covers for a in self.current)
+        return bool(self.unchecked) or any(category in a.covers for a in self.current)
 
     def missing(self, needed: Iterable[str]) -> list[str]:
         return [c for c in dict.fromkeys(needed) if not self.covers(c)]
@@ -63,6 +69,7 @@ class Cited:
         if not self.ids:
             return f"no written approval covering {', '.join(missing)} is cited"
         reasons = [f"approval {a.id} expired on {a.expires}" for a in self.expired]
+        reasons += [f"approval {a.id} covers nothing: {why} (GAI213)" for a, why in self.unsigned]
         current = self.current
         if current:
             ids = ", ".join(a.id for a in current)
@@ -73,16 +80,32 @@ class Cited:
         return "; ".join(reasons)
 
 
-def cite(root: Manifest | None, approval_ids: Sequence[str], as_of: datetime.date) -> Cited:
-    """Judge the ids an entry of `root`'s production cites, on `as_of`."""
+def cite(book: Book | None, approval_ids: Sequence[str], as_of: datetime.date) -> Cited:
+    """Judge the ids an entry of `book`'s production cites, on `as_of`.
+
+    Checked by default (SPEC §18): an id resolves in the root's register or nowhere, also when the
+    root keeps no register; only `[policy] approvals = "external"` (without required signatures)
+    accepts a well-formed id unchecked.
+    """
+    root = book.root if book is not None else None
     pattern = root.production.approval_pattern if root is not None and root.production else None
     wellformed = tuple(a for a in approval_ids if pattern is None or approval_matches(pattern, a))
-    if root is None or root.approvals is None:
-        return Cited(tuple(approval_ids), False, wellformed, (), ())
-    resolved = [a for a in (lookup(root, i) for i in dict.fromkeys(wellformed)) if a is not None]
-    current = tuple(a for a in resolved if a.expires is None or a.expires >= as_of)
-    expired = tuple(a for a in resolved if a not in current)
-    return Cited(tuple(approval_ids), True, wellformed, current, expired)
+    if book is None:
+        return Cited(tuple(approval_ids), True, wellformed, (), ())
+    resolved: list[Approval] = []
+    unchecked: list[str] = []
+    for approval_id in dict.fromkeys(wellformed):
+        approval = book.lookup(approval_id)
+        if approval is not None:
+            resolved.append(approval)
+        elif book.external:
+            unchecked.append(approval_id)
+    unsigned = tuple((a, verdict.reason) for a in resolved
+                     for verdict in (book.signature(a, as_of),) if not verdict.ok)
+    valid = [a for a in resolved if a not in {u[0] for u in unsigned}]
+    current = tuple(a for a in valid if a.expires is None or a.expires >= as_of)
+    expired = tuple(a for a in valid if a not in current)
+    return Cited(tuple(approval_ids), not book.external, wellformed, current, expired, unsigned, tuple(unchecked))
 
 
 def expiring_soon(cited: Cited, as_of: datetime.date) -> list[str]:
