@@ -231,3 +231,23 @@ def test_one_ssh_keygen_call_per_approval_not_per_file(repo: Repo, keys: dict[st
     done = repo.check(env={"PATH": f"{wrapper}:{os.environ['PATH']}"})
     assert done.code == 0, done.out
     assert log.read_text().count("call") == 1
+
+
+def test_the_report_shows_pins_drift_signer_and_verification(repo: Repo, keys: dict[str, Path]) -> None:
+    signed_show(repo, keys)
+    sign(repo, keys["legal"], "legal@studio.example", *FRAMES)
+    repo.write(FRAMES[1], "swapped after approval")
+    repo.add()
+    import json
+
+    [record] = json.loads(repo.run("report", "--format", "json").out)["approvals"]
+    assert record["pinned_files"] == 3 and record["changed_since_pinned"] == [FRAMES[1]]
+    assert record["signed_by"] == "legal@studio.example" and record["signature_verified"] is True
+    markdown = repo.run("report").out
+    assert "3 files pinned in genai.lock; 1 file changed since" in markdown
+    assert "signed by `legal@studio.example`, verified" in markdown  # addresses are code: never a mention
+    text = (repo.root / "genai.toml").read_text()
+    repo.write("genai.toml", text.replace("granted_by = \"Netflix Production Legal\"", "granted_by = \"Someone\""))
+    repo.add()
+    [record] = json.loads(repo.run("report", "--format", "json").out)["approvals"]
+    assert record["signature_verified"] is False and "does not verify" in record["signature_problem"]

@@ -516,3 +516,37 @@ def test_a_committed_sidecar_missing_on_disk_counts_among_many_directories(repo:
     for args in (("--", *frames), ("--rev", "HEAD", "--", *frames)):
         done = repo.check(*args)
         assert [(f["rule"], f["path"]) for f in done.json["findings"]] == [("GAI301", "shots/sh042/paint.png")], args
+
+
+def _png_with_record_after_pixels() -> bytes:
+    """A PNG over 1 MiB whose generation record is a tEXt chunk after the pixel data, past the first MiB."""
+    import struct
+    import zlib
+
+    noise = Image.frombytes("RGB", (800, 800), os.urandom(800 * 800 * 3))
+    out = io.BytesIO()
+    noise.save(out, format="PNG")
+    data = out.getvalue()
+    body = b"tEXt" + b"parameters\0a castle at night\nSteps: 30, Seed: 1"
+    chunk = struct.pack(">I", len(body) - 4) + body + struct.pack(">I", zlib.crc32(body) & 0xFFFFFFFF)
+    end = data.rindex(b"IEND") - 4
+    return data[:end] + chunk + data[end:]
+
+
+@pytest.mark.parametrize("worktree", ["present", "deleted", "replaced"])
+def test_the_working_tree_never_supplies_bytes_of_a_large_blob(repo: Repo, worktree: str) -> None:
+    generated_png = _png_with_record_after_pixels()
+    assert len(generated_png) > 1 << 20 and generated_png.index(b"parameters") > 1 << 20
+    repo.write("shots/sh010/paint.png", generated_png)
+    repo.add()
+    repo.commit()
+    target = repo.root / "shots" / "sh010" / "paint.png"
+    if worktree == "deleted":
+        target.unlink()
+    elif worktree == "replaced":
+        target.write_bytes(b"\x89PNG\r\n\x1a\n" + b"\0" * 64)
+    verdicts = []
+    for args in ((), ("--", "shots/sh010/paint.png"), ("--rev", "HEAD"), ("--rev", "HEAD", "shots/sh010/paint.png")):
+        done = repo.check(*args)
+        verdicts.append((done.code, [f["rule"] for f in done.json["findings"]]))
+    assert verdicts == [(1, ["GAI301"])] * 4, verdicts

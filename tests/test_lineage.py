@@ -100,3 +100,22 @@ def test_the_production_decides_the_severity_of_weak_evidence(repo: Repo) -> Non
     repo.add()
     [finding] = [f for f in repo.check().json["findings"] if f["rule"] != "GAI002"]  # it names no production
     assert (finding["rule"], finding["severity"]) == ("GAI301", "error")
+
+
+def test_a_symlink_into_deliverables_is_judged_the_same_named_before_and_after_the_first_commit(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["shots/sh010/gen/**"]))
+    repo.write("shots/sh010/gen/sky.exr", b"generated sky " * 200)
+    os.makedirs(repo.root / "deliverables")
+    os.symlink("../shots/sh010/gen/sky.exr", repo.root / "deliverables" / "sky.exr")
+    repo.add()
+    expected = ("GAI301", "deliverables/sky.exr")
+
+    def judged(*args: str) -> list[tuple[str, str]]:
+        return [(r, p) for r, p, _ in _lineage(repo.check(*args))]
+
+    assert judged() == [expected]  # the audit, before the first commit
+    assert judged("deliverables/sky.exr") == [expected]
+    assert judged("--", "deliverables/sky.exr", "shots/sh010/gen/sky.exr") == [expected]
+    repo.commit("linked")
+    assert judged("--rev", "HEAD", "deliverables/sky.exr") == [expected]
+    assert judged("deliverables/sky.exr") == [expected]

@@ -116,6 +116,8 @@ def build_parser() -> argparse.ArgumentParser:
     acknowledge.add_argument("--as-of", type=_date, metavar="DATE", help="the date the entries are written on")
     acknowledge.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
 
+    _add_pre_receive(commands)
+
     explain = commands.add_parser(
         "explain", help="explain a rule, list them all, or say why a file is judged as it is",
         allow_abbrev=False,
@@ -169,6 +171,31 @@ def build_parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema (draft 2020-12) of genai.toml, for editors' completion and "
                     "validation (Taplo, Even Better TOML).")
     return parser
+
+
+def _add_pre_receive(commands: argparse._SubParsersAction[_Parser]) -> None:
+    hook = commands.add_parser(
+        "pre-receive", help="a Git server's pre-receive hook: reject pushes with error findings", allow_abbrev=False,
+        description="Reads the `OLD NEW REF` lines git writes to a pre-receive hook and judges each updated ref: its "
+                    "new commit (tags peeled) against the old one, a new ref against its merge base with the default "
+                    "branch, or every file when there is none. Any error finding, or anything that stops the push "
+                    "from being judged, rejects the whole push. Run it in the bare repository (docs/server.md).")
+    hook.add_argument("--lfs-store", metavar="DIR",
+                      help="where the server keeps Git LFS objects (OID[0:2]/OID[2:4]/OID, or OID[4:] as GitLab and "
+                           "Gitea name them; default: the repository's lfs/objects)")
+    hook.add_argument("--approvers", metavar="FILE",
+                      help="an allowed_signers file of the studio's approvers, kept on the server: signed approvals "
+                           "are verified against it instead of the repository's own [production] approvers")
+    hook.add_argument("--format", choices=FORMATS, help="text (default), json, or one document per ref")
+    hook.add_argument("--allow-breakglass", action="store_true",
+                      help="accept a push made with `git push -o genai-hooks.breakglass=REASON` despite error "
+                           "findings, on the record (needs --breakglass-log and receive.advertisePushOptions)")
+    hook.add_argument("--breakglass-log", metavar="FILE",
+                      help="append one JSON line per overridden ref to FILE (a log that cannot be written rejects)")
+    hook.add_argument("--budget", type=float, metavar="SECONDS",
+                      help="reject a push that cannot be judged within SECONDS (GitHub Enterprise Server: 5 s for "
+                           "all hooks of a push)")
+    hook.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory, as git runs hooks)")
 
 
 def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:

@@ -178,6 +178,15 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
                           args.replace)
         write_output(approve(args.repo or ".", os.getcwd(), request), None)
         return EXIT_OK
+    if args.command == "pre-receive":
+        from .server.hook import pre_receive
+
+        text, code = pre_receive(args)
+        try:
+            write_output(text, None)
+        except BrokenPipeError:  # the pusher hung up: the verdict stands
+            _silence_stdout()
+        return code
     if args.command == "explain":
         from .explain import explain
         from .rules import RULES

@@ -10,7 +10,6 @@ for the snapshot.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import stat
@@ -27,7 +26,6 @@ LFS_POINTER_MAX = 1024  # git-lfs's own limit: a larger blob is never a pointer
 _LFS_VERSIONS = frozenset({b"https://git-lfs.github.com/spec/v1", b"https://hawser.github.com/spec/v1",
                            b"http://git-media.io/v/2"})
 _LFS_OID = re.compile(rb"sha256:([0-9a-f]{64})")
-_HASH_CHUNK = 1 << 20
 Source = Union[FileSource, BytesSource]
 
 
@@ -81,35 +79,13 @@ def open_regular(path: str) -> FileSource | None:
         os.close(fd)
 
 
-def hashes_to(path: str, object_id: str, size: int) -> bool:
-    """Does the file at `path` hold exactly the blob `object_id` (a SHA-1 or SHA-256 repository's id)?"""
-    digest = hashlib.sha1() if len(object_id) == 40 else hashlib.sha256()
-    source = open_regular(path)
-    if source is None or source.size != size:
-        if source is not None:
-            source.close()
-        return False
-    try:
-        digest.update(b"blob %d\0" % size)
-        offset = 0
-        while offset < size:
-            chunk = source.read(offset, _HASH_CHUNK)
-            if not chunk:
-                return False
-            digest.update(chunk)
-            offset += len(chunk)
-    except OSError:
-        return False
-    finally:
-        source.close()
-    return digest.hexdigest() == object_id
-
-
 class ContentReader:
-    def __init__(self, snapshot: Snapshot) -> None:
+    def __init__(self, snapshot: Snapshot, lfs_store: str | None = None) -> None:
+        """`lfs_store`: a server's store of Git LFS objects, in place of the repository's own `lfs/objects`."""
         self.snapshot = snapshot
         self.repository: GitRepository = snapshot.repository
-        self._lfs_dir: str | None = None
+        self._lfs_dir: str | None = lfs_store
+        self._server_store = lfs_store is not None
         self.approvers: tuple[str, bytes] | None = None  # an allowed_signers file held outside the snapshot
 
     # -- whole small files ----------------------------------------------------------------------
@@ -171,13 +147,31 @@ class ContentReader:
                     yield path, self._resolve_pointer(data) or BytesSource(data, size)
         for path in large:
             blob_id, size = blobs[path]  # type: ignore[misc]
-            yield path, self._from_worktree(path, blob_id, size) or BytesSource(
-                self.repository.read_prefix(blob_id, MAX_READ), size)
+            yield path, self._from_object_store(blob_id, size)
 
-    def _from_worktree(self, path: str, blob_id: str, size: int) -> Source | None:
-        """The working-tree file, when its bytes are the blob's (hashed: git's stat cache is not trusted)."""
-        local = os.path.join(self.repository.toplevel, *path.split("/"))
-        return open_regular(local) if hashes_to(local, blob_id, size) else None
+    def _from_object_store(self, blob_id: str, size: int) -> Source:
+        """A large blob, seekable, its bytes from git's object store: never the working tree, which may be
+        missing, replaced or edited (SPEC §13). It is spooled to an unnamed scratch file outside the repository;
+        if that fails, its first MiB is read (and the readers say what lay beyond it was not seen)."""
+        import tempfile  # here: most checks never meet a large blob outside Git LFS
+
+        try:
+            spool = tempfile.NamedTemporaryFile(prefix="genai-hooks-blob-", delete=False)  # noqa: SIM115
+        except OSError:
+            return BytesSource(self.repository.read_prefix(blob_id, MAX_READ), size)
+        source: Source | None = None
+        try:
+            with spool:
+                written = 0
+                for chunk in self.repository.stream("cat-file", "blob", blob_id):
+                    spool.write(chunk)
+                    written += len(chunk)
+            source = open_regular(spool.name) if written == size else None
+        except OSError:
+            source = None
+        finally:
+            os.unlink(spool.name)  # the open source keeps the bytes; nothing is left behind
+        return source if source is not None else BytesSource(self.repository.read_prefix(blob_id, MAX_READ), size)
 
     def _resolve_pointer(self, head: bytes) -> Source | Unavailable | None:
         pointer = lfs_pointer(head)
@@ -186,7 +180,13 @@ class ContentReader:
     def _stored(self, pointer: LfsPointer) -> FileSource | Unavailable:
         """The object a Git LFS pointer names, from the local store (a regular file only)."""
         oid = pointer.oid
-        stored = open_regular(os.path.join(self._lfs_objects(), oid[:2], oid[2:4], oid))
+        folder = os.path.join(self._lfs_objects(), oid[:2], oid[2:4])
+        stored = open_regular(os.path.join(folder, oid))
+        if stored is None and self._server_store:  # GitLab and Gitea name the file by the rest of the id
+            stored = open_regular(os.path.join(folder, oid[4:]))
+        if stored is None and self._server_store:
+            return Unavailable("its Git LFS object is not in the server's LFS store (push with git-lfs installed, "
+                               "which uploads objects before the commits)")
         if stored is None:
             return Unavailable("its Git LFS object is not in the local store (run `git lfs pull`)")
         return stored

@@ -214,6 +214,8 @@ def full_clone(repo: str | Located) -> Located | None:
         located = locate(repo)
     except UsageError:
         return None
+    if located.bare:  # the early work reads the index, which a bare repository has not
+        return None
     config = subprocess.run(["git", *PARTIAL_CLONE_CONFIG], cwd=located.toplevel, capture_output=True,
                             env=git_environment(), check=False)
     return None if is_partial_clone(config.stdout) else located

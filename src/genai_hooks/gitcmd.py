@@ -61,9 +61,9 @@ class GitRepository:
         except (git.InvalidGitRepositoryError, git.NoSuchPathError):
             raise UsageError(f"{toplevel} is not inside a Git repository; "
                              "run genai-hooks in a checkout, or pass --repo DIR") from None
-        if self.repo.bare or self.repo.working_tree_dir is None:
-            raise UsageError(f"{start} is a bare repository; run genai-hooks in a checkout")
-        self.toplevel = str(self.repo.working_tree_dir)
+        self.bare = located.bare or self.repo.bare or self.repo.working_tree_dir is None
+        # git runs here: the work tree's top, or a bare repository's own directory (no file is read from it)
+        self.toplevel = toplevel if self.bare else str(self.repo.working_tree_dir)
         self.git = self.repo.git
         self.env = git_environment(located.objects)
         self.git.update_environment(**self.env)  # GitPython's persistent cat-file processes too

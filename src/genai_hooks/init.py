@@ -72,7 +72,7 @@ contact = ""                        # who was informed of GenAI use (the Netflix
 # The approval register (root manifest only). Approvals are checked against it: an id an entry cites
 # and no [[approvals]] entry holds is GAI203. Pin what each approval was given for with
 # `genai-hooks approve ID PATH...` (genai.lock), and require approvers' signatures with
-# [production] approvers = "approvers/allowed_signers" (docs/approvals.md).
+# `approvers` in the production table above (docs/approvals.md).
 # [[approvals]]
 # id = "NFX-GAI-0042"
 # covers = ["final-deliverable", "third-party-ip"]

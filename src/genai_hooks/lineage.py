@@ -146,7 +146,14 @@ class Lineage:
 
         Also returns links that point outside the repository (what they show cannot be judged).
         """
+        candidates = list(candidates)
         links = [c for c in candidates if self.snapshot.is_symlink(c)]
+        unknown = [c for c in candidates if self.snapshot.is_symlink(c) is None]
+        if unknown:  # named without a listing: a link is a small blob naming a generated path; ask git about those
+            small = [p for p, b in self.snapshot.blobs(unknown).items() if b is not None and b[1] <= 4096]
+            texts = self.content.read_whole(small, 4096)
+            suspects = [p for p, data in texts.items() if _names_generated(self, p, data, origins)]
+            links += sorted(self.snapshot.symlinks_among(suspects)) if suspects else []
         found: dict[str, Origin] = {}
         outside: list[str] = []
         for link, data in self.content.read_whole(links, 4096).items():
@@ -160,6 +167,11 @@ class Lineage:
             elif target in origins:
                 found[link] = Origin("a link to", target, origins[target].entry)
         return found, outside
+
+
+def _names_generated(lineage: Lineage, link: str, data: bytes | None, origins: Mapping[str, Origin]) -> bool:
+    target = _resolve(link, data)
+    return target is None or lineage.manifests.winning_entry(target) is not None or target in origins
 
 
 def _resolve(link: str, data: bytes | None) -> str | None:

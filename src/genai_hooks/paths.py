@@ -105,10 +105,12 @@ def git_environment(objects: str | None = None) -> dict[str, str]:
 
 @dataclass(frozen=True)
 class Located:
-    """Where a repository is: its work tree's top directory and the object directory git writes to."""
+    """Where a repository is: its work tree's top directory (a bare repository's own directory) and the object
+    directory git writes to (inside a push's quarantine, the quarantine's)."""
 
     toplevel: str
     objects: str
+    bare: bool = False
 
 
 def locate(start: str) -> Located:
@@ -132,11 +134,21 @@ def locate(start: str) -> Located:
                          f"trust it, run `git config --global --add safe.directory {where}` (in CI containers, "
                          "after the checkout) and run again")
     if done.returncode == 0 or "must be run in a work tree" in stderr:
-        raise UsageError(f"{start} is a bare repository; run genai-hooks in a checkout")
+        return _locate_bare(start, here)
     if "not a git repository" in stderr:
         raise UsageError(f"{here} is not inside a Git repository; run genai-hooks in a checkout, or pass --repo DIR")
     message = next((line for line in stderr.splitlines() if line.strip()), "git failed")
     raise UsageError(f"git cannot read the repository at {here}: {message.removeprefix('fatal: ')}")
+
+
+def _locate_bare(start: str, here: str) -> Located:
+    """A bare repository (a server's): commits can be judged, there is no index or working tree."""
+    done = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-path", "objects"],
+                          cwd=here, capture_output=True, env=git_environment(), check=False)
+    lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
+    if done.returncode != 0 or len(lines) < 2 or not lines[0] or not lines[1]:
+        raise UsageError(f"git cannot read the bare repository at {start}")
+    return Located(lines[0], lines[1], bare=True)
 
 
 # No rename detection (moves are paired by content id, exactly and in linear time); submodules are

@@ -55,15 +55,16 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
               early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None,
               early_listing: EarlyListing | None = None, approvers: str | None = None,
-              version_control: bool = False) -> Outcome:
+              version_control: bool = False, lfs_store: str | None = None) -> Outcome:
     """Judge; `early_*` is git work on the index that cli.py started before importing this module; `approvers`:
     an allowed_signers file held outside the repository (it takes precedence over [production] approvers);
-    `version_control` also reads the remote and branch (for SARIF)."""
+    `version_control` also reads the remote and branch (for SARIF); `lfs_store`: where a server keeps Git LFS
+    objects (`pre-receive --lfs-store`), else the repository's own store."""
     held = read_approvers(approvers) if approvers is not None else None
     repository = GitRepository(repo)
     try:
         snapshot = open_snapshot(repository, rev)
-        content = ContentReader(snapshot)
+        content = ContentReader(snapshot, lfs_store)
         content.approvers = held
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
         lookup, early, kinds = (_here(early_lookup, repository), _here(early_diff, repository),
@@ -179,7 +180,7 @@ def _settle_missing(repository: GitRepository, snapshot: Snapshot, selection: Se
             selection.manifests.discard(manifest)
             selection.missing.append(manifest)
     nowhere = [p for p in selection.missing if earlier.get(p) is None
-               and not os.path.lexists(os.path.join(repository.toplevel, *p.split("/")))]
+               and (repository.bare or not os.path.lexists(os.path.join(repository.toplevel, *p.split("/"))))]
     if nowhere:
         shown = ", ".join(repr(p) for p in nowhere[:3]) + (f" and {len(nowhere) - 3} more" if len(nowhere) > 3 else "")
         raise UsageError(f"{shown}: neither in the {'index' if snapshot.commit is None else 'commit'}, nor on disk, "

@@ -84,6 +84,25 @@ class Snapshot:
         mode = self._modes.get(path)
         return None if mode is None else mode == SYMLINK
 
+    def symlinks_among(self, paths: Sequence[str]) -> set[str]:
+        """Which of a few `paths` are symbolic links: known ones from the listing or a diff, the rest asked of git in
+        one command (callers keep `paths` few: git matches every entry against every pathspec)."""
+        found = {p for p in paths if self.is_symlink(p)}
+        unknown = [p for p in paths if self.is_symlink(p) is None]
+        if unknown:
+            specs = [":(literal)" + p for p in unknown]
+            if self.commit is None:
+                raw = self.repository.run("ls-files", "--stage", "-z", "--", *specs)
+            else:
+                raw = self.repository.run("ls-tree", "-z", "--full-tree", self.commit, "--", *specs)
+            for record in decode_paths(raw):
+                meta, _, path = record.partition("\t")
+                mode = meta.split(" ", 1)[0]
+                self._modes[path] = mode
+                if mode == SYMLINK:
+                    found.add(path)
+        return found
+
     def object_id(self, path: str) -> str | None:
         """The blob id of a file of the snapshot (None: no such file)."""
         return self._lookup([path])[path]
@@ -311,6 +330,9 @@ class Snapshot:
 
 
 def open_snapshot(repository: GitRepository, rev: str | None) -> Snapshot:
+    if rev is None and repository.bare:
+        raise UsageError(f"{repository.toplevel} is a bare repository: it has no index to judge; "
+                         "judge a commit with --rev REV (or run genai-hooks in a checkout)")
     return Snapshot(repository, None if rev is None else resolve_commit(repository, rev))
 
 
