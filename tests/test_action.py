@@ -149,6 +149,7 @@ def annotation_lines(stdout: str) -> list[str]:
 # --- action.yml ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_action_yml_is_valid_against_the_github_actions_schema() -> None:
     done = subprocess.run(
         (sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-actions", "action.yml"),
@@ -219,6 +220,7 @@ def test_sarif_file_is_written_relative_to_the_workspace_and_is_valid(production
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "deliverables/new.png"
 
 
+@pytest.mark.slow
 def test_one_run_gives_the_annotations_the_summary_the_counts_and_sarif(
     tmp_path: Path, production: Production
 ) -> None:
@@ -276,6 +278,7 @@ def test_shallow_clone_fails_and_names_fetch_depth_0(tmp_path: Path, production:
     assert run.outputs == {} and run.summary == ""
 
 
+@pytest.mark.slow
 def test_unknown_base_commit_is_exit_2_with_the_tool_s_message(production: Production) -> None:
     run = run_action(production.repo, "pull_request", pull_request("0" * 40))
     assert run.status == 2
@@ -318,6 +321,7 @@ def ci_doc_block(first_line: str) -> str:
     return blocks[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("first_line", "command"),
     [

@@ -72,6 +72,7 @@ def test_paths_relative_to_the_current_directory_with_spaces_unicode_and_a_leadi
     assert 'paths = ["shots/sq010/-odd name é.png"]' in (repo.root / "genai.toml").read_text()
 
 
+@pytest.mark.slow
 def test_thousands_of_frames_are_one_pattern(repo: Repo) -> None:
     paths = _show(repo, frames=2000)
     done = repo.run("declare", *paths, "--tool", "firefly", "--approval", "NFX-GAI-0042")

@@ -222,6 +222,7 @@ def test_aaf_not_read_in_time_is_unreadable(monkeypatch: pytest.MonkeyPatch, loc
     assert "not read within 0.01 s" in unreadable_reason("r1.aaf", locked_aaf)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_mutated_aaf_gives_clips_or_unreadable_in_bounded_time(locked_aaf: bytes, data: st.DataObject) -> None:

@@ -223,6 +223,7 @@ def test_gzip_bomb_svgz_is_never_fully_inflated() -> None:
     assert inspection.uninspected == "SVG is larger than what was read, and no metadata was found in it"
 
 
+@pytest.mark.slow
 def test_deflate_bomb_in_a_heif_item_is_never_fully_inflated(bomb: bytes) -> None:
     inspection, peak = timed_inspection(
         "bomb.heif", heif_with_idat_item(bomb[: 512 * 1024], encoding="deflate"), memory=True
@@ -303,6 +304,7 @@ def test_pdf_giant_stream_length_is_uninspected_not_clean() -> None:
     )
 
 
+@pytest.mark.slow
 def test_deeply_nested_svg_metadata_is_harmless() -> None:
     nested = "<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + "<g>" * 100_000 + "</g>" * 100_000 + "</x:xmpmeta>"
     inspection, _ = timed_inspection("deep.svg", svg_bytes(nested))

@@ -381,6 +381,7 @@ def test_acknowledged_findings_are_shown_apart_and_not_counted_as_open(repo: Rep
 # --- in a real browser --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium (/usr/bin/chromium, Debian package "
                     "`chromium`) is not installed; .ci/run installs it")
 def test_new_sections_render_in_chromium(cut: Repo, tmp_path: Path) -> None:

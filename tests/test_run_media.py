@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import opentimelineio as otio
+import pytest
 from conftest import ANY_REGISTER, ROOT_MANIFEST, Repo, generated
 from PIL import Image
 from provenance_media import TRAINED, png_bytes, png_info, xmp_packet
@@ -128,6 +129,7 @@ def otio_cut(*clips: tuple) -> bytes:
     return str(otio.adapters.write_to_string(timeline, "otio_json")).encode()
 
 
+@pytest.mark.slow
 def test_locked_cut_using_generated_previs_is_gai302_until_approved(repo: Repo) -> None:
     mapping = '\n[editorial]\npath_map = { "/mnt/show/" = "" }\n'
     repo.write("genai.toml", EDITORIAL + mapping + generated(["previs/**"]))
