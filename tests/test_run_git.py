@@ -417,3 +417,37 @@ def test_over_a_thousand_named_files_are_looked_up_by_their_directories(repo: Re
     assert sum(n for rule, n in audit[1] if rule == "GAI201") == 1202 and ("GAI303", 1) in audit[1], audit
     assert judged("--rev", "HEAD", "--", *named) == audit
     assert judged("--", *named) == audit
+
+
+def test_a_manifest_with_unstaged_edits_is_said_and_never_judged(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
+    repo.write("deliverables/sky.exr", "generated")
+    repo.add()
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
+    done = repo.check()
+    assert done.code == 1 and done.rules() == ["GAI201"]  # the staged manifest is what is judged
+    assert {"path": "genai.toml", "message": "edited in the working tree: the staged copy was judged; stage it "
+            "(git add) to judge the edits"} in done.json["notes"]
+    text = repo.run("run").out
+    assert "genai.toml: note: edited in the working tree" in text
+    (repo.root / "genai.toml").unlink()
+    assert any(n["path"] == "genai.toml" for n in repo.check().json["notes"])
+    repo.git("checkout", "--", "genai.toml")
+    assert not any(n["path"] == "genai.toml" for n in repo.check().json["notes"])
+    repo.commit("committed")
+    repo.write("genai.toml", "garbage = [")
+    assert repo.check("--rev", "HEAD").json["notes"] == []  # a commit is judged: the working tree is not its
+
+
+def test_removing_the_root_manifest_from_the_index_is_gai206_whatever_the_working_tree_holds(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
+    repo.write("deliverables/sky.exr", "generated")
+    repo.add()
+    repo.commit("approved")
+    repo.write("deliverables/sky.exr", "generated again")
+    repo.add()
+    repo.git("rm", "-q", "--cached", "genai.toml")  # still on disk
+    for args in (("--diff", "HEAD"), ("--", "deliverables/sky.exr"), ("--",)):
+        done = repo.check(*args)
+        assert any(f["rule"] == "GAI206" and f["path"] == "genai.toml" and "root manifest is gone" in f["message"]
+                   for f in done.json["findings"]), (args, done.out)

@@ -195,6 +195,9 @@ def weakened(base: Base, manifests: ManifestSet, changes: Iterable[Change]) -> l
             if below:
                 add(path, None, f"the root manifest is gone; {', '.join(below)} now act as root manifests, with "
                     "their own [policy], [detect] and approval register")
+            else:
+                add(path, None, "the root manifest is gone from the snapshot: nothing declares, approves or governs "
+                    f"the files below {directory + '/' if directory else 'the repository root'} any more")
         if new is not None and path in now_roots and path not in before_roots:
             under = sorted(p for p in before_roots if p != path and
                            (not directory or directory_of(p).startswith(directory + "/")))

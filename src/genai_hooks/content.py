@@ -149,6 +149,32 @@ class ContentReader:
             blob_id, size = blobs[path]  # type: ignore[misc]
             yield path, self._from_object_store(blob_id, size)
 
+    def unstaged(self, paths: Iterable[str], limit: int) -> list[str]:
+        """Which of these small files of the index differ in the working tree (edited or deleted, not staged):
+        hashed here, as git would hash them, with no filter or hook of the repository run."""
+        if self.snapshot.commit is not None or self.repository.bare:
+            return []
+        import hashlib
+
+        found = []
+        for path, blob in self.snapshot.blobs(list(paths)).items():
+            if blob is None:
+                continue
+            local = os.path.join(self.repository.toplevel, *path.split("/"))
+            source = open_regular(local)
+            if source is None:
+                found.append(path)
+                continue
+            with source:
+                data = source.read(0, limit + 1) if source.size <= limit else None
+            if data is None:
+                continue  # too big to be read as a manifest either way
+            digest = hashlib.sha1() if len(blob[0]) == 40 else hashlib.sha256()
+            digest.update(b"blob %d\0" % len(data) + data)
+            if digest.hexdigest() != blob[0]:
+                found.append(path)
+        return sorted(found)
+
     def _from_object_store(self, blob_id: str, size: int) -> Source:
         """A large blob, seekable, its bytes from git's object store: never the working tree, which may be
         missing, replaced or edited (SPEC §13). It is spooled to an unnamed scratch file outside the repository;

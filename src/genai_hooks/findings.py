@@ -73,6 +73,9 @@ class VersionControl:
     branch: str | None  # the branch checked out, when it holds what was judged
 
 
+UNSTAGED_NOTE = "edited in the working tree: the staged copy was judged; stage it (git add) to judge the edits"
+
+
 @dataclass(frozen=True)
 class RunResult:
     snapshot: str  # "index" or a commit sha
@@ -82,6 +85,7 @@ class RunResult:
     inspected: int = 0  # files whose embedded provenance was read
     uninspected_formats: int = 0  # selected files in formats no reader knows: checked by path, never by content
     unchecked_approvals: int = 0  # files admitted by approvals kept outside the repository ([policy] approvals)
+    unstaged_manifests: tuple[str, ...] = ()  # manifests of the index whose working-tree copy differs (not judged)
     version_control: VersionControl | None = None
     unapplied: tuple[str, ...] = ()  # invalid manifests the run reported (GAI001): their declarations did not apply
 

@@ -9,12 +9,12 @@ from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from .approvals.lock import is_lock
-from .chains import ManifestSet
+from .chains import MANIFEST_LIMIT, ManifestSet
 from .changes import Base, ChangeContext
 from .content import ContentReader
 from .early import EarlyDiff, EarlyListing, IndexLookup
 from .errors import UsageError
-from .findings import RunResult
+from .findings import UNSTAGED_NOTE, Note, RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
 from .lineage import Origin, moved
@@ -108,6 +108,12 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         context = _change_context(repository, change_set) if change_set is not None else None
         judged = judge(snapshot, selection, manifests, content, Options(as_of, metadata), context)
         result = judged.result
+        edited = content.unstaged([m.path for m in manifests.valid.values()]
+                                  + [i.path for i in manifests.invalid.values()], MANIFEST_LIMIT)
+        if edited:  # what is judged is said: the index's manifests, not the edits an artist has not staged
+            notes = result.notes + tuple(Note(m, UNSTAGED_NOTE) for m in edited)
+            result = replace(result, unstaged_manifests=tuple(edited),
+                             notes=tuple(sorted(notes, key=lambda n: (n.path, n.message))))
         if version_control:
             result = replace(result, version_control=describe(repository, snapshot.commit))
     finally:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ..findings import RunResult
+from ..findings import UNSTAGED_NOTE, RunResult
 from ..rules import RULES
 
 _COLORS = {"error": "\033[1;31m", "warning": "\033[1;33m", "dim": "\033[2m", "bold": "\033[1m", "reset": "\033[0m"}
@@ -49,7 +49,9 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
     if result.unapplied and not rest:
         lines.append(paint("bold", unapplied_line(result, more=False)))
     if result.findings:  # a passing commit prints one line: notes are for whoever reads the findings
-        lines.extend(paint("dim", f"{_printable(n.path)}: note: {_printable(n.message)}") for n in result.notes)
+        lines.extend(paint("dim", f"{_printable(n.path)}: note: {_printable(n.message)}") for n in result.notes
+                     if n.message != UNSTAGED_NOTE)
+    lines.extend(paint("bold", f"{_printable(m)}: note: {UNSTAGED_NOTE}") for m in result.unstaged_manifests)
     if result.unchecked_approvals:  # the production opted out of the register: say what that let through
         lines.append(paint("bold", unchecked_line(result.unchecked_approvals)))
     lines.append(paint("error" if result.errors else "bold", summary_line(result)))
