@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The step behind action.yml: install genai-hooks, refuse shallow clones, check the pull request's
-# changes (or the whole repository), annotate, summarise, write SARIF, and set `errors`/`warnings`.
+# changes (or the whole repository), and from that one run annotate, summarise, write SARIF, and set
+# `errors`/`warnings`.
 #
 # Inputs arrive as environment variables (never interpolated into this script):
 #   GENAI_HOOKS_PATHS          paths to check, one per line (empty: the diff, or everything)
@@ -102,10 +103,22 @@ run() {
   "$genai_hooks" "${args[@]}" "$@" ${paths[@]+"${paths[@]}"}
 }
 
-# --- annotations and the step summary ----------------------------------------------------------
+# --- one run: annotations and the step summary, the counts, and SARIF for code scanning -----------
+outputs=(--output-format "json=$scratch/result.json")
+sarif=""
+if [ -n "${GENAI_HOOKS_SARIF_FILE:-}" ]; then
+  sarif="$GENAI_HOOKS_SARIF_FILE"
+  case "$sarif" in
+    /* | [A-Za-z]:[\\/]*) ;;
+    *) sarif="${GITHUB_WORKSPACE:-$(pwd)}/$sarif" ;;
+  esac
+  mkdir -p "$(dirname "$sarif")" || fail "cannot create the directory of the SARIF file $sarif"
+  outputs+=(--output-format "sarif=$sarif")
+fi
+
 echo "genai-hooks ${args[*]}${paths[*]+ ${paths[*]}}"
 status=0
-run --format github 2>"$scratch/stderr" || status=$?
+run --format github "${outputs[@]}" 2>"$scratch/stderr" || status=$?
 cat "$scratch/stderr" >&2
 if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
   # genai-hooks already said why on stderr; repeat its last line where the pull request shows it
@@ -115,10 +128,6 @@ if [ "$status" -ne 0 ] && [ "$status" -ne 1 ]; then
   exit "$status"
 fi
 
-# --- counts for the step outputs ------------------------------------------------------------------
-counted=0
-run --format json --output "$scratch/result.json" 2>/dev/null || counted=$?
-[ "$counted" -eq "$status" ] || fail "the JSON run ended with exit $counted, the annotated run with $status"
 "$python" - "$scratch/result.json" "${GITHUB_OUTPUT:-/dev/null}" <<'PY'
 import json
 import sys
@@ -129,17 +138,7 @@ with open(sys.argv[2], "a", encoding="utf-8") as outputs:
     outputs.write(f"errors={summary['errors']}\nwarnings={summary['warnings']}\n")
 PY
 
-# --- SARIF for code scanning ------------------------------------------------------------------------
-if [ -n "${GENAI_HOOKS_SARIF_FILE:-}" ]; then
-  sarif="$GENAI_HOOKS_SARIF_FILE"
-  case "$sarif" in
-    /* | [A-Za-z]:[\\/]*) ;;
-    *) sarif="${GITHUB_WORKSPACE:-$(pwd)}/$sarif" ;;
-  esac
-  mkdir -p "$(dirname "$sarif")"
-  written=0
-  run --format sarif --output "$sarif" 2>/dev/null || written=$?
-  [ "$written" -eq "$status" ] || fail "could not write SARIF to $sarif (exit $written)"
+if [ -n "$sarif" ]; then
   echo "sarif-file=$sarif" >>"${GITHUB_OUTPUT:-/dev/null}"
   echo "SARIF written to $sarif"
 fi

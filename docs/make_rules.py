@@ -16,6 +16,7 @@ TARGET = Path(__file__).with_name("rules.md")
 # What `path` and `line` of a finding are (SPEC §3, "reported on"): the catalogue says what fires, this where.
 REPORTED_ON = {
     "GAI001": "the manifest, at the line of the mistake",
+    "GAI002": "the root manifest, at its `[production]` table (line 1 without one)",
     "GAI101": "the tool's table", "GAI102": "the tool's table", "GAI103": "the tool's table",
     "GAI104": "the tool's table", "GAI105": "the tool's table",
     "GAI106": "the `[[generated]]` or `[[models]]` entry", "GAI107": "the entry",

@@ -20,6 +20,10 @@ SCRIPT = ROOT / "action" / "run.sh"
 SARIF_SCHEMA = json.loads((ROOT / "tests" / "data" / "sarif-schema-2.1.0.json").read_text("utf-8"))
 
 MANIFEST = """\
+[production]
+title = "Nightfall S1"
+contact = "jane.doe@example.com"
+
 [deliverables]
 paths = ["deliverables/**"]
 
@@ -91,6 +95,7 @@ def run_action(
     cwd: Path | None = None,
     paths: str = "",
     sarif_file: str = "",
+    bin_dir: Path | None = None,
 ) -> ActionRun:
     """Run action/run.sh with the variables a runner sets, using the genai-hooks of this venv."""
     runner_temp = workspace.parent / f"runner-temp-{os.getpid()}"
@@ -102,7 +107,8 @@ def run_action(
     summary_file.write_text("", "utf-8")
     env = {
         **os.environ,
-        "PATH": os.path.dirname(sys.executable) + os.pathsep + os.environ["PATH"],
+        "PATH": os.pathsep.join([*([str(bin_dir)] if bin_dir else []), os.path.dirname(sys.executable),
+                                 os.environ["PATH"]]),
         "GITHUB_ACTIONS": "true",
         "GITHUB_EVENT_NAME": event,
         "GITHUB_EVENT_PATH": str(event_path),
@@ -143,6 +149,7 @@ def annotation_lines(stdout: str) -> list[str]:
 # --- action.yml ----------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_action_yml_is_valid_against_the_github_actions_schema() -> None:
     done = subprocess.run(
         (sys.executable, "-m", "check_jsonschema", "--builtin-schema", "vendor.github-actions", "action.yml"),
@@ -170,6 +177,7 @@ def test_action_yml_passes_inputs_to_the_script_through_the_environment_only() -
 # --- run.sh in real repositories -----------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_pull_request_judges_only_its_changes_and_fails_on_an_error(production: Production) -> None:
     run = run_action(production.repo, "pull_request", pull_request(production.base))
     assert run.status == 1, run.stderr
@@ -183,6 +191,7 @@ def test_pull_request_judges_only_its_changes_and_fails_on_an_error(production: 
     assert "`deliverables/new.png`" in run.summary and "old sky.png" not in run.summary
 
 
+@pytest.mark.slow
 def test_push_runs_a_full_audit(production: Production) -> None:
     run = run_action(production.repo, "push", {"ref": "refs/heads/main"})
     assert run.status == 1, run.stderr
@@ -192,6 +201,7 @@ def test_push_runs_a_full_audit(production: Production) -> None:
     assert "--diff" not in run.stdout
 
 
+@pytest.mark.slow
 def test_sarif_file_is_written_relative_to_the_workspace_and_is_valid(production: Production) -> None:
     run = run_action(
         production.repo,
@@ -210,6 +220,27 @@ def test_sarif_file_is_written_relative_to_the_workspace_and_is_valid(production
     assert results[0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "deliverables/new.png"
 
 
+@pytest.mark.slow
+def test_one_run_gives_the_annotations_the_summary_the_counts_and_sarif(
+    tmp_path: Path, production: Production
+) -> None:
+    bin_dir, calls = tmp_path / "bin", tmp_path / "calls"
+    bin_dir.mkdir()
+    real = Path(sys.executable).with_name("genai-hooks")
+    wrapper = bin_dir / "genai-hooks"
+    wrapper.write_text(f'#!/bin/sh\necho "$*" >> "{calls}"\nexec "{real}" "$@"\n', "utf-8")
+    wrapper.chmod(0o755)
+    run = run_action(production.repo, "pull_request", pull_request(production.base),
+                     sarif_file="reports/one-run.sarif", bin_dir=bin_dir)
+    assert run.status == 1, run.stderr
+    assert len(calls.read_text("utf-8").splitlines()) == 1  # one judgement behind every output
+    assert run.outputs["errors"] == "1" and "`deliverables/new.png`" in run.summary
+    assert annotation_lines(run.stdout) and run.outputs["sarif-file"].endswith("one-run.sarif")
+    results = json.loads(Path(run.outputs["sarif-file"]).read_text("utf-8"))["runs"][0]["results"]
+    assert [r["ruleId"] for r in results] == ["GAI201"]
+
+
+@pytest.mark.slow
 def test_paths_input_takes_one_path_per_line_relative_to_the_working_directory(
     production: Production,
 ) -> None:
@@ -221,6 +252,7 @@ def test_paths_input_takes_one_path_per_line_relative_to_the_working_directory(
     assert "file=deliverables/old sky.png," in run.stdout
 
 
+@pytest.mark.slow
 def test_clean_pull_request_passes_with_zero_counts(tmp_path: Path, production: Production) -> None:
     clone = tmp_path / "clean"
     git(tmp_path, "clone", "-q", str(production.repo), str(clone))
@@ -246,6 +278,7 @@ def test_shallow_clone_fails_and_names_fetch_depth_0(tmp_path: Path, production:
     assert run.outputs == {} and run.summary == ""
 
 
+@pytest.mark.slow
 def test_unknown_base_commit_is_exit_2_with_the_tool_s_message(production: Production) -> None:
     run = run_action(production.repo, "pull_request", pull_request("0" * 40))
     assert run.status == 2
@@ -261,6 +294,7 @@ def test_pull_request_payload_without_a_base_is_exit_2(production: Production) -
     assert "names no base commit" in run.stdout
 
 
+@pytest.mark.slow
 def test_lfs_repository_without_fetched_objects_gets_a_warning(
     tmp_path: Path, production: Production
 ) -> None:
@@ -287,6 +321,7 @@ def ci_doc_block(first_line: str) -> str:
     return blocks[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("first_line", "command"),
     [

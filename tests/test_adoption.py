@@ -26,6 +26,7 @@ def test_a_clean_run_prints_one_line_even_with_notes(repo: Repo) -> None:
         "genai-hooks: passed — 0 errors, 0 warnings in 3 files checked (index); 1 note (--format json lists them)"]
 
 
+@pytest.mark.slow
 def test_quiet_prints_the_findings_only(repo: Repo) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]))
     repo.write("deliverables/a.exr")

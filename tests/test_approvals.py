@@ -227,6 +227,7 @@ def test_an_invalid_lock_is_gai001_and_never_a_pass(repo: Repo, lock: str, said:
     assert "GAI212" in done.rules()  # no pin can be trusted: the frames fail closed too
 
 
+@pytest.mark.slow
 def test_a_ten_megabyte_lock_is_gai001(repo: Repo) -> None:
     approved_show(repo)
     repo.write("genai.lock", "version = 1\n" + "# padding\n" * (1 << 20))

@@ -29,6 +29,10 @@ GITLAB_JOB_KEYWORDS = {
     "rules", "run", "script", "secrets", "services", "stage", "tags", "timeout", "trigger", "variables", "when",
 }
 MANIFEST = """\
+[production]
+title = "Nightfall S1"
+contact = "jane.doe@example.com"
+
 [deliverables]
 paths = ["deliverables/**"]
 
@@ -139,6 +143,7 @@ def run_gitlab_job(repo: Path, variables: dict[str, str]) -> JobRun:
     return JobRun(done.returncode, done.stdout + done.stderr, failures, quality)
 
 
+@pytest.mark.slow
 def test_gitlab_merge_request_pipeline_fails_on_its_own_change_only(merge_request: MergeRequest) -> None:
     run = run_gitlab_job(merge_request.repo, {"CI_PIPELINE_SOURCE": "merge_request_event",
                                               "CI_MERGE_REQUEST_DIFF_BASE_SHA": merge_request.base})
@@ -150,6 +155,7 @@ def test_gitlab_merge_request_pipeline_fails_on_its_own_change_only(merge_reques
     assert run.codequality == [("GAI201", "deliverables/new.png"), ("GAI201", "deliverables/old.png")]
 
 
+@pytest.mark.slow
 def test_gitlab_merged_results_pipeline_is_judged_against_the_target_s_tip(merge_request: MergeRequest) -> None:
     repo = merge_request.repo
     git(repo, "checkout", "-q", "main")
@@ -166,6 +172,7 @@ def test_gitlab_merged_results_pipeline_is_judged_against_the_target_s_tip(merge
     assert run.junit_failures == ["deliverables/new.png"]
 
 
+@pytest.mark.slow
 def test_gitlab_default_branch_pipeline_audits_everything(merge_request: MergeRequest) -> None:
     git(merge_request.repo, "checkout", "-q", "main")
     git(merge_request.repo, "merge", "-q", "feature")
@@ -176,6 +183,7 @@ def test_gitlab_default_branch_pipeline_audits_everything(merge_request: MergeRe
     assert run.junit_failures == ["deliverables/new.png", "deliverables/old.png"]
 
 
+@pytest.mark.slow
 def test_gitlab_job_passes_a_clean_merge_request(merge_request: MergeRequest) -> None:
     repo = merge_request.repo
     git(repo, "checkout", "-q", "-B", "clean", merge_request.base)

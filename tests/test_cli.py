@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from pathlib import Path
@@ -10,6 +11,7 @@ import pytest
 from conftest import ROOT_MANIFEST, Repo, generated
 
 from genai_hooks import __version__
+from genai_hooks.cli import build_parser
 from genai_hooks.rules import RULES
 
 
@@ -30,6 +32,42 @@ def test_explain_lists_every_rule_and_explains_one(repo: Repo) -> None:
     assert unknown.code == 2 and "did you mean GAI201?" in unknown.err
 
 
+@pytest.mark.parametrize("name", ["deliverable-without-approval", "Deliverable-Without-Approval", "gai201"])
+def test_explain_takes_a_rule_by_the_name_findings_print(repo: Repo, name: str) -> None:
+    done = repo.run("explain", name)
+    assert done.code == 0 and done.out == repo.run("explain", "GAI201").out
+
+
+def test_explain_an_unknown_name_is_exit_2_with_the_nearest_name(repo: Repo) -> None:
+    done = repo.run("explain", "deliverable-without-aproval")
+    assert done.code == 2 and "did you mean deliverable-without-approval?" in done.err
+    nothing = repo.run("explain", "no-such-rule-at-all")
+    assert nothing.code == 2 and "unknown rule" in nothing.err and len(nothing.err.splitlines()) == 1
+
+
+def _subcommands() -> dict[str, argparse.ArgumentParser]:
+    parser = build_parser()
+    chooser = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    return dict(chooser.choices)
+
+
+def test_help_walks_every_subcommand() -> None:
+    assert {"init", "explain", "schema", "run", "report", "acknowledge"} <= set(_subcommands())
+
+
+@pytest.mark.parametrize("name", sorted(_subcommands()))
+def test_every_subcommand_help_describes_it_and_each_positional(repo: Repo, name: str) -> None:
+    sub = _subcommands()[name]
+    done = repo.run(name, "--help")
+    assert done.code == 0
+    flat = " ".join(done.out.split())  # argparse wraps to the terminal's width
+    assert sub.description and " ".join(sub.description.split())[:60] in flat
+    positionals = [a for a in sub._actions if not a.option_strings]
+    for action in positionals:
+        assert action.help, f"{name} {action.metavar or action.dest} has no help"
+        assert " ".join(action.help.split())[:40] in flat
+
+
 def test_schema_is_draft_2020_12(repo: Repo) -> None:
     done = repo.run("schema")
     document = json.loads(done.out)
@@ -46,7 +84,7 @@ def test_init_writes_a_valid_starter_and_refuses_to_overwrite(repo: Repo) -> Non
     assert '"deliverables/**", "editorial/locked/**"' in text
     repo.add()
     audit = repo.check()
-    assert audit.code == 0 and audit.json["findings"] == [], audit.out
+    assert audit.code == 0 and audit.rules() == ["GAI002"], audit.out  # valid; it asks for title and contact
     again = repo.run("init")
     assert again.code == 2 and "already exists" in again.err
 
@@ -100,7 +138,7 @@ def test_json_shape_matches_the_contract(repo: Repo) -> None:
     assert set(document) == {"version", "tool", "snapshot", "summary", "findings", "notes"}
     assert document["tool"] == {"name": "genai-hooks", "version": __version__}
     assert document["summary"] == {"files_checked": 2, "errors": 1, "warnings": 0, "suppressed": 0, "inspected": 0,
-                                   "uninspected_formats": 0, "unchecked_approvals": 0}
+                                   "uninspected_formats": 0, "unchecked_approvals": 0, "unapplied_manifests": []}
     assert {"rule", "name", "severity", "path", "line", "message", "manifest", "manifest_line", "files",
             "evidence"} <= set(document["findings"][0])
 

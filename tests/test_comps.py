@@ -465,6 +465,7 @@ def test_binary_or_pointer_is_unreadable_with_a_reason(name: str, data: bytes, r
     assert unreadable_reason(name, data) == reason
 
 
+@pytest.mark.slow
 def test_more_than_100k_references_stop_with_a_note() -> None:
     views = "\\n".join(f"v{index} #ff0000" for index in range(1_000))
     root = f'Root {{\n inputs 0\n views "{views}"\n}}\n'
@@ -475,6 +476,7 @@ def test_more_than_100k_references_stop_with_a_note() -> None:
     assert f"more than {MAX_SCRIPT_REFERENCES:,} file references; the rest were not read" in script.notes
 
 
+@pytest.mark.slow
 def test_fusion_more_than_100k_references_stop_with_a_note() -> None:
     clips = ",".join(f'Clip{{Filename="/a/{index}.exr",StartFrame=-1}}' for index in range(MAX_SCRIPT_REFERENCES + 1))
     script = read("x.comp", "Composition{Tools={L=Loader{Clips={" + clips + "}}}}")
@@ -500,6 +502,7 @@ def test_notes_are_bounded_printable_and_short() -> None:
     assert all(len(note) <= 160 and note.isprintable() for note in script.notes)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "build"), [("big.nk", scripts.nuke_big_script),
                                              ("big.comp", scripts.fusion_big_comp)])
 def test_100k_node_script_reads_in_under_two_seconds(name: str, build: Callable[[int], str]) -> None:
@@ -512,6 +515,7 @@ def test_100k_node_script_reads_in_under_two_seconds(name: str, build: Callable[
     assert elapsed < 2.0, f"{elapsed:.2f} s"
 
 
+@pytest.mark.slow
 def test_100k_node_scripts_read_in_bounded_memory(tmp_path: Path) -> None:
     (tmp_path / "big.nk").write_text(scripts.nuke_big_script(100_000), encoding="utf-8")
     (tmp_path / "big.comp").write_text(scripts.fusion_big_comp(100_000), encoding="utf-8")
@@ -534,6 +538,7 @@ def test_100k_node_scripts_read_in_bounded_memory(tmp_path: Path) -> None:
     assert int(done.stdout) < 80, f"reading a 100k-node script took {done.stdout.strip()} MiB at its peak"
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("name", "text"), [
     ("deep.nk", "Read {\n file /mnt/a/in.exr\n label " + "{" * 100_000 + "}" * 100_000 + "\n name R\n}\n"),
     ("deep.nk", "Read {\n file /mnt/a/in.exr\n label " + "{" * 100_000),
@@ -578,10 +583,12 @@ def _truncations_keep_what_came_before(name: str, text: str, step: int) -> None:
         assert before <= kept, f"cut at {cut}: {sorted(before - kept)}"
 
 
+@pytest.mark.slow
 def test_nuke_script_truncated_at_every_offset_keeps_every_reference_before_the_cut() -> None:
     _truncations_keep_what_came_before("sh010.nk", scripts.nuke_script(), 1)
 
 
+@pytest.mark.slow
 def test_fusion_comp_truncated_at_every_offset_keeps_every_reference_before_the_cut() -> None:
     small = (scripts.FUSION_HEADER + "\tTools = {\n"
              + scripts.fusion_loader("Loader_Plate", scripts.fusion_clip("Clip1", f"{ROOT}/plates/bg.1001.exr"))
@@ -590,6 +597,7 @@ def test_fusion_comp_truncated_at_every_offset_keeps_every_reference_before_the_
     _truncations_keep_what_came_before("sh020.comp", scripts.fusion_comp(), 7)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(name=st.sampled_from(["fuzz.nk", "fuzz.comp"]), data=st.one_of(
     st.binary(max_size=600),
@@ -611,6 +619,7 @@ _VALUE_PIECES = ["a", "x", "0", "9", "_", ".", "/", "#", "%", "-", ":", "$", "\\
 _PLAIN_VALUE = st.lists(st.sampled_from(_VALUE_PIECES), min_size=1, max_size=12).map("".join)
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None)
 @given(values=st.lists(st.tuples(st.sampled_from(["file", "proxy", "name", "label", "xpos"]), _PLAIN_VALUE),
                        min_size=1, max_size=8),

@@ -137,6 +137,7 @@ def test_image_sequence_paths_are_capped_per_clip() -> None:
     assert reference.targets[-1] == f"sh020_sky_v003.{1001 + MAX_SEQUENCE_FRAMES - 1}.exr"
 
 
+@pytest.mark.slow
 def test_timeline_referencing_more_than_a_million_frames_is_unreadable() -> None:
     timeline = one_clip_timeline(otio.schema.Gap(source_range=span(0, 1)))
     for _ in range(11):

@@ -52,6 +52,7 @@ def test_aaf_suffix_is_case_insensitive(locked_aaf: bytes) -> None:
     assert len(read_clips("R1.AAF", locked_aaf)) == 3
 
 
+@pytest.mark.slow
 def test_aaf_locators_come_back_as_media_composer_wrote_them(tmp_path: Path) -> None:
     windows = "C:\\Avid MediaFiles\\MXF\\1\\sky_v003.mxf"
     aaf = formats.media_composer_aaf(tmp_path / "r2.aaf", audio=(), video=(
@@ -72,6 +73,7 @@ def test_aaf_locators_come_back_as_media_composer_wrote_them(tmp_path: Path) -> 
                          path_map={}) == "editorial/shots/plate.mov"
 
 
+@pytest.mark.slow
 def test_aaf_compositions_used_inside_compositions_are_read(tmp_path: Path) -> None:
     aaf = formats.nested_composition_aaf(tmp_path / "nested.aaf", levels=3)
 
@@ -79,6 +81,7 @@ def test_aaf_compositions_used_inside_compositions_are_read(tmp_path: Path) -> N
         ("leaf", ("file:///x.mxf",))}
 
 
+@pytest.mark.slow
 def test_aaf_whose_composition_references_multiply_is_refused_fast(tmp_path: Path) -> None:
     aaf = formats.nested_composition_aaf(tmp_path / "bomb.aaf", levels=24)  # 16 million clips expanded
     started = time.monotonic()
@@ -87,12 +90,14 @@ def test_aaf_whose_composition_references_multiply_is_refused_fast(tmp_path: Pat
     assert time.monotonic() - started < 5
 
 
+@pytest.mark.slow
 def test_aaf_whose_compositions_reference_each_other_in_a_loop_is_refused(tmp_path: Path) -> None:
     aaf = formats.nested_composition_aaf(tmp_path / "loop.aaf", levels=3, loop=True)
 
     assert "in a loop" in unreadable_reason("loop.aaf", aaf)
 
 
+@pytest.mark.slow
 def test_aaf_clip_whose_master_mob_is_missing_prints_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import aaf2  # type: ignore[import-untyped]
 
@@ -201,6 +206,7 @@ def with_mob_index_count(aaf_path: Path, count: int) -> bytes:
     return bytes(data)
 
 
+@pytest.mark.slow
 def test_aaf_whose_reading_needs_unbounded_memory_is_stopped_at_the_cap(tmp_path: Path) -> None:
     path = tmp_path / "r1.aaf"
     formats.media_composer_aaf(path)
@@ -216,6 +222,7 @@ def test_aaf_not_read_in_time_is_unreadable(monkeypatch: pytest.MonkeyPatch, loc
     assert "not read within 0.01 s" in unreadable_reason("r1.aaf", locked_aaf)
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(data=st.data())
 def test_mutated_aaf_gives_clips_or_unreadable_in_bounded_time(locked_aaf: bytes, data: st.DataObject) -> None:

@@ -117,6 +117,7 @@ JSON_VALUES = st.recursive(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(value=JSON_VALUES, limit=st.integers(0, 6), ascii_only=st.booleans())
 def test_nesting_check_agrees_with_a_character_scanner(monkeypatch: pytest.MonkeyPatch, value: Any, limit: int,
@@ -175,6 +176,7 @@ def timelines_of_tracks(draw: Any) -> Any:
     return timeline
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(timeline=timelines_of_tracks(), slice_items=st.integers(1, 4))
 def test_reading_in_slices_gives_what_reading_whole_gives(monkeypatch: pytest.MonkeyPatch, timeline: Any,
@@ -185,6 +187,7 @@ def test_reading_in_slices_gives_what_reading_whole_gives(monkeypatch: pytest.Mo
     assert Counter(read_clips(data)) == Counter(read_whole(data))
 
 
+@pytest.mark.slow
 def test_thousands_of_clips_over_many_slices_keep_their_record_timecode() -> None:
     timeline = otio.schema.Timeline(name="reel", global_start_time=frames(86400))
     track = otio.schema.Track(name="V1")

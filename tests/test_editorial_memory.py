@@ -49,6 +49,7 @@ def reel(clip_count: int) -> bytes:
     return str(otio.adapters.write_to_string(timeline, "otio_json", indent=-1)).encode()
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="resource.getrusage is POSIX")
 def test_100000_clip_timeline_is_read_in_at_most_500_mb(tmp_path: Path) -> None:
     path = tmp_path / "reel.otio"

@@ -177,6 +177,7 @@ exit 0
 """
 
 
+@pytest.mark.slow
 def test_no_repository_program_runs_and_nothing_under_git_changes(repo: Repo, unchanged: Unchanged, tmp_path: Path) -> None:
     log = tmp_path / "spy.log"
     spy = tmp_path / "spy.sh"
@@ -255,6 +256,7 @@ def _one_line_exit_2(done: subprocess.CompletedProcess, *fragments: str) -> None
         assert fragment in err, err
 
 
+@pytest.mark.slow
 def test_dubious_ownership_names_the_safe_directory_fix(repo: Repo, unchanged: Unchanged) -> None:
     repo.write("a.txt")
     repo.add()
@@ -264,6 +266,7 @@ def test_dubious_ownership_names_the_safe_directory_fix(repo: Repo, unchanged: U
         _one_line_exit_2(done, "git config --global --add safe.directory", str(repo.root))
 
 
+@pytest.mark.slow
 def test_a_corrupt_index_is_one_line(repo: Repo) -> None:
     repo.write("a.txt")
     repo.add()
@@ -272,6 +275,7 @@ def test_a_corrupt_index_is_one_line(repo: Repo) -> None:
         _one_line_exit_2(genai_hooks(repo, *args), "index")
 
 
+@pytest.mark.slow
 def test_a_deleted_current_directory_is_one_line(repo: Repo, tmp_path: Path) -> None:
     gone = repo.root / "gone"
     script = ("import os, sys, shutil; from genai_hooks.cli import main; os.chdir(sys.argv[1]); "
@@ -300,6 +304,7 @@ def test_a_sha256_repository_is_judged(tmp_path: Path) -> None:
         assert {f["rule"] for f in done.json["findings"]} >= {"GAI201"}, args
 
 
+@pytest.mark.slow
 def test_a_closed_stdout_never_turns_exit_1_into_0(repo: Repo) -> None:
     repo.write("genai.toml", VIOLATION)
     for frame in range(2000):
@@ -472,6 +477,7 @@ def test_a_nested_rate_cannot_make_a_cut_unreadable_and_passing(repo: Repo, unch
     assert found == [("GAI302", "editorial/locked/r1.edl"), ("GAI304", "editorial/locked/r2.edl")]
 
 
+@pytest.mark.slow
 def test_a_100000_clip_timeline_is_judged_in_bounded_memory(repo: Repo, tmp_path: Path) -> None:
     repo.write("genai.toml", CUT_MANIFEST + '\n[editorial]\npath_map = { "/mnt/show/" = "" }\n'
                + generated(["previs/**"]))

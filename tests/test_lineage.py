@@ -98,7 +98,7 @@ def test_the_production_decides_the_severity_of_weak_evidence(repo: Repo) -> Non
     repo.write("a.png", png_bytes(png_info(("Software", "Midjourney v6"))))
     repo.write("genai.toml", '[policy]\nseverity = { GAI301 = "error" }\n')
     repo.add()
-    [finding] = repo.check().json["findings"]
+    [finding] = [f for f in repo.check().json["findings"] if f["rule"] != "GAI002"]  # it names no production
     assert (finding["rule"], finding["severity"]) == ("GAI301", "error")
 
 

@@ -72,6 +72,7 @@ def test_awkward_linkable_messages_stay_inert_inside_their_table_cell(message: s
     assert row.count(" | ") == 4  # five cells: nothing broke out of the message cell
 
 
+@pytest.mark.slow
 @settings(max_examples=400, deadline=None)
 @given(st.text(alphabet="@:/wW.ajx-_ \t\n&#;4`\\|*<>()[]!~'\",", max_size=40))
 def test_no_quoted_text_links_or_mentions_in_any_renderer(value: str) -> None:

@@ -125,6 +125,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes, int]:
     return name, kept, len(whole) if draw(st.booleans()) else len(kept)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_models_never_crash_or_overread(case: tuple[str, bytes, int]) -> None:
@@ -268,6 +269,7 @@ def test_a_local_header_offset_past_the_end_is_uninspected() -> None:
     assert found.uninspected is not None and found.uninspected.startswith("damaged pytorch file")
 
 
+@pytest.mark.slow
 def test_a_central_directory_past_the_budget_is_partly_listed() -> None:
     many = [(f"archive/data/{i}", b"") for i in range(1, 40_001)]
     data = checkpoint_zip(extra=many)
@@ -338,6 +340,7 @@ def test_gguf_with_an_unknown_version_counts_only_when_named() -> None:
 # --- ONNX ---------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     "data",
     [

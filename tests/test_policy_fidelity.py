@@ -356,7 +356,7 @@ def test_the_starter_manifest_is_valid_as_written_and_with_every_example_uncomme
                 "public-figure", "deceased-person"):
         assert key in text, key
     repo.add()
-    assert repo.check().json["findings"] == []
+    assert repo.check().rules() == ["GAI002"]  # valid as written; it asks for the title and contact
     uncommented = "\n".join(re.sub(r"^# ?(?=\[|[a-z_]+ = )", "", line) for line in text.splitlines())
     assert "\n[[models]]\n" in uncommented and "\n[archival]\n" in uncommented
     repo.write("genai.toml", uncommented + "\n")

@@ -59,6 +59,7 @@ def commit_frames(clone: Repo, folder: str, count: int = 3, message: str = "fram
 # -- the gate ------------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_verify_commit_of_generated_frames_into_deliverables_is_rejected(clone: Repo, server: Server) -> None:
     seed(clone, server, VIOLATION, frame=False)  # deliverables/** declared generated, without written approval
     new = commit_frames(clone, "deliverables/sh020")
@@ -73,6 +74,7 @@ def test_no_verify_commit_of_generated_frames_into_deliverables_is_rejected(clon
     assert server.tip("refs/heads/main") != new and not server.has(new)
 
 
+@pytest.mark.slow
 def test_clean_push_is_accepted(clone: Repo, server: Server) -> None:
     seed(clone, server)
     new = commit_frames(clone, "deliverables/sh020")  # declared and approved
@@ -82,6 +84,7 @@ def test_clean_push_is_accepted(clone: Repo, server: Server) -> None:
     assert any(line.startswith("genai-hooks: refs/heads/main: passed") for line in pushed.remote)
 
 
+@pytest.mark.slow
 def test_first_push_into_an_empty_repository_is_judged_whole(clone: Repo, server: Server) -> None:
     server.install()
     clone.write("genai.toml", VIOLATION)
@@ -94,6 +97,7 @@ def test_first_push_into_an_empty_repository_is_judged_whole(clone: Repo, server
     assert any("[every file" in line for line in pushed.remote)
 
 
+@pytest.mark.slow
 def test_warnings_are_accepted(clone: Repo, server: Server) -> None:
     seed(clone, server)
     clone.write("genai.toml", APPROVED.replace("disclosed = 2025-09-02\n", ""))  # GAI105, a warning
@@ -105,6 +109,7 @@ def test_warnings_are_accepted(clone: Repo, server: Server) -> None:
     assert any(line.startswith("refs/heads/main: genai.toml") and "warning GAI105" in line for line in pushed.remote)
 
 
+@pytest.mark.slow
 def test_new_branch_is_judged_against_its_merge_base_with_the_default_branch(clone: Repo, server: Server) -> None:
     server.install()
     server.uninstall()  # an old violation already on main (pushed before the gate): not the new branch's doing
@@ -125,6 +130,7 @@ def test_new_branch_is_judged_against_its_merge_base_with_the_default_branch(clo
     assert len(findings) == 1 and findings[0].startswith("refs/heads/shots: ")
 
 
+@pytest.mark.slow
 def test_annotated_tag_is_peeled_and_judged(clone: Repo, server: Server) -> None:
     seed(clone, server, VIOLATION, frame=False)
     commit_frames(clone, "deliverables/sh040", 1)
@@ -140,6 +146,7 @@ def test_annotated_tag_is_peeled_and_judged(clone: Repo, server: Server) -> None
                for line in pushed.remote)
 
 
+@pytest.mark.slow
 def test_deleting_a_branch_is_accepted(clone: Repo, server: Server) -> None:
     seed(clone, server)
     clone.git("checkout", "-q", "-b", "tmp")
@@ -150,6 +157,7 @@ def test_deleting_a_branch_is_accepted(clone: Repo, server: Server) -> None:
     assert "genai-hooks: refs/heads/tmp: deleted; nothing to judge" in pushed.remote
 
 
+@pytest.mark.slow
 def test_deleting_the_default_branch_is_not_judged_and_later_pushes_are_judged_whole(
         clone: Repo, server: Server) -> None:
     seed(clone, server)
@@ -170,6 +178,7 @@ def test_deleting_the_default_branch_is_not_judged_and_later_pushes_are_judged_w
     assert any(line.startswith("refs/heads/fresh: deliverables/sh010/") for line in pushed.remote)
 
 
+@pytest.mark.slow
 def test_unrelated_history_is_judged_whole(clone: Repo, server: Server) -> None:
     seed(clone, server)
     clone.git("checkout", "-q", "--orphan", "elsewhere")
@@ -186,6 +195,7 @@ def test_unrelated_history_is_judged_whole(clone: Repo, server: Server) -> None:
     assert forced.code != 0 and any(line.startswith("refs/heads/main: deliverables/") for line in forced.remote)
 
 
+@pytest.mark.slow
 def test_ref_named_like_an_option_is_a_ref(clone: Repo, server: Server) -> None:
     seed(clone, server, VIOLATION, frame=False)
     pushed = push(clone, "main:refs/heads/--help")
@@ -197,6 +207,7 @@ def test_ref_named_like_an_option_is_a_ref(clone: Repo, server: Server) -> None:
     assert "usage:" not in pushed.err
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", ["tree", "blob"])
 def test_tag_of_a_tree_or_blob_is_rejected_with_one_line(clone: Repo, server: Server, kind: str) -> None:
     seed(clone, server)
@@ -209,6 +220,7 @@ def test_tag_of_a_tree_or_blob_is_rejected_with_one_line(clone: Repo, server: Se
     assert server.tip("refs/tags/odd") is None
 
 
+@pytest.mark.slow
 def test_files_named_like_options_are_paths(clone: Repo, server: Server) -> None:
     seed(clone, server, VIOLATION, frame=False)
     clone.write("--help", "a file")
@@ -224,6 +236,7 @@ def test_files_named_like_options_are_paths(clone: Repo, server: Server) -> None
                for line in pushed.remote)
 
 
+@pytest.mark.slow
 def test_non_utf8_path_is_named_escaped(clone: Repo, server: Server) -> None:
     seed(clone, server, VIOLATION, frame=False)
     (clone.root / "deliverables").mkdir(exist_ok=True)
@@ -252,6 +265,7 @@ def test_unknown_objects_reject(server: Server) -> None:
     assert "genai-hooks: refs/heads/main: points at an object git cannot read, not a commit" in out
 
 
+@pytest.mark.slow
 def test_a_repository_that_cannot_be_read_rejects_the_push(clone: Repo, server: Server) -> None:
     seed(clone, server, APPROVED, "--repo", "/nonexistent/repository")
     commit_frames(clone, "deliverables/sh020", 1)
@@ -279,6 +293,7 @@ def test_a_crash_rejects_the_push_with_one_line(server: Server, monkeypatch: pyt
     assert captured.err.startswith("genai-hooks: internal error: RuntimeError: forced")
 
 
+@pytest.mark.slow
 def test_unreadable_approvers_file_rejects(clone: Repo, server: Server, tmp_path: Path) -> None:
     seed(clone, server, APPROVED, "--approvers", str(tmp_path / "missing.toml"))
     commit_frames(clone, "deliverables/sh020", 1)
@@ -286,6 +301,7 @@ def test_unreadable_approvers_file_rejects(clone: Repo, server: Server, tmp_path
     assert pushed.code != 0 and any("--approvers" in line for line in pushed.remote)
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(shutil.which("ssh-keygen") is None, reason="OpenSSH's ssh-keygen is not installed")
 def test_signed_approvals_are_verified_against_the_servers_approvers(clone: Repo, server: Server,
                                                                      tmp_path: Path) -> None:
@@ -331,6 +347,7 @@ def breakglass_setup(clone: Repo, server: Server, *options: str) -> str:
     return commit_frames(clone, "deliverables/sh060", 2)
 
 
+@pytest.mark.slow
 def test_breakglass_accepts_on_the_record(clone: Repo, server: Server, tmp_path: Path) -> None:
     log = tmp_path / "breakglass.jsonl"
     new = breakglass_setup(clone, server, "--allow-breakglass", "--breakglass-log", str(log))
@@ -353,6 +370,7 @@ def test_breakglass_accepts_on_the_record(clone: Repo, server: Server, tmp_path:
     assert record["time"].endswith("+00:00")
 
 
+@pytest.mark.slow
 def test_breakglass_pusher_comes_from_the_host(clone: Repo, server: Server, tmp_path: Path) -> None:
     log = tmp_path / "breakglass.jsonl"
     breakglass_setup(clone, server, "--allow-breakglass", "--breakglass-log", str(log))
@@ -361,6 +379,7 @@ def test_breakglass_pusher_comes_from_the_host(clone: Repo, server: Server, tmp_
     assert json.loads(log.read_text(encoding="utf-8"))["pusher"] == "gl-jane"
 
 
+@pytest.mark.slow
 def test_breakglass_with_an_unwritable_log_rejects(clone: Repo, server: Server, tmp_path: Path) -> None:
     log = tmp_path / "no-such-directory" / "breakglass.jsonl"
     new = breakglass_setup(clone, server, "--allow-breakglass", "--breakglass-log", str(log))
@@ -370,6 +389,7 @@ def test_breakglass_with_an_unwritable_log_rejects(clone: Repo, server: Server, 
                for line in pushed.remote)
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("option", ["genai-hooks.breakglass=", "genai-hooks.breakglass=   ", "genai-hooks.breakglass"])
 def test_breakglass_with_an_empty_reason_is_judged_as_usual(clone: Repo, server: Server, tmp_path: Path,
                                                             option: str) -> None:
@@ -380,6 +400,7 @@ def test_breakglass_with_an_empty_reason_is_judged_as_usual(clone: Repo, server:
     assert not log.exists()
 
 
+@pytest.mark.slow
 def test_breakglass_without_allow_is_judged_as_usual(clone: Repo, server: Server) -> None:
     breakglass_setup(clone, server)
     pushed = push(clone, "-o", "genai-hooks.breakglass=premiere tonight", "main")
@@ -399,6 +420,7 @@ def test_allow_breakglass_needs_a_log(clone: Repo, server: Server) -> None:
 # -- budget, LFS, formats, scale -----------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_push_over_budget_is_rejected_with_advice(clone: Repo, server: Server) -> None:
     seed(clone, server, APPROVED, "--budget", "0")
     commit_frames(clone, "deliverables/sh020", 1)
@@ -414,6 +436,7 @@ def test_push_over_budget_is_rejected_with_advice(clone: Repo, server: Server) -
     assert push(clone, ":other").code == 0  # nothing to judge: no budget spent
 
 
+@pytest.mark.slow
 def test_push_that_outlasts_its_budget_is_rejected(clone: Repo, server: Server) -> None:
     seed(clone, server, APPROVED, "--budget", "0.01")  # less than importing the judge takes
     commit_frames(clone, "deliverables/sh020", 1)
@@ -428,12 +451,14 @@ def test_a_budget_that_is_no_number_of_seconds_rejects(server: Server, budget: s
     assert code == 2 and out == "" and err.count("\n") == 1 and "--budget" in err
 
 
+@pytest.mark.slow
 def test_push_within_budget_is_judged(clone: Repo, server: Server) -> None:
     seed(clone, server, APPROVED, "--budget", "60")
     commit_frames(clone, "deliverables/sh020", 1)
     assert push(clone, "main").code == 0
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("layout", ["oid", "rest-of-oid"])
 def test_lfs_object_in_the_server_store_is_inspected(clone: Repo, server: Server, tmp_path: Path,
                                                      layout: str) -> None:
@@ -448,6 +473,7 @@ def test_lfs_object_in_the_server_store_is_inspected(clone: Repo, server: Server
     assert any(line.startswith("refs/heads/main: plates/sh010.png: error GAI301") for line in pushed.remote)
 
 
+@pytest.mark.slow
 def test_lfs_object_in_the_bare_repositorys_own_store_is_inspected(clone: Repo, server: Server) -> None:
     seed(clone, server)
     store_lfs_object(server.root / "lfs" / "objects", SD_PNG)  # where git-lfs keeps them in a bare repository
@@ -459,6 +485,7 @@ def test_lfs_object_in_the_bare_repositorys_own_store_is_inspected(clone: Repo, 
     assert any(line.startswith("refs/heads/main: plates/sh010.png: error GAI301") for line in pushed.remote)
 
 
+@pytest.mark.slow
 def test_lfs_object_absent_from_the_server_store_is_uninspected(clone: Repo, server: Server, tmp_path: Path) -> None:
     seed(clone, server, APPROVED, "--lfs-store", str(tmp_path / "lfs-objects"))
     clone.write("plates/sh010.png", lfs_pointer(SD_PNG))
@@ -470,6 +497,7 @@ def test_lfs_object_absent_from_the_server_store_is_uninspected(clone: Repo, ser
     assert line.startswith("refs/heads/main: plates/sh010.png: warning GAI303") and "server's LFS store" in line
 
 
+@pytest.mark.slow
 def test_json_format_is_one_document_for_the_push(clone: Repo, server: Server) -> None:
     seed(clone, server, VIOLATION, "--format", "json", frame=False)
     clone.git("checkout", "-q", "-b", "clean")
@@ -487,6 +515,7 @@ def test_json_format_is_one_document_for_the_push(clone: Repo, server: Server) -
     assert by_ref["refs/heads/clean"]["result"]["summary"]["errors"] == 0
 
 
+@pytest.mark.slow
 def test_other_formats_print_one_document_per_ref(clone: Repo, server: Server) -> None:
     seed(clone, server, VIOLATION, "--format", "sarif", frame=False)
     commit_frames(clone, "deliverables/sh070", 1)

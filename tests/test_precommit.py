@@ -64,6 +64,7 @@ def _run(repo: Repo, hook: dict[str, str], *args: str) -> subprocess.CompletedPr
     return subprocess.run(list(args), cwd=repo.root, env=_env(hook), capture_output=True, text=True, check=False)
 
 
+@pytest.mark.slow
 def test_commit_is_blocked_then_allowed_after_approval(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo)
     repo.add(".pre-commit-config.yaml")
@@ -95,6 +96,7 @@ def test_commit_is_blocked_then_allowed_after_approval(repo: Repo, hook_repo: di
     assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "2"
 
 
+@pytest.mark.slow
 def test_run_all_files_and_manual_audit_fail_on_a_committed_violation(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo)
     repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"]) + generated(["nowhere/**"]))
@@ -109,6 +111,7 @@ def test_run_all_files_and_manual_audit_fail_on_a_committed_violation(repo: Repo
     assert "GAI201" in audit.stdout and "GAI401" in audit.stdout
 
 
+@pytest.mark.slow
 def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: dict[str, str]) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + generated(["deliverables/**"], approval="NFX-1") + ANY_REGISTER)
     repo.write("deliverables/a.exr")
@@ -119,6 +122,7 @@ def test_try_repo_runs_the_hook_on_given_files(repo: Repo, hook_repo: dict[str, 
     assert "Passed" in done.stdout
 
 
+@pytest.mark.slow
 def test_staged_hook_sees_a_first_commit_and_a_deleted_manifest(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo, ("genai-hooks-staged",))
     installed = _run(repo, hook_repo, _pre_commit(), "install")
@@ -142,6 +146,7 @@ def test_staged_hook_sees_a_first_commit_and_a_deleted_manifest(repo: Repo, hook
     assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
 
 
+@pytest.mark.slow
 def test_staged_files_named_like_options_are_judged_through_a_real_commit(repo: Repo, hook_repo: dict[str, str]
                                                                            ) -> None:
     _config(repo, hook_repo, ("genai-hooks",))
@@ -163,6 +168,7 @@ def test_staged_files_named_like_options_are_judged_through_a_real_commit(repo: 
     assert _run(repo, hook_repo, "git", "rev-list", "--count", "HEAD").stdout.strip() == "1"
 
 
+@pytest.mark.slow
 def test_the_hook_sees_a_deleted_nested_manifest_in_a_real_commit(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo, ("genai-hooks",))
     repo.write("genai.toml", ROOT_MANIFEST + ANY_REGISTER)
@@ -195,6 +201,7 @@ def _snippet(text: str, hook: dict[str, str]) -> str:
     return block.replace("https://github.com/your-org/genai-hooks", hook["path"])
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("source", ["README.md", "init"])
 def test_the_documented_hook_snippets_work_as_written(repo: Repo, hook_repo: dict[str, str], source: str) -> None:
     if source == "init":
@@ -216,6 +223,7 @@ def test_the_documented_hook_snippets_work_as_written(repo: Repo, hook_repo: dic
     assert f"rev: {hook_repo['rev']}" in (repo.root / ".pre-commit-config.yaml").read_text()
 
 
+@pytest.mark.slow
 def test_a_default_git_commit_shows_the_hooks_warnings(repo: Repo, hook_repo: dict[str, str]) -> None:
     _config(repo, hook_repo, ("genai-hooks",))
     assert _run(repo, hook_repo, _pre_commit(), "install").returncode == 0

@@ -104,6 +104,7 @@ def survive(name: str, data: bytes, size: int) -> Inspection:
     return inspection
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("seed", range(17))
 def test_truncation_at_every_offset_is_never_clean(seed: int) -> None:
     if seed >= len(seeds()):
@@ -141,6 +142,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes, int]:
     return name, kept, len(whole) if draw(st.booleans()) else len(kept)
 
 
+@pytest.mark.slow
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_files_never_crash_or_overread(case: tuple[str, bytes, int]) -> None:
@@ -204,6 +206,7 @@ def timed_inspection(name: str, data: bytes, *, memory: bool = False) -> tuple[I
     return inspection, peak
 
 
+@pytest.mark.slow
 def test_zlib_bomb_in_a_pdf_xmp_stream_is_never_fully_inflated(bomb: bytes) -> None:
     head = b"1 0 obj\n<< /Type /Metadata /Subtype /XML /Filter /FlateDecode /Length %d >>\nstream\n" % len(
         bomb
@@ -220,6 +223,7 @@ def test_gzip_bomb_svgz_is_never_fully_inflated() -> None:
     assert inspection.uninspected == "SVG is larger than what was read, and no metadata was found in it"
 
 
+@pytest.mark.slow
 def test_deflate_bomb_in_a_heif_item_is_never_fully_inflated(bomb: bytes) -> None:
     inspection, peak = timed_inspection(
         "bomb.heif", heif_with_idat_item(bomb[: 512 * 1024], encoding="deflate"), memory=True
@@ -300,6 +304,7 @@ def test_pdf_giant_stream_length_is_uninspected_not_clean() -> None:
     )
 
 
+@pytest.mark.slow
 def test_deeply_nested_svg_metadata_is_harmless() -> None:
     nested = "<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + "<g>" * 100_000 + "</g>" * 100_000 + "</x:xmpmeta>"
     inspection, _ = timed_inspection("deep.svg", svg_bytes(nested))

@@ -146,6 +146,7 @@ def mutated(draw: st.DrawFn) -> tuple[str, bytes, int]:
     return name, kept, len(whole) if draw(st.booleans()) else len(kept)
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(mutated())
 def test_mutated_files_never_crash_or_overread(case: tuple[str, bytes, int]) -> None:

@@ -238,6 +238,7 @@ def test_report_before_the_first_commit_and_without_manifests(repo: Repo) -> Non
     assert "no valid root genai.toml was found" in repo.run("report").out
 
 
+@pytest.mark.slow
 def test_report_is_deterministic_and_leaves_the_repository_untouched(show: Repo) -> None:
     status = show.git("status", "--porcelain=v1", "-z")
     index = (show.root / ".git" / "index").read_bytes()
@@ -371,6 +372,7 @@ def rendered_sections(html_file: Path) -> dict[str, str]:
     return {anchor: " ".join(html.unescape(re.sub(r"<[^>]+>", " ", body)).split()) for anchor, body in sections}
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium (/usr/bin/chromium, Debian package "
                     "`chromium`) is not installed; .ci/run installs it")
 def test_html_report_renders_to_png_and_prints_on_a4_and_letter(show: Repo, tmp_path: Path) -> None:

@@ -157,6 +157,7 @@ def test_markdown_and_html_say_where_each_generated_clip_sits(cut: Repo) -> None
     assert part.count('<span class="badge bad">not approved for final-deliverable</span>') == 3
 
 
+@pytest.mark.slow
 def test_clip_names_from_a_cut_are_quoted_inertly(cut: Repo) -> None:
     hostile = '<img src=x onerror="alert(1)"> @studio-legal **now**'
     cut.write(CUT, (cut.root / CUT).read_bytes().replace(b'"sh030_face"', json.dumps(hostile).encode()))
@@ -168,6 +169,7 @@ def test_clip_names_from_a_cut_are_quoted_inertly(cut: Repo) -> None:
     assert "<img" not in html and "&lt;img src=x onerror=&quot;alert(1)&quot;&gt; @studio-legal **now**" in html
 
 
+@pytest.mark.slow
 def test_an_unreadable_cut_is_listed_as_unread_and_a_snapshot_without_cuts_says_so(cut: Repo) -> None:
     cut.write(CUT, b'{"OTIO_SCHEMA": "Timeline.1", "tracks": ')
     cut.add()
@@ -379,6 +381,7 @@ def test_acknowledged_findings_are_shown_apart_and_not_counted_as_open(repo: Rep
 # --- in a real browser --------------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(not CHROMIUM.exists(), reason="headless Chromium (/usr/bin/chromium, Debian package "
                     "`chromium`) is not installed; .ci/run installs it")
 def test_new_sections_render_in_chromium(cut: Repo, tmp_path: Path) -> None:

@@ -387,6 +387,7 @@ def test_the_listing_gives_every_path_its_own_object_id(repo: Repo, chunk: int) 
             [] if tree else ["conflict.exr"])
 
 
+@pytest.mark.slow
 def test_over_a_thousand_named_files_are_looked_up_by_their_directories(repo: Repo) -> None:
     """More than 1,000 named files of a commit (or of an index equal to HEAD there) are looked up with one
     ls-tree of their directories: odd directory names, a symlink, a submodule, a directory and a file in the

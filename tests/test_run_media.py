@@ -7,6 +7,7 @@ import io
 from pathlib import Path
 
 import opentimelineio as otio
+import pytest
 from conftest import ANY_REGISTER, ROOT_MANIFEST, Repo, generated
 from PIL import Image
 from provenance_media import TRAINED, png_bytes, png_info, xmp_packet
@@ -54,12 +55,13 @@ def test_weak_evidence_is_a_warning_and_no_metadata_skips_sniffing(repo: Repo) -
 
 
 def test_detect_ignore_and_metadata_off(repo: Repo) -> None:
-    repo.write("genai.toml", '[detect]\nignore = ["reference/**"]\n')
+    production = '[production]\ntitle = "Nightfall S1"\ncontact = "jane.doe@example.com"\n'
+    repo.write("genai.toml", production + '[detect]\nignore = ["reference/**"]\n')
     repo.write("reference/look.png", SD_PNG)
     repo.write("shots/look.png", SD_PNG)
     repo.add()
     assert [f["path"] for f in repo.check().json["findings"]] == ["shots/look.png"]
-    repo.write("genai.toml", "[detect]\nmetadata = false\n")
+    repo.write("genai.toml", production + "[detect]\nmetadata = false\n")
     repo.add()
     assert repo.check().json["findings"] == []
 
@@ -127,6 +129,7 @@ def otio_cut(*clips: tuple) -> bytes:
     return str(otio.adapters.write_to_string(timeline, "otio_json")).encode()
 
 
+@pytest.mark.slow
 def test_locked_cut_using_generated_previs_is_gai302_until_approved(repo: Repo) -> None:
     mapping = '\n[editorial]\npath_map = { "/mnt/show/" = "" }\n'
     repo.write("genai.toml", EDITORIAL + mapping + generated(["previs/**"]))

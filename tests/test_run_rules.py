@@ -53,7 +53,7 @@ def test_tool_attestations_are_judged_on_the_tool_table(repo: Repo) -> None:
     done = repo.check("previs/a.png")
     assert done.code == 1
     by_rule = {f["rule"]: f for f in done.json["findings"]}
-    assert set(by_rule) == {"GAI101", "GAI102", "GAI103", "GAI104", "GAI105"}
+    assert set(by_rule) == {"GAI002", "GAI101", "GAI102", "GAI103", "GAI104", "GAI105"}  # GAI002: no [production]
     assert all(f["path"] == "genai.toml" and f["line"] == 1 for f in by_rule.values())
     assert by_rule["GAI103"]["severity"] == "warning"
 
@@ -139,7 +139,7 @@ def test_severity_overrides_from_the_root_policy(repo: Repo) -> None:
     repo.write("x/a.png")
     repo.add()
     done = repo.check()
-    assert [(f["rule"], f["severity"]) for f in done.json["findings"]] == [("GAI103", "error")]
+    assert [(f["rule"], f["severity"]) for f in done.json["findings"]] == [("GAI002", "warning"), ("GAI103", "error")]
     assert done.code == 1
 
 

@@ -9,6 +9,7 @@ import zipfile
 from pathlib import Path
 
 import opentimelineio as otio
+import pytest
 from conftest import ROOT_MANIFEST, Repo, generated
 from editorial_formats import FCPXML_1_10, LOCKED_CUT_V1, media_composer_aaf, write_bundle
 from test_run_media import CLEAN_PNG, SD_PNG
@@ -20,6 +21,7 @@ def _gai302(done: object) -> list[str]:
     return sorted(f["message"] for f in done.json["findings"] if f["rule"] == "GAI302")  # type: ignore[attr-defined]
 
 
+@pytest.mark.slow
 def test_an_avid_aaf_turnover_using_generated_media_is_gai302(repo: Repo, tmp_path: Path) -> None:
     repo.write("genai.toml", CUT + '\n[editorial]\npath_map = { "/mnt/projects/nightfall/" = "" }\n'
                + generated(["deliverables/sh020/sky_v003.mxf"]))

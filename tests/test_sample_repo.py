@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 PROJECT = Path(__file__).resolve().parents[1]
 SAMPLE = PROJECT / "sample-repo"
 
@@ -35,6 +37,7 @@ def _sample_in_a_repository(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.mark.slow
 def test_sample_audit_prints_exactly_the_documented_findings(tmp_path: Path) -> None:
     root = _sample_in_a_repository(tmp_path)
     done = subprocess.run([sys.executable, "-m", "genai_hooks.cli", "run", "sample-repo", "--format", "json",
@@ -46,6 +49,7 @@ def test_sample_audit_prints_exactly_the_documented_findings(tmp_path: Path) -> 
     assert result["notes"] == []  # the unmappable archive reference is a GAI305 warning now, in the table
 
 
+@pytest.mark.slow
 def test_sample_text_output_in_readme_is_current(tmp_path: Path) -> None:
     root = _sample_in_a_repository(tmp_path)
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "PRE_COMMIT_TO_REF")}
@@ -57,6 +61,7 @@ def test_sample_text_output_in_readme_is_current(tmp_path: Path) -> None:
     assert re.sub(r"\s+", " ", done.stdout).strip() == re.sub(r"\s+", " ", shown).strip()
 
 
+@pytest.mark.slow
 def test_the_documented_fix_for_the_restored_photo_and_the_lora_clears_them(tmp_path: Path) -> None:
     root = _sample_in_a_repository(tmp_path)
     readme = (SAMPLE / "README.md").read_text(encoding="utf-8")

@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
-from . import __version__
+from .arguments import build_parser, parse_arguments
 from .early import (
     EarlyDiff,
     EarlyListing,
@@ -20,140 +20,10 @@ from .early import (
     start_index_lookup,
 )
 from .errors import UsageError
-from .output import FORMATS
 from .paths import remove_scratch
 from .progress import progress, show_progress
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
-
-
-class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> NoReturn:
-        raise UsageError(f"{message} (see `{self.prog} --help`)")
-
-
-def _date(text: str) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
-
-
-def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="genai-hooks", allow_abbrev=False,
-                     description="Keep generative-AI use in a production repository within the studio's rules.")
-    parser.add_argument("--version", action="version", version=f"genai-hooks {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-
-    run = commands.add_parser(
-        "run", help="judge the index, a commit or a change", allow_abbrev=False,
-        epilog="Everything after `--` is a path, whatever it is called (hooks pass file names so). "
-               "`--` followed by no path judges the staged change, as `--diff HEAD` does.")
-    run.add_argument("paths", nargs="*", metavar="PATH", help="files or directories to judge (default: all)")
-    run.add_argument("--rev", help="judge commit REV instead of the index")
-    run.add_argument("--diff", metavar="BASE", help="judge what changed since the merge base of BASE")
-    run.add_argument("--format", choices=FORMATS,
-                     help="text (default), json, sarif, github, junit, codequality (GitLab), markdown")
-    run.add_argument("--output", metavar="FILE", help="write the output to FILE instead of stdout")
-    run.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
-    run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
-    run.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
-    run.add_argument("--quiet", action="store_true", help="text format: print the findings only, no notes or summary")
-    run.add_argument("--progress", action="store_true",
-                     help="show progress on stderr even when it is not a terminal (it is shown on one by default)")
-    run.add_argument("--approvers", metavar="FILE",
-                     help="an OpenSSH allowed_signers file held outside the repository (by CI or the server): every "
-                          "register approval must be signed by one of its principals; overrides [production] approvers")
-
-    init = commands.add_parser("init", help="write a starter genai.toml")
-    init.add_argument("directory", nargs="?", default=".", metavar="DIR")
-
-    report = commands.add_parser(
-        "report", help="write the disclosure report for the studio contact", allow_abbrev=False,
-        description="The disclosure report: the production, its tools and their attestations, every generated "
-                    "entry with its files, approvals and their state, and the open findings, from a full audit.")
-    report.add_argument("--rev", help="describe commit REV (default: the index, what the next commit holds)")
-    report.add_argument("--since", metavar="BASE",
-                        help="also list the declarations withdrawn since the merge base of BASE (GAI205)")
-    report.add_argument("--format", choices=("markdown", "html", "json"), default="markdown",
-                        help="markdown (default; readable raw in an e-mail), html (prints to PDF), json")
-    report.add_argument("--output", metavar="FILE", help="write the report to FILE instead of stdout")
-    report.add_argument("--as-of", type=_date, metavar="DATE",
-                        help="judge approvals and their expiry as of DATE (default: today)")
-    report.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
-    report.add_argument("--approvers", metavar="FILE",
-                        help="an allowed_signers file held outside the repository (overrides [production] approvers)")
-
-    approve = commands.add_parser(
-        "approve", help="pin the files an approval was given for (genai.lock), print its payload, or sign it",
-        allow_abbrev=False,
-        description="Record in genai.lock (beside the root manifest) the blob ids of the files approval ID of the "
-                    "register was given for, as the index (or --rev) holds them; with --sign-with, sign the "
-                    "approval's payload with an SSH key and write signed_by and signature into its register entry. "
-                    "Only the named approval's lines change; nothing is staged.")
-    approve.add_argument("approval", metavar="ID", help="the id of an [[approvals]] entry of the root manifest")
-    approve.add_argument("paths", nargs="*", metavar="PATH",
-                         help="files (or directories: the files below them) the approval was given for")
-    approve.add_argument("--rev", help="take the files' blob ids from commit REV (default: the index)")
-    approve.add_argument("--replace", action="store_true",
-                         help="pin exactly PATH..., dropping the approval's other pins (default: add to them)")
-    approve.add_argument("--payload", action="store_true",
-                         help="print the exact bytes an approver signs (ssh-keygen -Y sign -n genai-hooks-approval)")
-    approve.add_argument("--sign-with", metavar="KEY", help="sign the approval with this SSH private key")
-    approve.add_argument("--principal", metavar="NAME",
-                         help="who signs: a principal of the approvers file (default: git config user.email)")
-    approve.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
-
-    acknowledge = commands.add_parser(
-        "acknowledge", help="print [[acknowledged]] entries for the open findings a production may accept",
-        description="A full audit; prints ready-to-paste [[acknowledged]] entries for the open findings of "
-                    "GAI103-105, GAI301, GAI303, GAI305 and GAI401 (a first rollout's backlog), with `reason` and "
-                    "`by` left for a person to fill in.")
-    acknowledge.add_argument("--rev", help="audit commit REV (default: the index)")
-    acknowledge.add_argument("--as-of", type=_date, metavar="DATE", help="the date the entries are written on")
-    acknowledge.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
-
-    _add_pre_receive(commands)
-
-    explain = commands.add_parser(
-        "explain", help="explain a rule, list them all, or say why a file is judged as it is",
-        description="With a rule's id (GAI201): what it checks, why, the guidance it serves, how to fix it. With a "
-                    "path: the file's chain of manifests, the entry that declares it, its deliverable and archival "
-                    "patterns, the approvals it cites (coverage, expiry, pins, signature), its evidence and the "
-                    "findings a named check reports on it.")
-    explain.add_argument("rule", nargs="?", metavar="ID|PATH", help="a rule id, or a file of the snapshot")
-    explain.add_argument("--rev", help="with a PATH: explain it in commit REV (default: the index)")
-    explain.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
-    explain.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
-    explain.add_argument("--approvers", metavar="FILE", help="an allowed_signers file held outside the repository")
-
-    commands.add_parser("schema", help="print the JSON Schema of genai.toml")
-    return parser
-
-
-def _add_pre_receive(commands: argparse._SubParsersAction[_Parser]) -> None:
-    hook = commands.add_parser(
-        "pre-receive", help="a Git server's pre-receive hook: reject pushes with error findings", allow_abbrev=False,
-        description="Reads the `OLD NEW REF` lines git writes to a pre-receive hook and judges each updated ref: its "
-                    "new commit (tags peeled) against the old one, a new ref against its merge base with the default "
-                    "branch, or every file when there is none. Any error finding, or anything that stops the push "
-                    "from being judged, rejects the whole push. Run it in the bare repository (docs/server.md).")
-    hook.add_argument("--lfs-store", metavar="DIR",
-                      help="where the server keeps Git LFS objects (OID[0:2]/OID[2:4]/OID, or OID[4:] as GitLab and "
-                           "Gitea name them; default: the repository's lfs/objects)")
-    hook.add_argument("--approvers", metavar="FILE",
-                      help="an allowed_signers file of the studio's approvers, kept on the server: signed approvals "
-                           "are verified against it instead of the repository's own [production] approvers")
-    hook.add_argument("--format", choices=FORMATS, help="text (default), json, or one document per ref")
-    hook.add_argument("--allow-breakglass", action="store_true",
-                      help="accept a push made with `git push -o genai-hooks.breakglass=REASON` despite error "
-                           "findings, on the record (needs --breakglass-log and receive.advertisePushOptions)")
-    hook.add_argument("--breakglass-log", metavar="FILE",
-                      help="append one JSON line per overridden ref to FILE (a log that cannot be written rejects)")
-    hook.add_argument("--budget", type=float, metavar="SECONDS",
-                      help="reject a push that cannot be judged within SECONDS (GitHub Enterprise Server: 5 s for "
-                           "all hooks of a push)")
-    hook.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory, as git runs hooks)")
 
 
 def write_output(text: str, output: str | None) -> None:
@@ -187,26 +57,6 @@ def write_output(text: str, output: str | None) -> None:
             os.unlink(temporary)
         raise UsageError(f"cannot write --output {output}: {error.strerror or error}") from None
 
-
-def parse_arguments(parser: argparse.ArgumentParser, argv: list[str]) -> argparse.Namespace:
-    """Parse; everything after the first `--` is a path of `run`, never an option (a file may be called `--help`)."""
-    paths_after: list[str] | None = None
-    if "--" in argv:
-        cut = argv.index("--")
-        argv, paths_after = argv[:cut], argv[cut + 1:]
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command == "approve" and not any(e.startswith("-") for e in extra):
-        args.paths = [*args.paths, *extra]  # `approve ID --replace PATH`: paths after an option
-    elif extra:
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
-    if paths_after is not None:
-        if args.command != "run":
-            parser.error("`--` (paths follow) belongs to `genai-hooks run`")
-        args.paths = [*args.paths, *paths_after]
-    args.end_of_options = paths_after is not None
-    return args
-
-
 def _silence_stdout() -> None:
     """The reader of stdout went away: later writes and the final flush go nowhere instead of failing."""
     try:
@@ -224,6 +74,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.end_of_options and not args.paths and diff is None:
         # a hook run with no file names (a commit that only deletes files): the staged change, never an audit
         diff = (os.environ.get("PRE_COMMIT_FROM_REF") or "HEAD") if rev else "HEAD"
+    outputs = [os.path.abspath(output) for output in (args.output, *(o for _, o in args.output_format)) if output]
+    if len(set(outputs)) < len(outputs):
+        raise UsageError("one FILE is named twice among --output and --output-format; give each output its own")
     show_progress(args.progress or (sys.stderr.isatty() and not args.quiet))
     try:
         cwd = os.getcwd()
@@ -266,7 +119,9 @@ def _run(args: argparse.Namespace) -> int:
         write_output(render(outcome.result, fmt, color=color, quiet=args.quiet), args.output)
     except BrokenPipeError:  # `genai-hooks run | head`: the verdict still stands
         _silence_stdout()
-    if fmt == "github":
+    for further, output in args.output_format:  # the same result in more formats: one run, one verdict
+        write_output(render(outcome.result, further, quiet=args.quiet), output)
+    if "github" in (fmt, *(further for further, _ in args.output_format)):
         from .output.github import step_summary
 
         summary_file = os.environ.get("GITHUB_STEP_SUMMARY")
@@ -279,6 +134,18 @@ def _run(args: argparse.Namespace) -> int:
     return code
 
 
+def _inspect(args: argparse.Namespace) -> int:
+    from .inspection import inspect_paths
+    from .output.signals import render_json, render_text
+
+    found = inspect_paths(args.paths, repo=args.repo, rev=args.rev, cwd=os.getcwd())
+    write_output(render_json(found) if args.format == "json" else render_text(found), None)
+    for item in found:
+        if not item.read:
+            print(f"genai-hooks: {item.path}: {item.error}", file=sys.stderr)
+    return EXIT_OK if all(item.read for item in found) else EXIT_USAGE
+
+
 def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     if args.command == "run":
         return _run(args)
@@ -289,6 +156,20 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         as_of = args.as_of or datetime.date.today()
         outcome = run_check(repo=args.repo or ".", paths=None, rev=args.rev, diff=None, as_of=as_of, metadata=True)
         write_output(entries_for(list(outcome.result.findings), outcome.manifests, as_of), None)
+        return EXIT_OK
+    if args.command in ("inspect", "declare") and not args.paths:
+        parser.error(f"`{args.command}` needs at least one PATH")
+    if args.command == "inspect":
+        return _inspect(args)
+    if args.command == "declare":
+        from .writers.declare import declare
+
+        done = declare(args.paths, tool=args.tool, approval=args.approval, purpose=args.purpose,
+                       manifest=args.manifest, repo=args.repo, cwd=os.getcwd())
+        write_output(f"declared in {done.manifest}:{done.line}:\n{done.entry}"
+                     + (f"note: {done.manifest} also holds edits that are not staged; `git add` stages them too\n"
+                        if done.unstaged else "")
+                     + f"nothing is staged: review it, then `git add {done.manifest}`\n", None)
         return EXIT_OK
     if args.command == "approve":
         from .writers.approve import Request, approve

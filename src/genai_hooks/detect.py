@@ -10,6 +10,7 @@ from . import provenance
 from .audience import detected_as_real
 from .chains import ManifestSet, directory_of
 from .content import ContentReader, Unavailable
+from .declaration import declaring_fix, needs_approval
 from .findings import Evidence, Finding, Note, Severity, Strength
 from .policy import make
 from .progress import progress
@@ -199,8 +200,14 @@ class Detector:
                 said = f"metadata names a generative-AI tool ({describe(top)})"
             else:
                 said = f"embedded metadata says generative AI made this file ({describe(top)})"
-            finding = make(self.manifests, "GAI301", directory, path, None,
-                           said + ", and no [[generated]] entry declares it", None, None)
+            where = needs_approval(self.manifests, path)
+            if where is not None:  # one round trip: the entry that clears it needs the approval too
+                said += (f", and no [[generated]] entry declares it; it is {where.said}, so its entry needs a written "
+                         f"approval covering {' and '.join(where.categories)}")
+            else:
+                said += ", and no [[generated]] entry declares it"
+            finding = make(self.manifests, "GAI301", directory, path, None, said, None, None,
+                           declaring_fix(self.manifests, path, inspection.evidence, where))
             if finding is not None:
                 # weak evidence warns by default; a production that set GAI301's severity is obeyed
                 if weak and finding.severity is Severity.ERROR and not self.manifests.severity_set("GAI301",

@@ -87,6 +87,7 @@ class RunResult:
     unchecked_approvals: int = 0  # files admitted by approvals kept outside the repository ([policy] approvals)
     unstaged_manifests: tuple[str, ...] = ()  # manifests of the index whose working-tree copy differs (not judged)
     version_control: VersionControl | None = None
+    unapplied: tuple[str, ...] = ()  # invalid manifests the run reported (GAI001): their declarations did not apply
 
     @property
     def errors(self) -> int:

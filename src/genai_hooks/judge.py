@@ -13,6 +13,7 @@ from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
 from .content import ContentReader
+from .declaration import collapse_fixes
 from .derived import Derivation, Derivations, comp_scripts, derived_findings
 from .detect import Detector, unreadable_formats
 from .findings import Finding, Note, RunResult
@@ -21,6 +22,7 @@ from .manifest import GeneratedEntry, Tool
 from .models_rules import judge_models
 from .paths import MANIFEST_NAME, is_manifest
 from .patterns import Matcher
+from .production import production_findings
 from .progress import progress
 from .selection import Selection
 from .sequences import group_sequences
@@ -47,6 +49,7 @@ class Judgement:
         self._entries: dict[int, GeneratedEntry] = {}
         self._tools: dict[int, Tool] = {}
         self._invalid: set[str] = set()
+        self._roots: set[str] = set()  # directories of the valid root manifests the judged files' chains start at
         self._inherited: dict[int, set[str]] = {}  # entry -> sensitive categories its files inherit
         self._pinned: dict[int, list[tuple[str, dict[str, str] | None]]] = {}  # entry -> approvals pinning content
         self._pin_files: list[tuple[str, GeneratedEntry]] = []
@@ -61,7 +64,11 @@ class Judgement:
                 self._tools[id(tool)] = tool
 
     def report_invalid_in_chain(self, directory: str) -> None:
-        for chain_dir in self.manifests.chain_dirs(directory):
+        """GAI001 of every manifest (and genai.lock) in the chain of `directory`; the root's own rules (GAI002) too."""
+        chain = self.manifests.chain_dirs(directory)
+        if chain and chain[0] in self.manifests.valid:
+            self._roots.add(chain[0])
+        for chain_dir in chain:
             if chain_dir in self.manifests.invalid or chain_dir in self.manifests.lock_problems:
                 self._invalid.add(chain_dir)
 
@@ -174,6 +181,9 @@ class Judgement:
                 self._tools[id(tool)] = tool
         self.report_invalid_in_chain(directory)
 
+    def unapplied(self) -> tuple[str, ...]:  # the invalid manifests reported (GAI001): nothing they declare applied
+        return tuple(sorted(self.manifests.invalid[d].path for d in self._invalid if d in self.manifests.invalid))
+
     def inherited(self) -> dict[int, tuple[str, ...]]:
         """Entry id -> the sensitive categories its files inherit from manifests above (sorted)."""
         return {entry: tuple(sorted(found)) for entry, found in self._inherited.items()}
@@ -185,6 +195,7 @@ class Judgement:
                                                        self.options.as_of))
         for tool in self._tools.values():
             self.findings.extend(policy.tool_findings(self.manifests, tool))
+        self.findings.extend(production_findings(self.manifests, sorted(self._roots)))
         for directory in self._invalid:
             for invalid in (self.manifests.invalid.get(directory), self.manifests.lock_problems.get(directory)):
                 if invalid is None:
@@ -376,11 +387,13 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
         uses = cuts.uses
 
     judgement.finish()
-    grouped = acknowledge(group_sequences(judgement.findings), manifests, options.as_of, audit=selection.full_audit)
+    grouped = acknowledge(collapse_fixes(group_sequences(judgement.findings)), manifests, options.as_of,
+                          audit=selection.full_audit)
     unique = {(f.rule, f.path, f.line, f.message): f for f in grouped}
     ordered = tuple(sorted(unique.values(), key=lambda f: f.sort_key))
     notes = [Note(p, "not in the snapshot; skipped") for p in selection.missing] + judgement.notes
     result = RunResult(snapshot.label, len(policy_paths), ordered,  # a selected manifest's scope is checked too
                        tuple(sorted(set(notes), key=lambda n: (n.path, n.message))), detector.inspected,
-                       unreadable_formats(snapshot, selection), len(judgement.unchecked))
+                       unreadable_formats(snapshot, selection), len(judgement.unchecked),
+                       unapplied=judgement.unapplied())
     return Judged(result, uses, judgement.inherited())

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime
-import re
 import sys
 import unicodedata
 from collections.abc import Mapping
@@ -15,7 +14,7 @@ from .findings import Severity
 from .manifest_reader import Problem, TableReader, unknown_key
 from .paths import unsafe_path
 from .patterns import CompiledPattern, PatternError, approval_matcher
-from .toml_lines import TomlLines, scan
+from .toml_lines import TomlLines, parse_error, scan
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -146,8 +145,8 @@ def parse_manifest(path: str, data: bytes, *, is_root: bool) -> Manifest:
     try:
         document = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        found = re.search(r"line (\d+)", str(error))
-        raise ManifestInvalid([Problem(int(found.group(1)) if found else 1, f"invalid TOML: {error}")])
+        line, column, reason = parse_error(str(error), text)
+        raise ManifestInvalid([Problem(line, f"invalid TOML at line {line}, column {column}: {reason}")]) from None
     except RecursionError:  # tomllib recurses once per level of nested arrays and inline tables
         raise ManifestInvalid([Problem(1, "invalid TOML: arrays or inline tables nested too deeply")]) from None
     reader = TableReader(path, directory, scan(text), is_root)

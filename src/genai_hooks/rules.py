@@ -88,6 +88,14 @@ _CATALOGUE = (
          "missing, and every file it should govern would be judged blind. This rule cannot be turned off.",
          "Correct the manifest at the line shown; `genai-hooks schema` gives editors completion.",
          '[tools.firefly]\nvendr = "Adobe"   # GAI001: unknown key \'vendr\', did you mean \'vendor\'?'),
+    Rule("GAI002", "production-incomplete", Severity.WARNING, ("disclosure",),
+         "The root manifest's `[production] title` or `contact` is empty or missing.",
+         "The guidance asks first of all that GenAI use be shared with the production's studio contact; a "
+         "manifest that names no production and no contact records no one it was shared with, and the "
+         "disclosure report has no one to address.",
+         'Fill in `title = "..."` and `contact = "..."` (who at the studio is told of GenAI use) in the root '
+         "manifest's [production] table.",
+         '[production]\ntitle = "Nightfall S1"\ncontact = "jane.doe@example.com"   # the studio contact'),
     Rule("GAI101", "tool-may-train", Severity.ERROR, ("principle-2",),
          "A tool does not declare `trains_on_inputs = false`.",
          "A tool that may train on production inputs or outputs can leak the production's material "
@@ -243,7 +251,9 @@ _CATALOGUE = (
     Rule("GAI301", "undeclared-generated-media", Severity.ERROR, ("principle-4", "disclosure"),
          "A file's embedded metadata says generative AI made it and no entry declares it.",
          "Generators stamp their output; a stamped file nobody declared is GenAI use nobody reviewed.",
-         "Declare the file in a [[generated]] entry with the tool that made it, or replace it.",
+         "Declare the file in a [[generated]] entry with the tool that made it, or replace it; each finding shows "
+         "the whole entry to paste, a frame sequence as one pattern, with the approval a deliverable or archival "
+         "path needs.",
          '[[generated]]\npaths = ["shots/sq010/sh010/previs/**"]\ntool = "firefly"'),
     Rule("GAI302", "timeline-uses-generated-media", Severity.ERROR, ("principle-4", "written-approval"),
          "A deliverable timeline references generated media not approved for `final-deliverable`.",

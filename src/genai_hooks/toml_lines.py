@@ -142,3 +142,20 @@ def scan(text: str) -> TomlLines:
                 target.setdefault(split_dotted(m.group(1)), number)
         depth = max(0, depth + line.count("[") + line.count("{") - line.count("]") - line.count("}"))
     return TomlLines(root, headers)
+
+
+_STOPPED = re.compile(r"\s*\((?:at line (\d+), column (\d+)|at end of document)\)\s*\Z")
+
+
+def parse_error(message: str, text: str) -> tuple[int, int, str]:
+    """A TOML parser's error -> (line, column, reason) where it stopped; the end of a cut-short file is its last
+    character, not line 1."""
+    found = _STOPPED.search(message)
+    reason = message[:found.start()] if found else message
+    if found is not None and found.group(1) is not None:
+        return int(found.group(1)), int(found.group(2)), reason
+    if found is None:
+        return 1, 1, reason
+    body = text.removesuffix("\n")
+    last = body.rsplit("\n", 1)[-1]
+    return body.count("\n") + 1, len(last) + 1, reason + " at the end of the file (is it cut short?)"

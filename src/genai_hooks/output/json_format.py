@@ -37,7 +37,8 @@ def result_dict(result: RunResult) -> dict[str, Any]:
         "summary": {"files_checked": result.files_checked, "errors": result.errors, "warnings": result.warnings,
                     "suppressed": result.suppressed, "inspected": result.inspected,
                     "uninspected_formats": result.uninspected_formats,
-                    "unchecked_approvals": result.unchecked_approvals},
+                    "unchecked_approvals": result.unchecked_approvals,
+                    "unapplied_manifests": list(result.unapplied)},
         "findings": [finding_dict(f) for f in result.findings],
         "notes": [{"path": n.path, "message": n.message} for n in result.notes],
     }

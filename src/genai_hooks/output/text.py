@@ -13,13 +13,21 @@ def _printable(text: str) -> str:
     return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
 
 
+printable = _printable  # other text outputs (inspect) print paths and metadata the same way
+
+
 def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> str:
     """Findings, then notes and one summary line; a clean run is that line alone, `quiet` the findings alone."""
     def paint(kind: str, text: str) -> str:
         return f"{_COLORS[kind]}{text}{_COLORS['reset']}" if color else text
 
     lines: list[str] = []
-    for finding in result.findings:
+    # root cause first: what an invalid manifest would have declared is missing from everything after it
+    causes = [f for f in result.findings if f.rule == "GAI001"]
+    rest = [f for f in result.findings if f.rule != "GAI001"]
+    for finding in causes + rest:
+        if rest and finding is rest[0] and result.unapplied and not quiet:
+            lines.append(paint("bold", unapplied_line(result, more=True)))
         where = _printable(finding.path) + (f":{finding.line}" if finding.line is not None else "")
         label = finding.severity.value
         if finding.suppressed is not None:
@@ -30,12 +38,16 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
             lines.append(f"  acknowledged by {_printable(finding.suppressed.by)}: "
                          f"{_printable(finding.suppressed.reason)}")
         else:
-            lines.append(f"  fix: {_printable(finding.fix)}")
+            first, *more = finding.fix.split("\n")  # a fix may show a whole entry to paste, a line each
+            lines.append(f"  fix: {_printable(first)}")
+            lines.extend(f"       {_printable(line)}" for line in more)
         if len(finding.files) > 1:
             lines.append(paint("dim", f"  files: {len(finding.files)} ({_printable(finding.files[0])} … "
                                       f"{_printable(finding.files[-1])})"))
     if quiet:
         return "".join(line + "\n" for line in lines)
+    if result.unapplied and not rest:
+        lines.append(paint("bold", unapplied_line(result, more=False)))
     if result.findings:  # a passing commit prints one line: notes are for whoever reads the findings
         lines.extend(paint("dim", f"{_printable(n.path)}: note: {_printable(n.message)}") for n in result.notes
                      if n.message != UNSTAGED_NOTE)
@@ -44,6 +56,15 @@ def render(result: RunResult, *, color: bool = False, quiet: bool = False) -> st
         lines.append(paint("bold", unchecked_line(result.unchecked_approvals)))
     lines.append(paint("error" if result.errors else "bold", summary_line(result)))
     return "\n".join(lines) + "\n"
+
+
+def unapplied_line(result: RunResult, *, more: bool) -> str:
+    """The manifests that were not applied; `more`: findings follow that may stem from them."""
+    many = len(result.unapplied) > 1
+    said = (f"genai-hooks: not applied: {', '.join(_printable(p) for p in result.unapplied)} "
+            f"({'they are' if many else 'it is'} invalid, so nothing {'they declare' if many else 'it declares'} "
+            "counted)")
+    return said + (f"; the findings below may follow from {'them' if many else 'it'}" if more else "")
 
 
 def unchecked_line(files: int) -> str:

@@ -38,6 +38,7 @@ __all__ = [
     "inspect",
     "is_inspectable",
     "media_only",
+    "reader_name",
     "sniffable",
 ]
 
@@ -150,6 +151,14 @@ def inspect(name: str, source: MediaSource, *, markers: Sequence[str] = ()) -> I
         pass  # hostile content that slipped past a parser's checks is still no evidence
     log.finish()
     return Inspection(evidence=log.evidence, uninspected=log.uninspected, training_not_permitted=log.training)
+
+
+def reader_name(name: str, magic: bytes) -> str | None:
+    """Which reader `inspect` uses for content that starts with `magic` (16 bytes): "png", "exr", ...; None: none."""
+    parser = _parser_for(name, magic)
+    if parser is None:
+        return None
+    return "xmp" if parser is _sniff_sidecar else parser.__module__.rpartition(".")[2]
 
 
 def _parser_for(name: str, magic: bytes) -> _Parser | None:

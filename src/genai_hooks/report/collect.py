@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from .. import __version__
 from ..approvals import Book, expiring
@@ -84,7 +84,17 @@ def build_model(outcome: Outcome, as_of: datetime.date, withdrawals: Withdrawals
         timelines=timeline_records(outcome, {id(e.entry): e for e in entries}),
         withdrawals=withdrawals,
         acknowledged=_rule_groups(f for f in findings if f.suppressed is not None),
+        detected_deliverable_files=len(_finding_files(findings, "GAI301", manifests, declared)),
+        derived_deliverable_files=len(_finding_files(findings, "GAI208", manifests, declared)
+                                      - _finding_files(findings, "GAI301", manifests, declared)),
     )
+
+
+def _finding_files(findings: Iterable[Finding], rule: str, manifests: ManifestSet,
+                   declared: Mapping[str, object]) -> set[str]:
+    """The deliverable files a rule found generated that no entry declares (acknowledged ones too: still there)."""
+    return {p for f in findings if f.rule == rule for p in f.files or (f.path,)
+            if p not in declared and manifests.is_deliverable(p)}
 
 
 # -- the snapshot ---------------------------------------------------------------------------------

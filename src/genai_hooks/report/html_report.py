@@ -32,6 +32,7 @@ from .wording import (
     declared,
     entry_status,
     environment,
+    headline,
     human_size,
     incomplete_warning,
     made_from,
@@ -43,6 +44,7 @@ from .wording import (
     snapshot_text,
     summary_sentences,
     unchecked_warning,
+    verdict,
     where,
 )
 
@@ -64,7 +66,9 @@ def _masthead(report: Report) -> str:
         meta.append(("Withdrawals compared", esc(since_text(report.withdrawals))))
     items = "".join(f"<div><dt>{esc(label)}</dt><dd>{value}</dd></div>" for label, value in meta)
     return (f'<header class="masthead"><p class="eyebrow">Generative-AI disclosure report</p>'
-            f"<h1>{esc(report.title)}</h1><dl class=\"meta\">{items}</dl></header>")
+            f"<h1>{esc(report.title)}</h1><p class=\"verdict {'ready' if report.ready else 'not-ready'}\">"
+            f"<strong>{esc(verdict(report))}.</strong> {esc(headline(report))}</p>"
+            f"<dl class=\"meta\">{items}</dl></header>")
 
 
 def _alerts(report: Report) -> str:

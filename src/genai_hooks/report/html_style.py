@@ -27,6 +27,9 @@ h1 { margin: 4px 0 12px; font-size: 28px; line-height: 1.2; overflow-wrap: anywh
 h2 { margin: 28px 0 10px; padding-bottom: 4px; font-size: 18px; color: var(--accent);
   border-bottom: 1px solid var(--rule); }
 h3 { margin: 18px 0 6px; font-size: 14px; }
+.verdict { margin: 0 0 12px; font-size: 15px; }
+.verdict.ready strong { color: var(--ok); }
+.verdict.not-ready strong { color: var(--bad); }
 .meta { display: grid; grid-template-columns: repeat(2, minmax(0, 1fr)); gap: 6px 28px; margin: 0; }
 .meta div { min-width: 0; }
 .meta dt { color: var(--muted); font-size: 11px; text-transform: uppercase; letter-spacing: .06em; }

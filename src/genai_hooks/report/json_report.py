@@ -22,6 +22,7 @@ from .model import (
     Use,
     Withdrawals,
 )
+from .wording import verdict
 
 REPORT_VERSION = 1
 
@@ -135,8 +136,13 @@ def report_dict(report: Report) -> dict[str, Any]:
         "snapshot": {"label": snapshot.label, "commit": snapshot.commit, "index": snapshot.index,
                      "staged_changes": snapshot.staged_changes},
         "complete": report.complete,
+        "verdict": {"ready": report.ready, "text": verdict(report), "open_errors": report.errors},
         "summary": {
             "files": report.files, "generated_files": generated.files,
+            "generated_in_deliverables": {"total": report.generated_in_deliverables,
+                                          "declared": generated.deliverable_files,
+                                          "detected": report.detected_deliverable_files,
+                                          "derived": report.derived_deliverable_files},
             "generated_deliverable_files": generated.deliverable_files, "generated_bytes": generated.bytes,
             "generated_archival_files": generated.archival_files,
             "tools": len(report.tools), "entries": len(report.entries), "approvals": len(report.approvals),

@@ -38,6 +38,7 @@ from .wording import (
     environment,
     expiring_text,
     frames,
+    headline,
     human_size,
     incomplete_warning,
     made_from,
@@ -48,6 +49,7 @@ from .wording import (
     snapshot_text,
     summary_sentences,
     unchecked_warning,
+    verdict,
     visible,
     where,
     withdrawal_content,
@@ -83,7 +85,7 @@ def _codes(values: Iterable[str], empty: str = "none") -> str:
 
 
 def _header(report: Report) -> list[str]:
-    lines = [f"# Generative-AI disclosure: {text(report.title)}", ""]
+    lines = [f"# Generative-AI disclosure: {text(report.title)}", "", f"**{verdict(report)}.** {headline(report)}", ""]
     contacts = list(dict.fromkeys(p.contact for p in report.productions if p.contact))
     lines.append(f"**Contact:** {', '.join(text(c) for c in contacts) if contacts else NOT_DECLARED}  ")
     lines.append(f"**Describes:** {text(snapshot_text(report.snapshot))}  ")

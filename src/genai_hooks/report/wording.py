@@ -221,6 +221,20 @@ def where(path: str, line: int | None) -> str:
     return f"{path}:{line}" if line is not None else path
 
 
+def verdict(report: Report) -> str:
+    """The answer the contact reads first."""
+    return "Ready for delivery" if report.ready else f"Not ready: {plural(max(report.errors, 1), 'open error')}"
+
+
+def headline(report: Report) -> str:
+    """Every generated file in deliverable paths, declared or not."""
+    total = report.generated_in_deliverables
+    return (f"{plural(total, 'generated file')} in deliverable paths: {report.generated.deliverable_files} "
+            f"declared, {report.detected_deliverable_files} detected by their metadata or as copies and not "
+            f"declared, {report.derived_deliverable_files} derived from generated media by compositing scripts "
+            "and not declared.")
+
+
 def summary_sentences(report: Report) -> tuple[str, ...]:
     generated = report.generated
     used_tools = sum(1 for t in report.tools if t.entries)

@@ -1,1 +1,2 @@
-"""The only code that writes into a repository: `approve` (genai.lock, signatures), atomically."""
+"""The only code that writes into a repository: `approve` (genai.lock, signatures) and `declare` (genai.toml
+entries), atomically; never the index."""
