@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from comp_scripts import NUKE_HEADER, NUKE_ROOT, fusion_clip, fusion_loader, fusion_saver, nuke_node
 from conftest import ANY_REGISTER, ROOT_MANIFEST, Repo, generated
 
@@ -144,3 +145,30 @@ def test_a_comp_script_stored_in_git_lfs_is_read_from_the_local_store(repo: Repo
     store_lfs_object(repo, script)
     [finding] = _gai208(repo.check())
     assert "written by shots/sh020/comp/sh020_comp.nk (Write1)" in finding["message"]
+
+
+@pytest.mark.parametrize("fault", [b"\x00", b"}\n}\n{ unbalanced {{\n"])
+def test_a_comp_that_cannot_be_read_completely_and_writes_into_deliverables_is_gai304(repo: Repo, fault: bytes) -> None:
+    repo.write("genai.toml", SHOW)
+    _frames(repo, "shots/sh020/gen/sky.####.exr")
+    _frames(repo, "deliverables/sh020/sh020_comp_v003.####.exr")
+    script = nuke(read("../gen/sky.####.exr"), write("../../../deliverables/sh020/sh020_comp_v003.####.exr"))
+    repo.write("shots/sh020/comp/sh020_comp_v003.nk", script.encode() + fault + b"Read {\n file /x.exr\n}\n")
+    repo.add()
+    for args in ((), ("--", "shots/sh020/comp/sh020_comp_v003.nk"), ("--diff", "HEAD")):
+        done = repo.check(*args) if args != ("--diff", "HEAD") else repo.check()
+        rules = {(f["rule"], f["path"]) for f in done.json["findings"]}
+        assert ("GAI304", "shots/sh020/comp/sh020_comp_v003.nk") in rules, (args, done.out)
+        assert done.code == 1
+    # what was read before the fault still counts: the derived frames are GAI208 too
+    assert _gai208(repo.check())
+
+
+def test_a_comp_in_a_deliverable_path_that_cannot_be_read_is_gai304(repo: Repo) -> None:
+    repo.write("genai.toml", SHOW)
+    repo.write("deliverables/sh020/comp/broken.nk", b"\x00\xff\xfe binary garbage")
+    repo.add()
+    done = repo.check()
+    assert [(f["rule"], f["path"]) for f in done.json["findings"] if f["rule"] in ("GAI303", "GAI304")] == [
+        ("GAI304", "deliverables/sh020/comp/broken.nk")]
+    assert done.code == 1

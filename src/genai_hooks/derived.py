@@ -152,15 +152,28 @@ class Derivations:
                 self.notes.append(Note(path, f"{len(outside)} path(s) outside the repository, so not traced "
                                              f"(add an [editorial] path_map prefix): {outside[0]!r}"))
             unresolved = sum(1 for r, _ in (*reads, *writes, *pulls) if not r.resolved)
-            if unresolved or not parsed.complete:
+            if not parsed.complete:  # fail closed where it matters: what it writes may be delivered
                 first = parsed.notes[0] if parsed.notes else "part of the script was not read"
-                self.notes.append(Note(path, f"{unresolved} path(s) not resolved, so not traced: {first}"
-                                       if unresolved else f"read in part, so not fully traced: {first}"))
+                into = [m for _, ms in writes for m in ms if self.manifests.is_deliverable(m)]
+                self._unreadable(path, f"read in part: {first}", writes_into=into[0] if into else None)
+            elif unresolved:
+                first = parsed.notes[0] if parsed.notes else "a path could not be resolved"
+                self.notes.append(Note(path, f"{unresolved} path(s) not resolved, so not traced: {first}"))
         return read
 
-    def _unreadable(self, path: str, reason: str) -> None:
-        finding = make(self.manifests, "GAI303", directory_of(path), path, None,
-                       f"compositing script could not be read ({reason}); what it writes is not traced", None, None)
+    def _unreadable(self, path: str, reason: str, writes_into: str | None = None) -> None:
+        """GAI304 (an error) for a script in a deliverable path or whose readable part writes into one: what it
+        renders cannot be cleared; GAI303 for any other script (SPEC §13)."""
+        if self.manifests.is_deliverable(path) or writes_into is not None:
+            where = "it lies in a deliverable path" if writes_into is None else f"it writes into {writes_into}"
+            finding = make(self.manifests, "GAI304", directory_of(path), path, None,
+                           f"compositing script could not be read completely ({reason}) and {where}: what it "
+                           "renders into deliverables cannot be cleared", None, None,
+                           "Repair or re-save the script from Nuke/Fusion so it reads completely (or remove it from "
+                           "the deliverable path); genai-hooks never clears what it could not read.")
+        else:
+            finding = make(self.manifests, "GAI303", directory_of(path), path, None,
+                           f"compositing script could not be read ({reason}); what it writes is not traced", None, None)
         if finding is not None:
             self.findings.append(finding)
 

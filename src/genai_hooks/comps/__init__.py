@@ -9,6 +9,7 @@ directory) and matches frame tokens; nothing in a script is ever evaluated.
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from genai_hooks.comps.model import (
     COMP_SUFFIXES,
@@ -62,16 +63,24 @@ def read_script(name: str, data: bytes) -> CompScript | None:
         content = bytes(data)
         if _LFS_POINTER.match(content):
             raise ScriptUnreadable(f"a Git LFS pointer, not the {label} it stands for")
-        if b"\x00" in content:
+        fault = content.find(b"\x00")
+        if fault == 0:
             raise ScriptUnreadable(f"not a {label}: binary content")
-        text = _decode(content, strict=True)
+        text = _decode(content[:fault] if fault > 0 else content, strict=True)
         if suffix == ".comp":
             from genai_hooks.comps.fusion import read_fusion
 
-            return read_fusion(text).result()
-        from genai_hooks.comps.nuke import read_nuke
+            parsed = read_fusion(text).result()
+        else:
+            from genai_hooks.comps.nuke import read_nuke
 
-        return read_nuke(text).result()
+            parsed = read_nuke(text).result()
+        if fault > 0 and not (parsed.reads or parsed.writes or parsed.scripts):
+            raise ScriptUnreadable(f"not a {label}: binary content")
+        if fault > 0:  # what was read before the fault still counts, and the script is not read completely
+            return replace(parsed, complete=False, notes=(f"binary content at byte {fault}; read up to it",
+                                                          *parsed.notes))
+        return parsed
     except ScriptUnreadable:
         raise
     except Exception as error:  # noqa: BLE001 — a state nobody foresaw is still no traceback
