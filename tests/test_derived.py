@@ -172,3 +172,27 @@ def test_a_comp_in_a_deliverable_path_that_cannot_be_read_is_gai304(repo: Repo) 
     assert [(f["rule"], f["path"]) for f in done.json["findings"] if f["rule"] in ("GAI303", "GAI304")] == [
         ("GAI304", "deliverables/sh020/comp/broken.nk")]
     assert done.code == 1
+
+
+def test_a_comp_with_repository_relative_paths_makes_its_renders_gai208(repo: Repo) -> None:
+    repo.write("genai.toml", SHOW)
+    _frames(repo, "shots/sh020/gen/sky.####.exr")
+    _frames(repo, "deliverables/sh020/sh020_comp_v003.####.exr")
+    repo.write("shots/sh020/comp/sh020_comp_v003.nk", nuke(read("shots/sh020/gen/sky.####.exr"),
+                                                          write("deliverables/sh020/sh020_comp_v003.####.exr")))
+    repo.add()
+    for args in ((), ("--", "shots/sh020/comp/sh020_comp_v003.nk"), ("--", "deliverables/sh020")):
+        done = repo.check(*args)
+        [finding] = _gai208(done)
+        assert finding["path"] == "deliverables/sh020/sh020_comp_v003.1001.exr", args
+        assert done.code == 1
+
+
+def test_a_relative_read_that_resolves_nowhere_is_a_note_naming_script_node_and_line(repo: Repo) -> None:
+    repo.write("genai.toml", SHOW)
+    repo.write("shots/sh020/comp/lost.nk", nuke(read("elements/nowhere.####.exr", "ReadLost")))
+    repo.add()
+    done = repo.check()
+    [note] = [n for n in done.json["notes"] if n["path"] == "shots/sh020/comp/lost.nk"]
+    assert "ReadLost (line" in note["message"] and "'elements/nowhere.####.exr'" in note["message"]
+    assert "resolves to nothing" in note["message"]

@@ -8,8 +8,9 @@ relative to the script) and compared with frame tokens written alike (`####` = `
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import comps
 from .chains import ManifestSet, directory_of
@@ -41,6 +42,7 @@ class _Script:
     writes: list[tuple[str, str, str]]  # (mapped path, canonical frames, node)
     pulls: list[str]  # other scripts it renders inline (mapped paths)
     source: tuple[str, str] | None = None  # (generated path read, why) once known
+    relative: list[tuple[comps.ScriptPath, list[str]]] = field(default_factory=list)  # relative reads, resolved
 
 
 COMP_PATHSPECS = tuple(f":(icase)*{s}" for s in comps.COMP_SUFFIXES)
@@ -104,6 +106,13 @@ class Derivations:
                             break
                 if script.source is not None:
                     changed = True
+        for script in read.values():  # a relative read that names nothing: the artist's path is not what we read
+            for reference, resolutions in script.relative:
+                if not any(frames(m) or self.manifests.winning_entry(sample_frame(m)) for m in resolutions):
+                    self.notes.append(Note(script.path, f"{reference.node} (line {reference.line}) reads the "
+                                           f"relative path {reference.path!r}, which resolves to nothing in the "
+                                           "snapshot (against the project directory, the script's directory or the "
+                                           "repository root); not traced"))
         derived: dict[str, Derivation] = {}
         for script in read.values():
             if script.source is None:
@@ -141,12 +150,12 @@ class Derivations:
                 continue
             mappings, _ = self.manifests.editorial(directory_of(path))
             reads, writes, pulls = (
-                [(r, map_everywhere(r.path, timeline_path=path, mappings=mappings) if r.resolved else [])
-                 for r in references]
+                [(r, _resolutions(r, path, mappings)) for r in references]
                 for references in (parsed.reads, parsed.writes, parsed.scripts))
             read[path] = _Script(path, [(m, canonical_frames(m)) for _, ms in reads for m in ms],
                                  [(m, canonical_frames(m), w.node) for w, ms in writes for m in ms],
-                                 [m for _, ms in pulls for m in ms])
+                                 [m for _, ms in pulls for m in ms],
+                                 relative=[(r, ms) for r, ms in reads if r.resolved and ms and _relative(r.path)])
             outside = [r.path for r, ms in (*reads, *writes, *pulls) if r.resolved and not ms]
             if outside:  # a facility path no path_map maps, or one climbing out of the repository
                 self.notes.append(Note(path, f"{len(outside)} path(s) outside the repository, so not traced "
@@ -176,6 +185,25 @@ class Derivations:
                            f"compositing script could not be read ({reason}); what it writes is not traced", None, None)
         if finding is not None:
             self.findings.append(finding)
+
+
+def _relative(path: str) -> bool:
+    written = path.replace("\\", "/")
+    return not (written.startswith("/") or "://" in written or (len(written) > 1 and written[1] == ":"))
+
+
+def _resolutions(reference: comps.ScriptPath, script: str, mappings: list[tuple[str, str]]) -> list[str]:
+    """Every repository path a script's reference may name (SPEC §18): mapped facility paths; a relative one
+    against the project directory or the script's directory (as read), and against the repository root, as
+    artists launching from the show's root use them."""
+    if not reference.resolved:
+        return []
+    found = map_everywhere(reference.path, timeline_path=script, mappings=mappings)
+    if _relative(reference.path):
+        rooted = posixpath.normpath(reference.path.replace("\\", "/"))
+        if rooted not in (".", "..") and not rooted.startswith("../"):
+            found.append(rooted)
+    return list(dict.fromkeys(found))
 
 
 def derived_findings(manifests: ManifestSet, derived: Mapping[str, Derivation],
