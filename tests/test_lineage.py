@@ -119,3 +119,27 @@ def test_a_symlink_into_deliverables_is_judged_the_same_named_before_and_after_t
     repo.commit("linked")
     assert judged("--rev", "HEAD", "deliverables/sky.exr") == [expected]
     assert judged("deliverables/sky.exr") == [expected]
+
+
+def test_symlink_chains_and_links_to_directories_of_generated_files_are_generated(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated(["shots/sh010/gen/**"]))
+    repo.write("shots/sh010/gen/sky.exr", b"generated sky " * 200)
+    os.makedirs(repo.root / "deliverables" / "sh010")
+    os.makedirs(repo.root / "shots" / "sh010" / "comp")
+    os.symlink("../gen/sky.exr", repo.root / "shots" / "sh010" / "comp" / "hop.exr")
+    os.symlink("../../shots/sh010/comp/hop.exr", repo.root / "deliverables" / "sh010" / "final.exr")
+    os.symlink("../shots/sh010/gen", repo.root / "deliverables" / "elements")
+    os.symlink("loop_b.exr", repo.root / "deliverables" / "loop_a.exr")
+    os.symlink("loop_a.exr", repo.root / "deliverables" / "loop_b.exr")
+    repo.add()
+    wanted = {("GAI301", "deliverables/elements"), ("GAI301", "deliverables/sh010/final.exr")}
+    named = ("--", "deliverables/sh010/final.exr", "deliverables/elements", "deliverables/loop_a.exr",
+             "deliverables/loop_b.exr")
+    for args in ((), named):
+        done = repo.check(*args)
+        found = {(r, p) for r, p, _ in _lineage(done)}
+        assert wanted <= found, (args, done.out)
+        assert any("goes round" in n["message"] for n in done.json["notes"]), args
+        assert done.code == 1
+    repo.commit("linked")
+    assert wanted <= {(r, p) for r, p, _ in _lineage(repo.check("--rev", "HEAD", *named[1:]))}

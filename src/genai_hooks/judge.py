@@ -8,7 +8,6 @@ from dataclasses import dataclass
 
 from . import policy
 from .acknowledged import acknowledge
-from .approvals import Book
 from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
@@ -224,30 +223,6 @@ def _inherited_sensitive(key: str, best: GeneratedEntry, whole: list[GeneratedEn
     return tuple(sorted(found))
 
 
-def _verify_ahead(manifests: ManifestSet, paths: list[str], audit: bool, as_of: datetime.date) -> None:
-    """Signed approvals the run will ask about, verified side by side rather than one after another: every
-    approval in an audit, else those the selected files' entries cite."""
-    books = [b for b in manifests.books.values() if b.signed]
-    if not books:
-        return
-    if audit:
-        for book in books:
-            book.verify_ahead((a.id for a in book.root.approvals or ()), as_of)
-        return
-    cited: dict[int, tuple[Book, list[str]]] = {}
-    seen: set[int] = set()
-    for path in paths:
-        entry = manifests.winning_entry(path)
-        if entry is None or not entry.approvals or id(entry) in seen:
-            continue
-        seen.add(id(entry))
-        governing = manifests.book_of(directory_of(entry.manifest))
-        if governing is not None and governing.signed:
-            cited.setdefault(id(governing), (governing, []))[1].extend(entry.approvals)
-    for signed, ids in cited.values():
-        signed.verify_ahead(ids, as_of)
-
-
 def _ticking(paths: list[str], tick: Callable[[int], None], every: int = 1 << 16) -> Iterator[str]:
     """`paths`, calling `tick` with the count done before each block (no per-path counting)."""
     for start in range(0, len(paths), every):
@@ -292,6 +267,8 @@ def _origins(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, c
         found.update(lineage.keep_eligible(moved))
     linked, outside = lineage.links(links, found)
     found.update(linked)
+    judgement.notes.extend(Note(p, "a chain of symbolic links that goes round (or deeper than 16 links); not followed")
+                           for p in lineage.cycles)
     result: dict[str, Origin | None] = dict(found)
     result.update((p, None) for p in outside)
     return result
@@ -348,7 +325,7 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
             judgement.select_manifest(manifest_path)
             scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
         policy_paths = sorted(scope)
-    _verify_ahead(manifests, policy_paths, selection.full_audit, options.as_of)
+    policy.verify_signatures_ahead(manifests, policy_paths, selection.full_audit, options.as_of)
     judgement.policy_pass(policy_paths, audit=selection.full_audit)
     judgement.pins()
     judgement.submodules(selection.submodules | {g for m in selection.manifests for g in snapshot.gitlinks

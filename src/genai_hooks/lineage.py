@@ -45,6 +45,9 @@ def moved(changes: Iterable[Change]) -> dict[str, str]:
             if c.status != "D" and c.object_id in left and left[c.object_id] != c.path}
 
 
+_DIRECTORY_LOOKUPS = 32  # links to directories looked up one git command each, when the mode is not known
+
+
 class Lineage:
     """Finds the origins of undeclared files: identical content, links, moves (given by the change)."""
 
@@ -52,6 +55,7 @@ class Lineage:
         self.snapshot = snapshot
         self.manifests = manifests
         self.content = content
+        self.cycles: list[str] = []  # links whose chain goes round or too deep: noted, never followed for ever
 
     def eligible(self, holders: Mapping[str, str]) -> set[str]:
         """The object ids (id -> a path holding it) large enough to mean identity: 1 KiB, or an LFS pointer
@@ -152,26 +156,60 @@ class Lineage:
         if unknown:  # named without a listing: a link is a small blob naming a generated path; ask git about those
             small = [p for p, b in self.snapshot.blobs(unknown).items() if b is not None and b[1] <= 4096]
             texts = self.content.read_whole(small, 4096)
-            suspects = [p for p, data in texts.items() if _names_generated(self, p, data, origins)]
+            suspects = _suspects(self, texts, origins)
             links += sorted(self.snapshot.symlinks_among(suspects)) if suspects else []
         found: dict[str, Origin] = {}
         outside: list[str] = []
         for link, data in self.content.read_whole(links, 4096).items():
-            target = _resolve(link, data)
+            target, origin = self._follow(link, _resolve(link, data), origins)
             if target is None:
                 outside.append(link)
-                continue
-            entry = self.manifests.winning_entry(target)
-            if entry is not None:
-                found[link] = Origin("a link to", target, entry)
-            elif target in origins:
-                found[link] = Origin("a link to", target, origins[target].entry)
+            elif origin is not None:
+                found[link] = origin
         return found, outside
 
+    def _follow(self, link: str, target: str | None, origins: Mapping[str, Origin],
+                hops: int = 16) -> tuple[str | None, Origin | None]:
+        """Where `link` leads, through chains of links (at most `hops`; a cycle leads nowhere) and into a directory:
+        (its last target or None when it leaves the repository, the generated origin it shows or None)."""
+        seen = {link}
+        while target is not None:
+            entry = self.manifests.winning_entry(target)
+            if entry is not None:
+                return target, Origin("a link to", target, entry)
+            if target in origins:
+                return target, Origin("a link to", target, origins[target].entry)
+            if target in seen or len(seen) > hops:
+                self.cycles.append(link)
+                return target, None
+            seen.add(target)
+            if self.snapshot.symlinks_among([target]):  # a link to a link: follow the chain
+                data = self.content.read_whole([target], 4096).get(target)
+                target = _resolve(target, data)
+                continue
+            if not self.snapshot.existing([target]):  # a link to a directory shows every file below it
+                for path in self.snapshot.below(target):
+                    inner = self.manifests.winning_entry(path)
+                    if inner is not None or path in origins:
+                        return target, Origin("a link to a directory holding", path,
+                                              inner if inner is not None else origins[path].entry)
+            return target, None
+        return None, None
 
-def _names_generated(lineage: Lineage, link: str, data: bytes | None, origins: Mapping[str, Origin]) -> bool:
-    target = _resolve(link, data)
-    return target is None or lineage.manifests.winning_entry(target) is not None or target in origins
+
+def _suspects(lineage: Lineage, texts: Mapping[str, bytes | None], origins: Mapping[str, Origin]) -> list[str]:
+    """Small blobs that, were they links, would lead out of the repository, to something generated, or to another
+    path of the snapshot (a chain or a directory to follow); git is asked for the modes of these only. A link's
+    target is one line: LFS pointers and other text files are never suspects."""
+    targets = {p: _resolve(p, data) for p, data in texts.items() if data is not None and b"\n" not in data}
+    found = [p for p, t in targets.items() if t is None or lineage.manifests.winning_entry(t) is not None
+             or t in origins]
+    rest = {p: t for p, t in targets.items() if t is not None and p not in found}
+    existing = set(lineage.snapshot.existing(sorted(set(rest.values())))) if rest else set()
+    found += [p for p, t in rest.items() if t in existing]
+    directories = [p for p, t in sorted(rest.items()) if t not in existing][:_DIRECTORY_LOOKUPS]
+    found += [p for p in directories if lineage.snapshot.below(rest[p])]
+    return sorted(found)
 
 
 def _resolve(link: str, data: bytes | None) -> str | None:

@@ -263,3 +263,27 @@ def stale_finding(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry) ->
     kind = "[[models]] entry" if isinstance(entry, ModelEntry) else "entry"
     return make(manifests, "GAI401", directory_of(entry.manifest), entry.manifest, entry.line,
                 f"{kind}'s patterns match no file: {', '.join(entry.paths)}", entry.manifest, entry.line)
+
+
+def verify_signatures_ahead(manifests: ManifestSet, paths: list[str], audit: bool, as_of: datetime.date) -> None:
+    """Signed approvals the run will ask about, verified side by side rather than one after another: every
+    approval in an audit, else those the selected files' entries cite."""
+    books = [b for b in manifests.books.values() if b.signed]
+    if not books:
+        return
+    if audit:
+        for book in books:
+            book.verify_ahead((a.id for a in book.root.approvals or ()), as_of)
+        return
+    cited: dict[int, tuple[Book, list[str]]] = {}
+    seen: set[int] = set()
+    for path in paths:
+        entry = manifests.winning_entry(path)
+        if entry is None or not entry.approvals or id(entry) in seen:
+            continue
+        seen.add(id(entry))
+        governing = manifests.book_of(directory_of(entry.manifest))
+        if governing is not None and governing.signed:
+            cited.setdefault(id(governing), (governing, []))[1].extend(entry.approvals)
+    for signed, ids in cited.values():
+        signed.verify_ahead(ids, as_of)
