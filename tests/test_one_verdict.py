@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT_MANIFEST, Repo, generated, register
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 FILE_RULES = {"GAI201", "GAI202", "GAI203", "GAI204", "GAI207", "GAI208", "GAI209", "GAI210", "GAI212", "GAI214",
@@ -144,6 +144,13 @@ def agree(show: dict[str, object]) -> None:
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shows())
+@example({"files": {"shots/sh010/gen/sky.1002.exr": ("unique", 0),  # a link to an undeclared copy of declared media
+                    "shots/sh020/plates/sky.1001.exr": ("link", "shots/sh010/gen/sky.1002.exr"),
+                    "deliverables/sh010/sky.1001.exr": ("copy", "shots/sh010/gen/sky.1002.exr")},
+          "entries": [], "nested": "**", "pin": True})
+@example({"files": {"shots/sh010/gen/sky.1001.exr": ("unique", 0),  # a link into deliverables, before any commit
+                    "deliverables/sh010/matte.exr": ("link", "shots/sh010/gen/sky.1001.exr")},
+          "entries": [("shots/sh010/gen/**", None)], "nested": None, "pin": False})
 def test_the_findings_on_a_file_do_not_depend_on_the_entry_point(show: dict[str, object]) -> None:
     agree(show)
 

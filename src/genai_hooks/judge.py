@@ -257,15 +257,14 @@ def _origins(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, c
     else:
         undeclared = [p for p in selection.files if p not in declared]
         found = lineage.identical(declared, undeclared)
-        gate = [p for p in undeclared
-                if p not in found and (manifests.is_deliverable(p) or manifests.archival.covers(p))]
-        if gate:  # a copy into a deliverable or archival path of a file declared anywhere: worth one listing
-            found.update(lineage.elsewhere(gate, everything))
+        rest = [p for p in undeclared if p not in found]
+        if rest:  # a copy of a file declared anywhere, as the audit finds it (SPEC §13): one listing, ids only
+            found.update(lineage.elsewhere(rest, everything))
         links = [p for p in undeclared if p not in found]
     if change is not None:
         moved = {p: o for p, o in change.moved.items() if p not in declared}
         found.update(lineage.keep_eligible(moved))
-    linked, outside = lineage.links(links, found)
+    linked, outside = lineage.links(links, found, None if selection.full_audit else everything)
     found.update(linked)
     judgement.notes.extend(Note(p, "a chain of symbolic links that goes round (or deeper than 16 links); not followed")
                            for p in lineage.cycles)

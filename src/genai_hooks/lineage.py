@@ -145,7 +145,8 @@ class Lineage:
                     break
         return found_origins
 
-    def links(self, candidates: Iterable[str], origins: Mapping[str, Origin]) -> tuple[dict[str, Origin], list[str]]:
+    def links(self, candidates: Iterable[str], origins: Mapping[str, Origin],
+              everything: Callable[[], ManifestSet] | None = None) -> tuple[dict[str, Origin], list[str]]:
         """Symbolic links among the candidates that resolve, inside the repository, to generated files.
 
         Also returns links that point outside the repository (what they show cannot be judged).
@@ -161,7 +162,7 @@ class Lineage:
         found: dict[str, Origin] = {}
         outside: list[str] = []
         for link, data in self.content.read_whole(links, 4096).items():
-            target, origin = self._follow(link, _resolve(link, data), origins)
+            target, origin = self._follow(link, _resolve(link, data), origins, everything)
             if target is None:
                 outside.append(link)
             elif origin is not None:
@@ -169,7 +170,7 @@ class Lineage:
         return found, outside
 
     def _follow(self, link: str, target: str | None, origins: Mapping[str, Origin],
-                hops: int = 16) -> tuple[str | None, Origin | None]:
+                everything: Callable[[], ManifestSet] | None, hops: int = 16) -> tuple[str | None, Origin | None]:
         """Where `link` leads, through chains of links (at most `hops`; a cycle leads nowhere) and into a directory:
         (its last target or None when it leaves the repository, the generated origin it shows or None)."""
         seen = {link}
@@ -183,6 +184,10 @@ class Lineage:
                 self.cycles.append(link)
                 return target, None
             seen.add(target)
+            if everything is not None and self.snapshot.existing([target]):  # a copy of a declared file elsewhere
+                copied = self.elsewhere([target], everything).get(target)
+                if copied is not None:
+                    return target, Origin("a link to", target, copied.entry)
             if self.snapshot.symlinks_among([target]):  # a link to a link: follow the chain
                 data = self.content.read_whole([target], 4096).get(target)
                 target = _resolve(target, data)
