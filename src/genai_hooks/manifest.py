@@ -15,6 +15,7 @@ from .manifest_reader import Problem, TableReader, unknown_key
 from .manifest_tables import (
     Acknowledgement,
     Approval,
+    Consent,
     GeneratedEntry,
     ModelEntry,
     approval_register,
@@ -34,7 +35,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["Acknowledgement", "Approval", "GeneratedEntry", "Manifest", "ManifestInvalid", "ModelEntry", "Production",
+__all__ = ["Acknowledgement", "Approval", "Consent", "GeneratedEntry", "Manifest", "ManifestInvalid", "ModelEntry", "Production",
            "Tool", "blank_id", "parse_manifest"]
 
 TIMECODE_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 47.952, 48.0, 50.0, 59.94, 60.0)

@@ -45,6 +45,18 @@ class ModelEntry:
 
 
 @dataclass(frozen=True)
+class Consent:
+    """What the people concerned consented to (SPEC §16); the string form of `consent` is a reference alone."""
+
+    reference: str
+    scope: str | None = None  # the uses, the project, the term consented to
+    represented_by: str | None = None  # counsel | union (schema.REPRESENTATION)
+    estate: str | None = None  # who consented for a deceased person
+    minor: bool = False
+    table: bool = False  # written as a table (False: the string form, which says nothing but the reference)
+
+
+@dataclass(frozen=True)
 class Approval:
     id: str
     covers: tuple[str, ...]
@@ -56,6 +68,7 @@ class Approval:
     union: str | None = None  # the union notification reference
     signed_by: str | None = None  # the approver who signed it (a principal of the approvers file)
     signature: str | None = None  # armored SSH signature over signatures.payload()
+    consent_terms: Consent | None = None  # the consent as recorded; `consent` is its reference (signed payload)
 
 
 @dataclass(frozen=True)
@@ -175,7 +188,18 @@ def approval_register(r: TableReader, body: Any) -> tuple[Approval, ...]:
             r.fail(line, f"approval id '{clean['id']}' is declared twice (first at line {seen[clean['id']]})")
             continue
         seen[clean["id"]] = line
+        terms = consent(clean.get("consent"))
         approvals.append(Approval(clean["id"], tuple(clean["covers"]), clean["granted_by"], clean["date"],
-                                  clean.get("expires"), line, clean.get("consent"), clean.get("union"),
-                                  clean.get("signed_by"), clean.get("signature")))
+                                  clean.get("expires"), line, terms.reference if terms else None, clean.get("union"),
+                                  clean.get("signed_by"), clean.get("signature"), terms))
     return tuple(approvals)
+
+
+def consent(value: str | dict[str, Any] | None) -> Consent | None:
+    """The consent of an approval, validated (manifest_reader checked the table's keys and types)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return Consent(value)
+    return Consent(value["reference"], value.get("scope"), value.get("represented_by"), value.get("estate"),
+                   value.get("minor", False), table=True)

@@ -16,8 +16,9 @@ class Clause:
     """One clause of the guidance, paraphrased; `id` is stable (SARIF tags, docs anchors)."""
 
     id: str
-    title: str  # where it sits in the guidance: "Principle 2", "Data use", ...
+    title: str  # where it sits in the guidance: "Principle 2", "Data use", ...; or the law or agreement
     text: str
+    law: bool = False  # a law or a collective agreement the production answers to, not the guidance itself
 
 
 CLAUSES: Mapping[str, Clause] = {clause.id: clause for clause in (
@@ -52,6 +53,11 @@ CLAUSES: Mapping[str, Clause] = {clause.id: clause for clause in (
     Clause("audience-trust", "Ethics and representation",
            "audiences should be able to trust what they see and hear: generated material must not be mistaken "
            "for real events, people or archival record."),
+    Clause("sag-aftra-2026", "SAG-AFTRA 2026 agreements; California AB 2602 and AB 1836",
+           "a digital replica needs the performer's informed consent with a reasonably specific description of its "
+           "intended uses, given with the performer represented by counsel or the union (AB 2602); a deceased "
+           "performer's replica needs the consent of the estate (AB 1836); a synthetic performer in a human role is "
+           "notified to the union.", law=True),
 )}
 
 
@@ -73,12 +79,18 @@ class Rule:
 
     @property
     def guidance(self) -> tuple[Clause, ...]:
-        return tuple(CLAUSES[c] for c in self.clauses)
+        """The clauses of the guidance it serves."""
+        return tuple(CLAUSES[c] for c in self.clauses if not CLAUSES[c].law)
+
+    @property
+    def law(self) -> tuple[Clause, ...]:
+        """The laws and agreements it serves."""
+        return tuple(CLAUSES[c] for c in self.clauses if CLAUSES[c].law)
 
     @property
     def principle_text(self) -> str:
         """The clauses it serves, a sentence each: 'Principle 4: Generated material is ... Written approval: ...'."""
-        return " ".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in self.guidance)
+        return " ".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in self.guidance + self.law)
 
 
 _CATALOGUE = (
@@ -214,8 +226,9 @@ _CATALOGUE = (
          "there and cite it from an entry declaring the file, with `archival` in what the approval covers.",
          '[archival]\npaths = ["archive/**"]\n\n[[generated]]\npaths = ["archive/restored/**"]\ntool = "firefly"\n'
          'approval = "NFX-GAI-0060"   # covers = ["archival"] in the register'),
-    Rule("GAI211", "approval-without-consent", Severity.ERROR, ("talent-consent", "principle-5"),
-         "A register approval covers `talent-likeness` or `union-work` and records no `consent`.",
+    Rule("GAI211", "approval-without-consent", Severity.ERROR, ("talent-consent", "principle-5", "sag-aftra-2026"),
+         "A register approval covers `talent-likeness` or `union-work` and records no `consent`, or covers "
+         "`synthetic-performer` and records no union notice (`union`).",
          "An approval for a likeness or for union-covered work stands on the consent of the people concerned; "
          "a register that cannot point to that consent cannot show it was given.",
          "Record the consent reference in the approval (`consent = \"...\"`), and the union notification in "
@@ -240,6 +253,16 @@ _CATALOGUE = (
          "(ssh-keygen -Y sign over `genai-hooks approve <id> --payload`).",
          '[production]\napprovers = "approvers/allowed_signers"\n\n[[approvals]]\nid = "NFX-GAI-0042"\n'
          '...\nsigned_by = "legal@studio.example"\nsignature = """\n-----BEGIN SSH SIGNATURE-----\n...\n"""'),
+    Rule("GAI215", "consent-incomplete", Severity.WARNING, ("talent-consent", "principle-5", "sag-aftra-2026"),
+         "A register approval's consent record lacks `scope` or `represented_by` (the string form always does), or "
+         "`estate` when the approval covers `deceased-person`.",
+         "Consent to a digital replica holds for what it names: a reference alone cannot show which uses were agreed, "
+         "that the performer was represented when agreeing, or that a deceased performer's estate consented.",
+         "Write `consent` as a table: `{ reference = \"...\", scope = \"...\", represented_by = \"counsel\" | "
+         "\"union\" }`, with `estate` for a deceased person and `minor = true` where it applies.",
+         '[[approvals]]\nid = "NFX-GAI-0051"\ncovers = ["talent-likeness"]\ngranted_by = "Netflix Talent Relations"\n'
+         'date = 2025-10-01\nconsent = { reference = "TR-2025-118", scope = "S1 ep. 3-4 de-ageing, 5 years", '
+         'represented_by = "union" }'),
     Rule("GAI301", "undeclared-generated-media", Severity.ERROR, ("principle-4", "disclosure"),
          "A file's embedded metadata says generative AI made it and no entry declares it.",
          "Generators stamp their output; a stamped file nobody declared is GenAI use nobody reviewed.",

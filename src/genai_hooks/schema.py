@@ -8,13 +8,15 @@ from dataclasses import dataclass
 from typing import Any
 
 SENSITIVE = ("talent-likeness", "personal-data", "third-party-ip", "union-work", "key-creative",
-             "public-figure", "deceased-person", "archival")
+             "public-figure", "deceased-person", "archival", "synthetic-performer")
 COVERS = ("final-deliverable",) + SENSITIVE
 # What goes into a tool, or into a model's training (SPEC §10); each protected one -> the approval it needs.
 INPUTS = ("production-material", "personal-data", "third-party-ip", "talent-material")
 INPUT_APPROVALS: Mapping[str, str] = {"personal-data": "personal-data", "third-party-ip": "third-party-ip",
                                       "talent-material": "talent-likeness"}
 CONSENTED = ("talent-likeness", "union-work")  # an approval covering these names its consent record (GAI211)
+UNION_NOTICE = ("synthetic-performer",)  # an approval covering these names the union notice (GAI211)
+REPRESENTATION = ("counsel", "union")  # who represented the performer when consent was given (GAI215)
 ENVIRONMENTS = ("enterprise", "on-premises", "consumer")
 SAFE_ENVIRONMENTS = ("enterprise", "on-premises")  # where production material may go (principle 3, GAI108)
 # documentary: material is presented as real, so every generated deliverable needs `archival` (GAI210)
@@ -27,11 +29,14 @@ APPROVAL_MODES = ("register", "external")  # [policy] approvals: checked against
 
 @dataclass(frozen=True)
 class Key:
-    kind: str  # string | boolean | date | integer | number | strings | string-or-strings | string-map | severity-map
+    # string | boolean | date | integer | number | strings | string-or-strings | string-map | severity-map
+    # | table (an inline table of `fields`) | string-or-table (a string, or that table)
+    kind: str
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()  # for strings / strings: allowed values
     refused: str = ""  # said when a value is not among the choices (why those are the choices)
+    fields: Mapping[str, Key] | None = None  # the keys of a table / string-or-table value
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,16 @@ class Table:
     keyed: bool = False  # [name.ID] sub-tables, each with `keys`
     one_of: tuple[str, ...] = ()  # at least one of these keys is required
 
+
+CONSENT: Mapping[str, Key] = {
+    "reference": Key("string", "The consent record, e.g. 'TR-2025-118 (signed digital-replica rider)'.", required=True),
+    "scope": Key("string", "What was consented to: the uses, the project, the term (GAI215 without it)."),
+    "represented_by": Key("string", "Who represented the performer when consent was given (GAI215 without it).",
+                          choices=REPRESENTATION),
+    "estate": Key("string", "The estate that consented for a deceased person (GAI215 without it when the approval "
+                  "covers deceased-person)."),
+    "minor": Key("boolean", "The person is a minor (consent by a parent or guardian)."),
+}
 
 MANIFEST: Mapping[str, Table] = {
     "production": Table("The production: its title and the contact informed of GenAI use.", {
@@ -95,9 +110,12 @@ MANIFEST: Mapping[str, Table] = {
         "granted_by": Key("string", "Who granted it.", required=True),
         "date": Key("date", "When it was granted.", required=True),
         "expires": Key("date", "The last day it holds."),
-        "consent": Key("string", "The consent record of the people concerned; required when covers includes "
-                       "talent-likeness or union-work (GAI211)."),
-        "union": Key("string", "The union notification reference."),
+        "consent": Key("string-or-table", "The consent of the people concerned; required when covers includes "
+                       "talent-likeness or union-work (GAI211). A table { reference, scope, represented_by, estate, "
+                       "minor } says what was consented to (GAI215); a string is the reference alone.",
+                       fields=CONSENT),
+        "union": Key("string", "The union notification reference; required when covers includes synthetic-performer "
+                     "(GAI211)."),
         "signed_by": Key("string", "The approver (a principal of the approvers file) who signed this approval."),
         "signature": Key("string", "An armored SSH signature (namespace genai-hooks-approval) over the payload "
                          "`genai-hooks approve ID --payload` prints; `approve ID --sign-with KEY` writes it."),
@@ -154,6 +172,14 @@ def _key_schema(key: Key) -> dict[str, Any]:
     elif key.kind == "string-or-strings":
         base = {"oneOf": [{"type": "string", "minLength": 1},
                           {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
+    elif key.kind in ("table", "string-or-table"):
+        fields = key.fields or {}
+        table: dict[str, Any] = {"type": "object", "additionalProperties": False,
+                                 "properties": {name: _key_schema(k) for name, k in fields.items()}}
+        required = [name for name, k in fields.items() if k.required]
+        if required:
+            table["required"] = required
+        base = table if key.kind == "table" else {"oneOf": [{"type": "string", "minLength": 1}, table]}
     elif key.kind == "string-map":
         base = {"type": "object", "additionalProperties": {"type": "string"}}
     else:  # severity-map
