@@ -25,6 +25,7 @@ REPORTED_ON = {
     "GAI208": "the file", "GAI209": "the entry", "GAI210": "the file",
     "GAI211": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI212": "the file (line null)",
+    "GAI214": "the file",
     "GAI215": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI213": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI301": "the file", "GAI302": "the timeline", "GAI303": "the file (or the timeline, the script)",

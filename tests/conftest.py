@@ -123,13 +123,6 @@ disclosed = 2025-09-02
 """
 
 
-def generated(paths: list[str], tool: str = "firefly", **extra: Any) -> str:
-    body = f"\n[[generated]]\npaths = {json.dumps(paths)}\ntool = \"{tool}\"\n"
-    for key, value in extra.items():
-        body += f"{key} = {json.dumps(value)}\n"
-    return body
-
-
 def toml_value(value: Any) -> str:
     """A TOML value for a test manifest: dicts as inline tables, the rest as JSON writes them."""
     if isinstance(value, dict):
@@ -137,6 +130,13 @@ def toml_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return json.dumps(value)
+
+
+def generated(paths: list[str], tool: str = "firefly", **extra: Any) -> str:
+    body = f"\n[[generated]]\npaths = {json.dumps(paths)}\ntool = \"{tool}\"\n"
+    for key, value in extra.items():
+        body += f"{key} = {toml_value(value)}\n"
+    return body
 
 
 # A consent record that says everything SPEC §16 asks of it (no GAI215)

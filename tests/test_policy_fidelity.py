@@ -160,7 +160,7 @@ def test_new_categories_are_accepted_in_sensitive_and_covers(repo: Repo) -> None
     repo.write("genai.toml", ROOT_MANIFEST
                + approval("NFX-GAI-0001", ["public-figure", "deceased-person", "archival", "final-deliverable"])
                + generated(["deliverables/**"], sensitive=["public-figure", "deceased-person", "archival"],
-                           approval="NFX-GAI-0001"))
+                           approval="NFX-GAI-0001", disclosure={"method": "on-screen", "reference": "title card"}))
     repo.write("deliverables/statesman.exr")
     repo.add()
     done = repo.check("--as-of", "2026-01-01")

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from . import provenance
-from .audience import detected_as_real
+from .audience import detected_as_real, detected_undisclosed
 from .chains import ManifestSet, directory_of
 from .content import ContentReader, Unavailable
 from .findings import Evidence, Finding, Note, Severity, Strength
@@ -208,6 +208,7 @@ class Detector:
                     finding = replace(finding, severity=Severity.WARNING)
                 out.append(replace(finding, evidence=inspection.evidence))
             out.append(detected_as_real(self.manifests, path, inspection.evidence))  # GAI210
+            out.append(detected_undisclosed(self.manifests, path, inspection.evidence))  # GAI214
         if inspection.uninspected:
             out.append(make(self.manifests, "GAI303", directory, path, None,
                             f"content could not be inspected: {inspection.uninspected}", None, None))

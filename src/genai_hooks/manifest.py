@@ -16,6 +16,7 @@ from .manifest_tables import (
     Acknowledgement,
     Approval,
     Consent,
+    Disclosure,
     GeneratedEntry,
     ModelEntry,
     approval_register,
@@ -35,7 +36,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
 
-__all__ = ["Acknowledgement", "Approval", "Consent", "GeneratedEntry", "Manifest", "ManifestInvalid", "ModelEntry", "Production",
+__all__ = ["Acknowledgement", "Approval", "Consent", "Disclosure", "GeneratedEntry", "Manifest", "ManifestInvalid", "ModelEntry", "Production",
            "Tool", "blank_id", "parse_manifest"]
 
 TIMECODE_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 47.952, 48.0, 50.0, 59.94, 60.0)
@@ -55,6 +56,7 @@ class Production:
     line: int
     kind: str | None = None  # fiction | documentary | unscripted | animation (schema.PRODUCTION_KINDS)
     approvers: str | None = None  # allowed_signers file, relative to the root manifest: approvals must be signed
+    territories: tuple[str, ...] = ()  # where it is released; "EU" makes GAI214 an error
 
 
 @dataclass(frozen=True)
@@ -139,7 +141,7 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
             except PatternError as error:
                 r.fail(lines.key_line(header, "approval_pattern", 1), f"approval_pattern is not a valid regex: {error}")
         production = Production(body.get("title"), body.get("contact"), pattern, header.line if header else 1,
-                                body.get("kind"), body.get("approvers"))
+                                body.get("kind"), body.get("approvers"), tuple(body.get("territories", ())))
         approvers = body.get("approvers")
         if approvers is not None:
             why = unsafe_path(approvers)

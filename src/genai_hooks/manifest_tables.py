@@ -15,6 +15,19 @@ from .toml_lines import TomlLines
 
 
 @dataclass(frozen=True)
+class Disclosure:
+    """How the audience is told that a generated deliverable is generated (SPEC §16, GAI214)."""
+
+    method: str  # schema.DISCLOSURE_METHODS
+    reference: str | None = None
+    reason: str | None = None  # why none is shown (method none-artistic)
+
+    def describe(self) -> str:
+        said = self.reference if self.method != "none-artistic" else self.reason
+        return self.method + (f" ({said})" if said else "")
+
+
+@dataclass(frozen=True)
 class GeneratedEntry:
     manifest: str
     line: int
@@ -26,6 +39,7 @@ class GeneratedEntry:
     sensitive: tuple[str, ...]
     approvals: tuple[str, ...]
     inputs: tuple[str, ...] = ()  # material fed to the tool (schema.INPUTS)
+    disclosure: Disclosure | None = None  # how the audience is told (GAI214)
 
 
 @dataclass(frozen=True)
@@ -127,8 +141,21 @@ def items(r: TableReader, body: Any, name: str) -> list[Item]:
 def generated_entries(r: TableReader, body: Any) -> tuple[GeneratedEntry, ...]:
     return tuple(GeneratedEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool", ""),
                                 i.clean.get("purpose"), i.strings("sensitive"), approval_ids(r, i, "generated"),
-                                i.strings("inputs"))
+                                i.strings("inputs"), disclosure(r, i))
                  for i in items(r, body, "generated"))
+
+
+def disclosure(r: TableReader, item: Item) -> Disclosure | None:
+    """An entry's disclosure; `none-artistic` says why nothing is shown, or it is GAI001."""
+    value = item.clean.get("disclosure")
+    if value is None:
+        return None
+    found = Disclosure(value["method"], value.get("reference"), value.get("reason"))
+    if found.method == "none-artistic" and not (found.reason or "").strip():
+        r.fail(r.lines.key_line(r.lines.array_item(("generated",), item.index), "disclosure", item.line),
+               f"'disclosure' in [[generated]] #{item.index + 1} says none-artistic without a 'reason': say why the "
+               "work is evidently artistic or fictional, so that no disclosure is shown")
+    return found
 
 
 def model_entries(r: TableReader, body: Any) -> tuple[ModelEntry, ...]:

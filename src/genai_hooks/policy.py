@@ -213,7 +213,7 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
 
 def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool_label: str, deliverable: bool,
                   as_of: datetime.date, inherited: tuple[str, ...] = ()) -> list[Finding]:
-    """GAI201, GAI204, GAI207 and GAI210 on one declared file."""
+    """GAI201, GAI204, GAI207, GAI210 and GAI214 on one declared file."""
     directory = directory_of(path)
     found: list[Finding | None] = []
     where = f"{entry.manifest}:{entry.line}"
@@ -235,7 +235,17 @@ def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool
         add("GAI210", f" and {real}, where it would be taken for real; {why}")
     for message in expiring_soon(cited, as_of) if cited is not None else ():
         add("GAI207", ": " + message)
+    if entry.disclosure is None:
+        shown = manifests.disclosure_needed(path, entry.sensitive + inherited, deliverable)
+        if shown is not None:
+            add("GAI214", f", a deliverable that {_as_shown(shown)}, and the entry has no `disclosure` telling the "
+                "audience it is generated")
     return [f for f in found if f is not None]
+
+
+def _as_shown(why: str) -> str:
+    """'depicts talent-likeness' stays; 'in an archival path' reads 'is in an archival path'."""
+    return why if why.startswith("depicts") else f"is {why}"
 
 
 def pinned_by(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry,

@@ -58,6 +58,11 @@ CLAUSES: Mapping[str, Clause] = {clause.id: clause for clause in (
            "intended uses, given with the performer represented by counsel or the union (AB 2602); a deceased "
            "performer's replica needs the consent of the estate (AB 1836); a synthetic performer in a human role is "
            "notified to the union.", law=True),
+    Clause("eu-ai-act-50-4", "EU AI Act, Art. 50(4) (from 2 August 2026)",
+           "deployers who make image, audio or video content that is a deepfake (it resembles existing people, "
+           "places or events and would falsely appear real) disclose that it was artificially generated or "
+           "manipulated; for evidently artistic or fictional work, in a way that does not hamper its enjoyment.",
+           law=True),
 )}
 
 
@@ -253,6 +258,16 @@ _CATALOGUE = (
          "(ssh-keygen -Y sign over `genai-hooks approve <id> --payload`).",
          '[production]\napprovers = "approvers/allowed_signers"\n\n[[approvals]]\nid = "NFX-GAI-0042"\n'
          '...\nsigned_by = "legal@studio.example"\nsignature = """\n-----BEGIN SSH SIGNATURE-----\n...\n"""'),
+    Rule("GAI214", "deepfake-disclosure-missing", Severity.WARNING, ("audience-trust", "eu-ai-act-50-4"),
+         "A generated deliverable that depicts people (`talent-likeness`, `public-figure`, `deceased-person`, "
+         "`archival` among its categories) or is presented as real (an `[archival]` path, a documentary) has no "
+         "`disclosure` on its entry. An error when `[production] territories` includes \"EU\".",
+         "Audiences must be able to tell generated people and events from real ones; from 2 August 2026 the EU "
+         "requires that deepfakes say they are artificially generated or manipulated.",
+         "Add `disclosure = { method = \"on-screen\" | \"credits\" | \"metadata\", reference = \"...\" }` to the "
+         "entry, or `method = \"none-artistic\"` with the `reason` the work is evidently artistic.",
+         '[[generated]]\npaths = ["deliverables/ep103/deaged/**"]\ntool = "firefly"\nsensitive = ["talent-likeness"]\n'
+         'approval = "NFX-GAI-0051"\ndisclosure = { method = "credits", reference = "end credits v4, card 12" }'),
     Rule("GAI215", "consent-incomplete", Severity.WARNING, ("talent-consent", "principle-5", "sag-aftra-2026"),
          "A register approval's consent record lacks `scope` or `represented_by` (the string form always does), or "
          "`estate` when the approval covers `deceased-person`.",

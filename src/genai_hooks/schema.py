@@ -17,6 +17,9 @@ INPUT_APPROVALS: Mapping[str, str] = {"personal-data": "personal-data", "third-p
 CONSENTED = ("talent-likeness", "union-work")  # an approval covering these names its consent record (GAI211)
 UNION_NOTICE = ("synthetic-performer",)  # an approval covering these names the union notice (GAI211)
 REPRESENTATION = ("counsel", "union")  # who represented the performer when consent was given (GAI215)
+DISCLOSURE_METHODS = ("on-screen", "credits", "metadata", "none-artistic")  # how the audience is told (GAI214)
+# Categories that depict people or the record: a generated deliverable with one needs a disclosure (GAI214)
+DEPICTING = ("talent-likeness", "public-figure", "deceased-person", "archival")
 ENVIRONMENTS = ("enterprise", "on-premises", "consumer")
 SAFE_ENVIRONMENTS = ("enterprise", "on-premises")  # where production material may go (principle 3, GAI108)
 # documentary: material is presented as real, so every generated deliverable needs `archival` (GAI210)
@@ -59,6 +62,15 @@ CONSENT: Mapping[str, Key] = {
     "minor": Key("boolean", "The person is a minor (consent by a parent or guardian)."),
 }
 
+DISCLOSURE: Mapping[str, Key] = {
+    "method": Key("string", "How the audience is told the material is generated: on-screen, credits, metadata, or "
+                  "none-artistic (evidently artistic or fictional work; needs `reason`).", required=True,
+                  choices=DISCLOSURE_METHODS),
+    "reference": Key("string", "Where the disclosure is: the card's timecode, the credits version, the delivery "
+                     "spec."),
+    "reason": Key("string", "Why no disclosure is shown (required with method = \"none-artistic\")."),
+}
+
 MANIFEST: Mapping[str, Table] = {
     "production": Table("The production: its title and the contact informed of GenAI use.", {
         "title": Key("string", "The production's title."),
@@ -69,6 +81,8 @@ MANIFEST: Mapping[str, Table] = {
                     choices=PRODUCTION_KINDS),
         "approvers": Key("string", "An OpenSSH allowed_signers file (relative to this manifest) naming who may "
                          "grant approvals: every register approval must then be signed (GAI213)."),
+        "territories": Key("strings", "Where the production is released, e.g. [\"EU\", \"US\"]; with \"EU\" a missing "
+                           "deepfake disclosure is an error (GAI214, EU AI Act Art. 50(4))."),
     }, root_only=True),
     "deliverables": Table("Deliverable paths; adds to the chain.", {
         "paths": Key("strings", "Patterns of final-deliverable paths.", required=True),
@@ -95,6 +109,8 @@ MANIFEST: Mapping[str, Table] = {
         "sensitive": Key("strings", "Sensitive categories the output involves.", choices=SENSITIVE),
         "inputs": Key("strings", "Categories of material fed to the tool (GAI108, GAI209).", choices=INPUTS),
         "approval": Key("string-or-strings", "Written approval id(s) for this use."),
+        "disclosure": Key("table", "How the audience is told: { method, reference, reason } (GAI214).",
+                          fields=DISCLOSURE),
     }, array=True),
     "models": Table("Model weights in the repository (LoRAs, checkpoints, fine-tunes) and what they were trained on.", {
         "paths": Key("strings", "Patterns of the model files.", required=True),

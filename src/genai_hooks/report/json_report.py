@@ -68,6 +68,9 @@ def _entry(record: EntryRecord) -> dict[str, Any]:
         "approvals": _cited(record.approvals),
         **_use(record.use), "archival_files": record.use.archival_files,
         "file_groups": _groups(record.file_groups),
+        "disclosure": ({"method": e.disclosure.method, "reference": e.disclosure.reference,
+                        "reason": e.disclosure.reason} if e.disclosure is not None else None),
+        "to_disclose": _groups(record.to_disclose),
     }
 
 
