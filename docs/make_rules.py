@@ -31,7 +31,7 @@ REPORTED_ON = {
     "GAI301": "the file", "GAI302": "the timeline", "GAI303": "the file (or the timeline, the script)",
     "GAI304": "the timeline", "GAI305": "the timeline",
     "GAI401": "the entry", "GAI402": "the `[[acknowledged]]` entry",
-    "GAI501": "the file", "GAI502": "the `[[models]]` entry",
+    "GAI501": "the file", "GAI502": "the `[[models]]` entry", "GAI503": "the file",
 }
 
 HEADER = """# Rule reference

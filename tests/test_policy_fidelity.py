@@ -170,7 +170,8 @@ def test_new_categories_are_accepted_in_sensitive_and_covers(repo: Repo) -> None
 @pytest.mark.parametrize("key,value,hint", [
     ("sensitive", "public_figure", "did you mean 'public-figure'?"),
     ("inputs", "talent-materials", "did you mean 'talent-material'?"),
-    ("inputs", "archival", "expected one of: production-material, personal-data, third-party-ip, talent-material"),
+    ("inputs", "archival", ("expected one of: production-material, personal-data, third-party-ip, talent-material, "
+                           "guild-literary-material")),
 ])
 def test_an_unknown_category_is_gai001_with_the_nearest(repo: Repo, key: str, value: str, hint: str) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + generated(["shots/**"], **{key: [value]}))
@@ -333,7 +334,7 @@ def test_the_json_schema_describes_the_new_keys() -> None:
     assert props["production"]["properties"]["kind"]["enum"] == ["fiction", "documentary", "unscripted", "animation"]
     assert "archival" in props["generated"]["items"]["properties"]["sensitive"]["items"]["enum"]
     assert props["generated"]["items"]["properties"]["inputs"]["items"]["enum"] == [
-        "production-material", "personal-data", "third-party-ip", "talent-material"]
+        "production-material", "personal-data", "third-party-ip", "talent-material", "guild-literary-material"]
     assert {"consent", "union"} <= set(props["approvals"]["items"]["properties"])
     validator = jsonschema.Draft202012Validator(schema)
     validator.validate({"archival": {"paths": ["archive/**"]},

@@ -122,14 +122,16 @@ class Detector:
         for path in todo:
             own = raw.get(path, empty)
             found = sidecars.get(path)
-            if found:
-                evidence = list(own.evidence)
+            if found:  # replace(), not a new Inspection: facts beside the evidence (training) must survive
+                evidence, training = list(own.evidence), list(own.training_not_permitted)
                 for sidecar in found:
                     evidence.extend(e for e in raw.get(sidecar, empty).evidence if e not in evidence)
+                    training.extend(t for t in raw.get(sidecar, empty).training_not_permitted if t not in training)
                 evidence.sort(key=lambda e: _STRENGTH_ORDER[e.strength])
-                own = provenance.Inspection(tuple(evidence), own.uninspected)
+                training.sort(key=lambda e: _STRENGTH_ORDER[e.strength])
+                own = replace(own, evidence=tuple(evidence), training_not_permitted=tuple(training))
             if path in self.lineage:
-                own = provenance.Inspection((self.lineage[path], *own.evidence), own.uninspected)
+                own = replace(own, evidence=(self.lineage[path], *own.evidence))
             out[path] = own
             if remember:
                 self._cache[path] = own

@@ -13,6 +13,7 @@ from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
 from .content import ContentReader
+from .datasets import judge_datasets
 from .derived import Derivation, Derivations, comp_scripts, derived_findings
 from .detect import Detector, unreadable_formats
 from .findings import Finding, Note, RunResult
@@ -359,6 +360,7 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
     judgement.findings.extend(detector.judge_files(selection.files))
     judgement.findings.extend(judge_models(selection, manifests, content, options.as_of, policy_paths))
+    judgement.findings.extend(judge_datasets(manifests, detector, policy_paths))
     judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests,
                                                            options.as_of))
     judgement.notes.extend(detector.notes)

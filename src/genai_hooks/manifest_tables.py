@@ -56,6 +56,7 @@ class ModelEntry:
     trained_on: tuple[str, ...]
     approvals: tuple[str, ...]
     purpose: str | None
+    dataset: tuple[CompiledPattern, ...] = ()  # the training files kept in the repository (GAI503)
 
 
 @dataclass(frozen=True)
@@ -161,8 +162,16 @@ def disclosure(r: TableReader, item: Item) -> Disclosure | None:
 def model_entries(r: TableReader, body: Any) -> tuple[ModelEntry, ...]:
     return tuple(ModelEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool"),
                             i.clean.get("base"), i.strings("trained_on"), approval_ids(r, i, "models"),
-                            i.clean.get("purpose"))
+                            i.clean.get("purpose"), dataset(r, i))
                  for i in items(r, body, "models"))
+
+
+def dataset(r: TableReader, item: Item) -> tuple[CompiledPattern, ...]:
+    values = item.clean.get("dataset")
+    if not values:
+        return ()
+    line = r.lines.key_line(r.lines.array_item(("models",), item.index), "dataset", item.line)
+    return r.patterns(values, line, f"[[models]] #{item.index + 1} dataset")
 
 
 def blank_id(approval_id: str) -> str | None:

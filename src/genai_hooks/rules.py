@@ -63,6 +63,12 @@ CLAUSES: Mapping[str, Clause] = {clause.id: clause for clause in (
            "places or events and would falsely appear real) disclose that it was artificially generated or "
            "manipulated; for evidently artistic or fictional work, in a way that does not hamper its enjoyment.",
            law=True),
+    Clause("wga", "WGA Minimum Basic Agreement (AI terms)",
+           "writers' literary material is not to be used to train AI or fed to it without the clearance the guild's "
+           "terms call for.", law=True),
+    Clause("tdm-opt-out", "EU DSM Directive Art. 4(3); AI Act Art. 53(1)(c)",
+           "a rights holder's machine-readable reservation against text and data mining (AI training) is "
+           "respected.", law=True),
 )}
 
 
@@ -213,9 +219,10 @@ _CATALOGUE = (
          "Declare the comp's output in a [[generated]] entry with an approval covering final-deliverable, or "
          "rebuild it without the generated element.",
          "comp/sh020.nk reads sky/gen.####.exr (declared generated) and writes deliverables/sh020/comp.####.exr"),
-    Rule("GAI209", "protected-inputs-without-approval", Severity.ERROR, ("data-use", "written-approval"),
-         "An entry's `inputs` name `personal-data`, `third-party-ip` or `talent-material` and its approvals do not "
-         "cover `personal-data`, `third-party-ip` or `talent-likeness` respectively.",
+    Rule("GAI209", "protected-inputs-without-approval", Severity.ERROR, ("data-use", "written-approval", "wga"),
+         "An entry's `inputs` name `personal-data`, `third-party-ip`, `talent-material` or `guild-literary-material` "
+         "and its approvals do not cover `personal-data`, `third-party-ip`, `talent-likeness` or "
+         "`guild-literary-material` respectively.",
          "Personal data, other people's IP and the cast's images, voices or performances may be fed to a tool "
          "only with clearance, and the guidance asks for that clearance in writing.",
          "Get written approval for the use and cite it (`approval = \"<id>\"`), with a register entry that covers "
@@ -325,15 +332,26 @@ _CATALOGUE = (
          "remove it from the repository.",
          '[[models]]\npaths = ["models/loras/lead_v3.safetensors"]\nbase = "sd_xl_base_1.0"\n'
          'trained_on = ["talent-material"]\napproval = "NFX-GAI-0051"'),
-    Rule("GAI502", "model-without-approval", Severity.ERROR, ("training", "talent-consent", "written-approval"),
-         "A `[[models]]` entry says it was trained on `talent-material`, `third-party-ip` or `personal-data` and "
-         "its approvals do not cover `talent-likeness`, `third-party-ip` or `personal-data` respectively.",
+    Rule("GAI502", "model-without-approval", Severity.ERROR,
+         ("training", "talent-consent", "written-approval", "wga"),
+         "A `[[models]]` entry says it was trained on `talent-material`, `third-party-ip`, `personal-data` or "
+         "`guild-literary-material` and its approvals do not cover `talent-likeness`, `third-party-ip`, "
+         "`personal-data` or `guild-literary-material` respectively.",
          "Training on the cast's likeness or voice, on third-party material or on personal data needs the rights "
          "and the consent to do so; the model then reproduces that material on demand.",
          "Get written approval for the training (covering the matching category, with the consent recorded for "
          "talent likeness) and cite it in the entry's `approval`, or retrain without that material.",
          '[[models]]\npaths = ["models/loras/lead_v3.safetensors"]\nbase = "sd_xl_base_1.0"\n'
          'trained_on = ["talent-material"]   # GAI502 until an approval covering talent-likeness is cited'),
+    Rule("GAI503", "training-not-permitted", Severity.ERROR, ("training", "data-use", "tdm-opt-out"),
+         "A file matched by a `[[models]]` entry's `dataset` carries metadata forbidding AI training (CAWG "
+         "`cawg.ai_training` / `cawg.ai_generative_training` = notAllowed, IPTC `plus:DataMining` prohibiting it).",
+         "The rights holder said in the file itself that it must not be used to train AI; a model trained on it "
+         "ignores that reservation, whatever else was cleared.",
+         "Take the file out of the training set (and retrain), or get the rights holder's written permission and "
+         "replace the file with one whose metadata grants it.",
+         '[[models]]\npaths = ["models/loras/style_v2.safetensors"]\nbase = "sd_xl_base_1.0"\n'
+         'dataset = ["training/style_v2/**"]   # GAI503 on training/style_v2/ref_014.jpg: plus:DataMining prohibited'),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}

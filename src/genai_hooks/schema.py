@@ -9,11 +9,13 @@ from typing import Any
 
 SENSITIVE = ("talent-likeness", "personal-data", "third-party-ip", "union-work", "key-creative",
              "public-figure", "deceased-person", "archival", "synthetic-performer")
-COVERS = ("final-deliverable",) + SENSITIVE
+# Scripts and other writing covered by the WGA (SPEC §16): an input and training category, approved like IP
+GUILD_LITERARY = "guild-literary-material"
+COVERS = ("final-deliverable",) + SENSITIVE + (GUILD_LITERARY,)
 # What goes into a tool, or into a model's training (SPEC §10); each protected one -> the approval it needs.
-INPUTS = ("production-material", "personal-data", "third-party-ip", "talent-material")
+INPUTS = ("production-material", "personal-data", "third-party-ip", "talent-material", GUILD_LITERARY)
 INPUT_APPROVALS: Mapping[str, str] = {"personal-data": "personal-data", "third-party-ip": "third-party-ip",
-                                      "talent-material": "talent-likeness"}
+                                      "talent-material": "talent-likeness", GUILD_LITERARY: GUILD_LITERARY}
 CONSENTED = ("talent-likeness", "union-work")  # an approval covering these names its consent record (GAI211)
 UNION_NOTICE = ("synthetic-performer",)  # an approval covering these names the union notice (GAI211)
 REPRESENTATION = ("counsel", "union")  # who represented the performer when consent was given (GAI215)
@@ -119,6 +121,8 @@ MANIFEST: Mapping[str, Table] = {
         "trained_on": Key("strings", "Categories of material it was trained on (GAI502).", choices=INPUTS),
         "approval": Key("string-or-strings", "Written approval id(s) for training and using it."),
         "purpose": Key("string", "What the model is for."),
+        "dataset": Key("strings", "Patterns of the training files kept in the repository; a file whose own metadata "
+                       "forbids AI training (CAWG, IPTC plus:DataMining) is GAI503."),
     }, array=True, one_of=("tool", "base")),
     "approvals": Table("The approval register: written approvals and what they cover.", {
         "id": Key("string", "The approval id as granted.", required=True),
