@@ -29,7 +29,7 @@ REPORTED_ON = {
     "GAI215": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI213": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI301": "the file", "GAI302": "the timeline", "GAI303": "the file (or the timeline, the script)",
-    "GAI304": "the timeline", "GAI305": "the timeline",
+    "GAI304": "the timeline", "GAI305": "the timeline", "GAI306": "the file",
     "GAI401": "the entry", "GAI402": "the `[[acknowledged]]` entry",
     "GAI501": "the file", "GAI502": "the `[[models]]` entry", "GAI503": "the file",
 }

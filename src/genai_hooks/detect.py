@@ -40,6 +40,7 @@ class Detector:
         self._markers: dict[str, tuple[str, ...]] = {}
         self._detecting: dict[str, bool] = {}
         self._xmp_cache: dict[str, dict[str, str]] = {}
+        self.generated: dict[str, tuple[Evidence, ...]] = {}  # undeclared files judge_files found generated
 
     def wants(self, path: str) -> bool:
         """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
@@ -187,6 +188,8 @@ class Detector:
             for path, inspection in self.inspect(chunk, remember=False).items():
                 if inspection.evidence or inspection.uninspected:
                     findings.extend(self._findings(path, inspection))
+                if inspection.evidence:  # what marks it carries, for GAI306 without a second read
+                    self.generated[path] = inspection.evidence
         return findings
 
     def _findings(self, path: str, inspection: provenance.Inspection) -> list[Finding]:

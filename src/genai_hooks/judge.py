@@ -19,6 +19,7 @@ from .detect import Detector, unreadable_formats
 from .findings import Finding, Note, RunResult
 from .lineage import Lineage, Origin
 from .manifest import GeneratedEntry, Tool
+from .marking import Marking
 from .models_rules import judge_models
 from .paths import MANIFEST_NAME, is_manifest
 from .patterns import Matcher
@@ -359,6 +360,9 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     evidence = {p: o.evidence() for p, o in origins.items() if o is not None}
     detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
     judgement.findings.extend(detector.judge_files(selection.files))
+    marking = Marking(manifests, detector)  # GAI306: after judge_files, whose reads it reuses
+    marking.required(judgement.declared, selection.files, marking.derived(derived))
+    judgement.findings.extend(marking.findings)
     judgement.findings.extend(judge_models(selection, manifests, content, options.as_of, policy_paths))
     judgement.findings.extend(judge_datasets(manifests, detector, policy_paths))
     judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests,

@@ -57,6 +57,7 @@ class Production:
     kind: str | None = None  # fiction | documentary | unscripted | animation (schema.PRODUCTION_KINDS)
     approvers: str | None = None  # allowed_signers file, relative to the root manifest: approvals must be signed
     territories: tuple[str, ...] = ()  # where it is released; "EU" makes GAI214 an error
+    marking: str | None = None  # "required": every generated deliverable carries a C2PA/IPTC mark (GAI306)
 
 
 @dataclass(frozen=True)
@@ -141,7 +142,8 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
             except PatternError as error:
                 r.fail(lines.key_line(header, "approval_pattern", 1), f"approval_pattern is not a valid regex: {error}")
         production = Production(body.get("title"), body.get("contact"), pattern, header.line if header else 1,
-                                body.get("kind"), body.get("approvers"), tuple(body.get("territories", ())))
+                                body.get("kind"), body.get("approvers"), tuple(body.get("territories", ())),
+                                body.get("marking"))
         approvers = body.get("approvers")
         if approvers is not None:
             why = unsafe_path(approvers)

@@ -69,6 +69,9 @@ CLAUSES: Mapping[str, Clause] = {clause.id: clause for clause in (
     Clause("tdm-opt-out", "EU DSM Directive Art. 4(3); AI Act Art. 53(1)(c)",
            "a rights holder's machine-readable reservation against text and data mining (AI training) is "
            "respected.", law=True),
+    Clause("eu-ai-act-50-2", "EU AI Act, Art. 50(2)",
+           "outputs of generative AI are marked in a machine-readable format and detectable as artificially "
+           "generated (C2PA Content Credentials, IPTC digital source types).", law=True),
 )}
 
 
@@ -312,6 +315,16 @@ _CATALOGUE = (
          "A clip whose media cannot be found in the repository cannot be checked for generated material.",
          "Add an [editorial] path_map prefix for the facility paths, or commit the media the cut uses.",
          '[editorial]\npath_map = { "/mnt/projects/nightfall/" = "" }'),
+    Rule("GAI306", "provenance-marking-lost", Severity.WARNING, ("audience-trust", "disclosure", "eu-ai-act-50-2"),
+         "A deliverable derived (through a compositing script) from generated media that carried a C2PA or IPTC "
+         "mark carries none itself; with `[production] marking = \"required\"`, any generated deliverable "
+         "(declared, detected or derived) without one.",
+         "Content Credentials and IPTC digital source types are how a generated image keeps saying so downstream; "
+         "a comp or an export that strips them delivers generated material nobody can recognise as such.",
+         "Render the deliverable with the writer's metadata pass-through on (C2PA ingredient, XMP "
+         "DigitalSourceType), or sign it with Content Credentials before delivery.",
+         "comp/sh020.nk reads sky/gen.####.exr (a C2PA manifest) and writes deliverables/sh020/comp.####.exr, "
+         "which has none"),
     Rule("GAI401", "stale-generated-entry", Severity.WARNING, ("disclosure",),
          "In a full audit, an entry's patterns match no file.",
          "A declaration that matches nothing hides mistakes in patterns and makes the disclosure report untrue.",

@@ -19,6 +19,7 @@ INPUT_APPROVALS: Mapping[str, str] = {"personal-data": "personal-data", "third-p
 CONSENTED = ("talent-likeness", "union-work")  # an approval covering these names its consent record (GAI211)
 UNION_NOTICE = ("synthetic-performer",)  # an approval covering these names the union notice (GAI211)
 REPRESENTATION = ("counsel", "union")  # who represented the performer when consent was given (GAI215)
+MARKING = ("required", "optional")  # [production] marking: must every generated deliverable carry a mark (GAI306)
 DISCLOSURE_METHODS = ("on-screen", "credits", "metadata", "none-artistic")  # how the audience is told (GAI214)
 # Categories that depict people or the record: a generated deliverable with one needs a disclosure (GAI214)
 DEPICTING = ("talent-likeness", "public-figure", "deceased-person", "archival")
@@ -83,6 +84,9 @@ MANIFEST: Mapping[str, Table] = {
                     choices=PRODUCTION_KINDS),
         "approvers": Key("string", "An OpenSSH allowed_signers file (relative to this manifest) naming who may "
                          "grant approvals: every register approval must then be signed (GAI213)."),
+        "marking": Key("string", "`required`: every generated deliverable carries a C2PA manifest or an IPTC digital "
+                       "source type in its own metadata (GAI306); default `optional`: only a mark its generated "
+                       "source had must survive.", choices=MARKING),
         "territories": Key("strings", "Where the production is released, e.g. [\"EU\", \"US\"]; with \"EU\" a missing "
                            "deepfake disclosure is an error (GAI214, EU AI Act Art. 50(4))."),
     }, root_only=True),
