@@ -151,3 +151,12 @@ def test_the_json_schema_describes_disclosure_and_territories() -> None:
                         "generated": [{"paths": ["a"], "tool": "t", "disclosure": CREDITS}]})
     assert list(validator.iter_errors({"generated": [{"paths": ["a"], "tool": "t",
                                                       "disclosure": {"method": "subtitles"}}]}))
+
+
+def test_the_starter_shows_the_2026_keys(repo: Repo) -> None:
+    assert repo.run("init").code == 0
+    text = (repo.root / "genai.toml").read_text()
+    for key in ("# territories = [", '# marking = "required"', "# disclosure = { method =", "none-artistic",
+                "# consent = { reference =", "represented_by", "estate", "minor = true", "# dataset = [",
+                "guild-literary-material", "synthetic-performer"):
+        assert key in text, key
