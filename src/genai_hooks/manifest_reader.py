@@ -52,6 +52,9 @@ _EXPECTED = {
 }
 
 
+_LONGEST = 1000  # characters of a GAI001 message
+
+
 def _shown(value: str) -> str:
     """A value as a message quotes it: at most 80 characters (a 1 MB string must not fill the report)."""
     return repr(value) if len(value) <= 80 else repr(value[:77]) + "..."
@@ -60,7 +63,7 @@ def _shown(value: str) -> str:
 def unknown_key(key: str, valid: tuple[str, ...], where: str) -> str:
     near = difflib.get_close_matches(key, valid, n=1, cutoff=0.6)
     hint = f"; did you mean '{near[0]}'?" if near else f"; valid keys: {', '.join(valid)}"
-    return f"unknown key '{key}' in {where}{hint}"
+    return f"unknown key '{key if len(key) <= 80 else key[:77] + '...'}' in {where}{hint}"
 
 
 class TableReader:
@@ -74,6 +77,8 @@ class TableReader:
         self.problems: list[Problem] = []
 
     def fail(self, line: int, message: str) -> None:
+        if len(message) > _LONGEST:  # a megabyte value quoted back would bury the finding
+            message = message[:_LONGEST - 3] + "..."
         self.problems.append(Problem(line, message))
 
     def check_table(self, name: str, where: str, header: Header | None, body: Any,
@@ -104,7 +109,7 @@ class TableReader:
                 near = difflib.get_close_matches(bad[0], rule.choices, n=1, cutoff=0.6)
                 hint = f"did you mean '{near[0]}'? " if near else ""
                 why = f" ({rule.refused})" if rule.refused else ""
-                self.fail(key_line, f"'{key}' in {where} has {bad[0]!r}; {hint}expected one of: "
+                self.fail(key_line, f"'{key}' in {where} has {_shown(bad[0])}; {hint}expected one of: "
                           f"{', '.join(rule.choices)}{why}")
                 continue
             clean[key] = value
