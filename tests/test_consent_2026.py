@@ -3,6 +3,7 @@ union notice a synthetic performer needs (GAI211), through `genai-hooks run` in 
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import jsonschema
@@ -127,3 +128,15 @@ def test_the_json_schema_takes_the_consent_string_or_table() -> None:
     assert list(validator.iter_errors({"approvals": [{**base, "consent": {"reference": "TR-1",
                                                                            "represented_by": "agent"}}]}))
     assert list(validator.iter_errors({"approvals": [{**base, "consent": {"scope": "S1"}}]}))
+
+
+def test_the_report_shows_what_was_consented_to(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + register("NFX-GAI-0051", ["talent-likeness"], consent=SCOPED)
+               + register("NFX-GAI-0052", ["union-work"], consent="TR-9"))
+    repo.add()
+    done = repo.run("report", "--format", "json", "--as-of", "2026-01-01")
+    approvals = {a["id"]: a for a in json.loads(done.out)["approvals"]}
+    assert approvals["NFX-GAI-0051"]["consent"] == "TR-2025-118"
+    assert approvals["NFX-GAI-0051"]["consent_terms"] == {"scope": SCOPED["scope"], "represented_by": "union",
+                                                          "estate": None, "minor": False}
+    assert approvals["NFX-GAI-0052"]["consent_terms"] is None
