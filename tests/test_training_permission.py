@@ -152,3 +152,23 @@ def test_explain_cites_the_law_each_new_rule_serves(repo: Repo) -> None:
                          ("GAI215", "California AB 2602 and AB 1836")):
         done = repo.run("explain", rule_id)
         assert done.code == 0 and law in done.out.split("Law and agreements: ")[1], rule_id
+
+
+def test_a_dataset_file_the_detector_already_read_is_not_read_again(repo: Repo,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from genai_hooks import provenance
+
+    reads: list[str] = []
+    real = provenance.inspect
+
+    def counting(name: str, source: Any, **kwargs: Any) -> Any:
+        reads.append(name)
+        return real(name, source, **kwargs)
+
+    monkeypatch.setattr(provenance, "inspect", counting)
+    repo.write("genai.toml", ROOT_MANIFEST + models(["models/**"], dataset=["training/**"]))
+    repo.write("training/ref.jpg", reserved("jpg"))
+    with_model(repo)
+    repo.add()
+    assert [f["rule"] for f in repo.check("training/ref.jpg").json["findings"]] == ["GAI503"]
+    assert reads.count("training/ref.jpg") == 1

@@ -39,6 +39,11 @@ def dataset_files(manifests: ManifestSet, paths: Iterable[str]) -> dict[str, Mod
     return found
 
 
+def declared(manifests: ManifestSet) -> bool:
+    """Whether any manifest names a dataset (then the detector remembers what it read, for no second read)."""
+    return any(entry.dataset for manifest in manifests.valid.values() for entry in manifest.models)
+
+
 def judge_datasets(manifests: ManifestSet, detector: Detector, paths: Iterable[str]) -> list[Finding]:
     """GAI503 on each dataset file among `paths` whose own metadata (or its XMP sidecar) forbids training."""
     files = dataset_files(manifests, paths)
@@ -48,12 +53,15 @@ def judge_datasets(manifests: ManifestSet, detector: Detector, paths: Iterable[s
     for path in files:
         by_directory.setdefault(directory_of(path), []).append(path)
     wanted = [p for directory, group in sorted(by_directory.items()) for p in detector.media_in(directory, group)]
+    read = detector.sniffed or set()
+    known = {p: detector.training.get(p, ()) for p in wanted if p in read}  # judge_files read these already
+    unread = [p for p in wanted if p not in read]
+    for start in range(0, len(unread), _CHUNK):
+        known.update((p, i.training_not_permitted)
+                     for p, i in detector.inspect(unread[start:start + _CHUNK], remember=False).items())
     findings: list[Finding] = []
-    for start in range(0, len(wanted), _CHUNK):
-        for path, inspection in detector.inspect(wanted[start:start + _CHUNK], remember=False).items():
-            facts = inspection.training_not_permitted
-            if not facts:
-                continue
+    for path, facts in sorted(known.items()):
+        if facts:
             entry = files[path]
             top = facts[0]
             finding = make(

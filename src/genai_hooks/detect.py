@@ -41,6 +41,8 @@ class Detector:
         self._detecting: dict[str, bool] = {}
         self._xmp_cache: dict[str, dict[str, str]] = {}
         self.generated: dict[str, tuple[Evidence, ...]] = {}  # undeclared files judge_files found generated
+        self.training: dict[str, tuple[Evidence, ...]] = {}  # files judge_files read that forbid training (GAI503)
+        self.sniffed: set[str] | None = None  # when a set: every file judge_files read (set by whoever needs it)
 
     def wants(self, path: str) -> bool:
         """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
@@ -190,6 +192,10 @@ class Detector:
                     findings.extend(self._findings(path, inspection))
                 if inspection.evidence:  # what marks it carries, for GAI306 without a second read
                     self.generated[path] = inspection.evidence
+                if inspection.training_not_permitted:  # for GAI503, likewise
+                    self.training[path] = inspection.training_not_permitted
+            if self.sniffed is not None:
+                self.sniffed.update(chunk)
         return findings
 
     def _findings(self, path: str, inspection: provenance.Inspection) -> list[Finding]:
