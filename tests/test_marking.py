@@ -100,3 +100,30 @@ def test_marking_takes_required_or_optional_only(repo: Repo) -> None:
     repo.add()
     [finding] = repo.check().json["findings"]
     assert finding["rule"] == "GAI001" and "expected one of: required, optional" in finding["message"]
+
+
+def test_a_derived_deliverable_the_detector_already_read_is_not_read_again(repo: Repo,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    from genai_hooks import provenance
+
+    reads: list[str] = []
+    real = provenance.inspect
+
+    def counting(name: str, source: Any, **kwargs: Any) -> Any:
+        reads.append(name)
+        return real(name, source, **kwargs)
+
+    monkeypatch.setattr(provenance, "inspect", counting)
+    repo.write("genai.toml", SHOW)
+    for frame in (1001, 1002, 1003):
+        repo.write(f"shots/sh020/gen/sky.{frame}.png", MARKED)
+        repo.write(f"deliverables/sh020/comp.{frame}.png", png_bytes(size=(16, frame - 990)))  # undeclared, distinct
+    repo.write("shots/sh020/comp/sh020.nk", NUKE_HEADER + NUKE_ROOT
+               + nuke_node("Read", inputs="0", file_type="png", file="/mnt/show/shots/sh020/gen/sky.####.png",
+                           first="1001", last="1003", name="Read1")
+               + nuke_node("Write", file='"/mnt/show/deliverables/sh020/comp.####.png"', file_type="png",
+                           name="Write1"))
+    repo.add()
+    done = repo.check("--as-of", "2026-01-01")
+    assert [f["path"] for f in gai306(done)] == ["deliverables/sh020/comp.1001.png"]
+    assert all(reads.count(f"deliverables/sh020/comp.{frame}.png") == 1 for frame in (1001, 1002, 1003)), reads

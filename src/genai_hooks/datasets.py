@@ -8,7 +8,7 @@ no file it would not judge, and each at most once (MAX_READ bytes, XMP sidecars 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from .chains import ManifestSet, directory_of
@@ -39,22 +39,17 @@ def dataset_files(manifests: ManifestSet, paths: Iterable[str]) -> dict[str, Mod
     return found
 
 
-def declared(manifests: ManifestSet) -> bool:
-    """Whether any manifest names a dataset (then the detector remembers what it read, for no second read)."""
-    return any(entry.dataset for manifest in manifests.valid.values() for entry in manifest.models)
-
-
-def judge_datasets(manifests: ManifestSet, detector: Detector, paths: Iterable[str]) -> list[Finding]:
-    """GAI503 on each dataset file among `paths` whose own metadata (or its XMP sidecar) forbids training."""
-    files = dataset_files(manifests, paths)
+def judge_datasets(manifests: ManifestSet, detector: Detector, files: Mapping[str, ModelEntry]) -> list[Finding]:
+    """GAI503 on each dataset file (`dataset_files`) whose own metadata (or its XMP sidecar) forbids training;
+    run after the detector's judge_files, whose reads of watched files it reuses."""
     if not files:
         return []
     by_directory: dict[str, list[str]] = {}
     for path in files:
         by_directory.setdefault(directory_of(path), []).append(path)
     wanted = [p for directory, group in sorted(by_directory.items()) for p in detector.media_in(directory, group)]
-    read = detector.sniffed or set()
-    known = {p: detector.training.get(p, ()) for p in wanted if p in read}  # judge_files read these already
+    read = detector.sniffed
+    known = {p: read[p].training_not_permitted for p in wanted if p in read}  # judge_files read these already
     unread = [p for p in wanted if p not in read]
     for start in range(0, len(unread), _CHUNK):
         known.update((p, i.training_not_permitted)

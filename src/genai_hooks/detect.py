@@ -41,8 +41,12 @@ class Detector:
         self._detecting: dict[str, bool] = {}
         self._xmp_cache: dict[str, dict[str, str]] = {}
         self.generated: dict[str, tuple[Evidence, ...]] = {}  # undeclared files judge_files found generated
-        self.training: dict[str, tuple[Evidence, ...]] = {}  # files judge_files read that forbid training (GAI503)
-        self.sniffed: set[str] | None = None  # when a set: every file judge_files read (set by whoever needs it)
+        self._watched: frozenset[str] = frozenset()
+        self.sniffed: dict[str, provenance.Inspection] = {}  # watched files judge_files read, so no rule reads twice
+
+    def watch(self, paths: Iterable[str]) -> None:
+        """Remember the inspections of these paths if judge_files reads them (GAI306, GAI503 read nothing twice)."""
+        self._watched = frozenset(paths)
 
     def wants(self, path: str) -> bool:
         """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
@@ -192,10 +196,8 @@ class Detector:
                     findings.extend(self._findings(path, inspection))
                 if inspection.evidence:  # what marks it carries, for GAI306 without a second read
                     self.generated[path] = inspection.evidence
-                if inspection.training_not_permitted:  # for GAI503, likewise
-                    self.training[path] = inspection.training_not_permitted
-            if self.sniffed is not None:
-                self.sniffed.update(chunk)
+                if path in self._watched:
+                    self.sniffed[path] = inspection
         return findings
 
     def _findings(self, path: str, inspection: provenance.Inspection) -> list[Finding]:

@@ -13,8 +13,7 @@ from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
 from .content import ContentReader
-from .datasets import declared as datasets_declared
-from .datasets import judge_datasets
+from .datasets import dataset_files, judge_datasets
 from .derived import Derivation, Derivations, comp_scripts, derived_findings
 from .detect import Detector, unreadable_formats
 from .findings import Finding, Note, RunResult
@@ -360,14 +359,14 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
         judgement.findings.extend(derived_as_real(every, derived, lambda p: every.winning_entry(p) is not None))
     evidence = {p: o.evidence() for p, o in origins.items() if o is not None}
     detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
-    if datasets_declared(manifests):
-        detector.sniffed = set()  # GAI503 reuses what judge_files reads
+    datasets = dataset_files(manifests, policy_paths)
+    detector.watch([*datasets, *derived])  # GAI503 and GAI306 reuse what judge_files reads
     judgement.findings.extend(detector.judge_files(selection.files))
     marking = Marking(manifests, detector)  # GAI306: after judge_files, whose reads it reuses
     marking.required(judgement.declared, selection.files, marking.derived(derived))
     judgement.findings.extend(marking.findings)
     judgement.findings.extend(judge_models(selection, manifests, content, options.as_of, policy_paths))
-    judgement.findings.extend(judge_datasets(manifests, detector, policy_paths))  # after judge_files
+    judgement.findings.extend(judge_datasets(manifests, detector, datasets))  # after judge_files
     judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests,
                                                            options.as_of))
     judgement.notes.extend(detector.notes)

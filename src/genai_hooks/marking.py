@@ -54,7 +54,10 @@ class Marking:
         readable = [p for p in dict.fromkeys(paths) if self.detector.media_in(directory_of(p), [p])]
         if not readable:
             return {}
-        return {p: mark_of(i.evidence) for p, i in self.detector.inspect(readable).items() if not i.uninspected}
+        read = self.detector.sniffed  # judge_files read these already
+        found = {p: read[p] for p in readable if p in read}
+        found.update(self.detector.inspect([p for p in readable if p not in read]))
+        return {p: mark_of(i.evidence) for p, i in found.items() if not i.uninspected}
 
     def _add(self, path: str, message: str, entry: GeneratedEntry | None = None) -> None:
         finding = make(self.manifests, "GAI306", directory_of(path), path, None, message,
