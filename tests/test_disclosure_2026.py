@@ -160,3 +160,19 @@ def test_the_starter_shows_the_2026_keys(repo: Repo) -> None:
                 "# consent = { reference =", "represented_by", "estate", "minor = true", "# dataset = [",
                 "guild-literary-material", "synthetic-performer"):
         assert key in text, key
+
+
+def test_dropping_the_eu_or_required_marking_is_policy_weakened(repo: Repo) -> None:
+    strict = ROOT_MANIFEST.replace("[production]\n", '[production]\nterritories = ["EU"]\nmarking = "required"\n')
+    repo.write("genai.toml", strict)
+    repo.add()
+    repo.commit()
+    repo.write("genai.toml", ROOT_MANIFEST.replace("[production]\n", '[production]\nterritories = ["US"]\n'))
+    repo.add()
+    messages = sorted(f["message"] for f in repo.check("--diff", "HEAD").json["findings"] if f["rule"] == "GAI206")
+    assert messages == ['"EU" removed from territories: a missing deepfake disclosure (GAI214) is no longer an error',
+                        ('marking no longer "required": generated deliverables may go out without a C2PA or IPTC '
+                        "mark (GAI306)")]
+    repo.write("genai.toml", strict.replace('territories = ["EU"]', 'territories = ["EU", "UK"]'))
+    repo.add()
+    assert [f for f in repo.check("--diff", "HEAD").json["findings"] if f["rule"] == "GAI206"] == []
