@@ -201,7 +201,8 @@ _CATALOGUE = (
          "git rm shots/sq010/genai.toml   # its frames stay: GAI205 on each, naming the withdrawn entry"),
     Rule("GAI206", "policy-weakened", Severity.WARNING, ("disclosure", "written-approval"),
          "In a change, the production's rules become weaker: severities lowered or off, `metadata = false`, "
-         "`[detect] ignore`, `nested_tools` or deliverable paths removed, or a new root above existing manifests.",
+         "`[detect] ignore`, `nested_tools` or deliverable paths removed, `\"EU\"` taken out of `territories`, "
+         "`marking` no longer `required`, or a new root above existing manifests.",
          "The root manifest is the production's policy; a change that loosens it should be seen by production "
          "and legal, not slip through with a shot's frames.",
          "Have production and legal review the change (CODEOWNERS on genai.toml), or revert it.",
