@@ -140,3 +140,12 @@ def test_the_report_shows_what_was_consented_to(repo: Repo) -> None:
     assert approvals["NFX-GAI-0051"]["consent_terms"] == {"scope": SCOPED["scope"], "represented_by": "union",
                                                           "estate": None, "minor": False}
     assert approvals["NFX-GAI-0052"]["consent_terms"] is None
+
+
+def test_markdown_and_html_reports_say_what_was_consented_to(repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + register("NFX-GAI-0051", ["talent-likeness"],
+                                                      consent={**SCOPED, "minor": True}))
+    repo.add()
+    said = "TR-2025-118 (scope: Nightfall S1 ep. 3-4, de-ageing, 5 years; represented by union; a minor)"
+    assert f"Consent: {said}" in repo.run("report", "--format", "markdown", "--as-of", "2026-01-01").out
+    assert f"consent: {said}" in repo.run("report", "--format", "html", "--as-of", "2026-01-01").out
