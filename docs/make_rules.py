@@ -26,11 +26,13 @@ REPORTED_ON = {
     "GAI208": "the file", "GAI209": "the entry", "GAI210": "the file",
     "GAI211": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI212": "the file (line null)",
+    "GAI214": "the file",
+    "GAI215": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI213": "the approval, at its `[[approvals]]` line in the root manifest",
     "GAI301": "the file", "GAI302": "the timeline", "GAI303": "the file (or the timeline, the script)",
-    "GAI304": "the timeline", "GAI305": "the timeline",
+    "GAI304": "the timeline", "GAI305": "the timeline", "GAI306": "the file",
     "GAI401": "the entry", "GAI402": "the `[[acknowledged]]` entry",
-    "GAI501": "the file", "GAI502": "the `[[models]]` entry",
+    "GAI501": "the file", "GAI502": "the `[[models]]` entry", "GAI503": "the file",
 }
 
 HEADER = """# Rule reference
@@ -51,12 +53,14 @@ def _anchor(rule: Rule) -> str:
 
 def _section(rule: Rule) -> str:
     guidance = " ".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in rule.guidance)
+    law = " ".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in rule.law)
     return (f"## {rule.id} {rule.name}\n\n"
             f"**Default:** {rule.default.value}. **Reported on:** {REPORTED_ON[rule.id]}. "
             f"**Fires when:** {rule.summary}\n\n"
             f"**Why:** {rule.why}\n\n"
             f"**Guidance:** {guidance} ({GUIDANCE})\n\n"
-            f"**How to fix:** {rule.fix}\n\n"
+            + (f"**Law and agreements:** {law}\n\n" if law else "")
+            + f"**How to fix:** {rule.fix}\n\n"
             f"```toml\n{rule.example}\n```\n")
 
 

@@ -123,11 +123,25 @@ disclosed = 2025-09-02
 """
 
 
+def toml_value(value: Any) -> str:
+    """A TOML value for a test manifest: dicts as inline tables, the rest as JSON writes them."""
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{k} = {toml_value(v)}" for k, v in value.items()) + " }"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return json.dumps(value)
+
+
 def generated(paths: list[str], tool: str = "firefly", **extra: Any) -> str:
     body = f"\n[[generated]]\npaths = {json.dumps(paths)}\ntool = \"{tool}\"\n"
     for key, value in extra.items():
-        body += f"{key} = {json.dumps(value)}\n"
+        body += f"{key} = {toml_value(value)}\n"
     return body
+
+
+# A consent record that says everything SPEC §16 asks of it (no GAI215)
+FULL_CONSENT = {"reference": "TR-2025-118", "scope": "Nightfall S1, all episodes, 5 years", "represented_by": "union",
+                "estate": "Estate of J. Doe"}
 
 
 def register(approval_id: str, covers: list[str] | None = None, **extra: Any) -> str:
@@ -135,7 +149,7 @@ def register(approval_id: str, covers: list[str] | None = None, **extra: Any) ->
     body = (f'\n[[approvals]]\nid = "{approval_id}"\ncovers = {json.dumps(covers or ["final-deliverable"])}\n'
             'granted_by = "Netflix Production Legal"\ndate = 2025-09-10\n')
     for key, value in extra.items():
-        body += f"{key} = {value if key == 'expires' else json.dumps(value)}\n"
+        body += f"{key} = {value if key == 'expires' else toml_value(value)}\n"
     return body
 
 
@@ -150,5 +164,5 @@ def external_approvals(manifest: str, pattern: str = "NFX-GAI-[0-9]{4,}") -> str
 # every category (with the consent that talent likeness needs).
 ANY_REGISTER = "".join(register(i, ["final-deliverable", "talent-likeness", "personal-data", "third-party-ip",
                                     "union-work", "key-creative", "public-figure", "deceased-person", "archival"],
-                                consent="TR-2025-118")
+                                consent=FULL_CONSENT)
                        for i in ("NFX-1", "NFX-2", "NFX-GAI-0042"))

@@ -15,6 +15,7 @@ ARCHIVAL = '\n[archival]\npaths = ["archive/**"]\n'
 SD_PNG = png_bytes(png_info(("parameters", "harbour fire 1987, press photo\nSteps: 30, Seed: 7")))
 WEAK_PNG = png_bytes(png_info(("Software", "Midjourney v6")))
 DOCUMENTARY = ROOT_MANIFEST.replace("[production]\n", '[production]\nkind = "documentary"\n')
+CREDITS = {"method": "credits", "reference": "end credits v2: reconstructions made with generative AI"}
 
 
 def gai210(done: Any) -> list[dict[str, Any]]:
@@ -64,7 +65,7 @@ def test_archival_paths_ignore_case_and_nested_manifests_add_them(repo: Repo) ->
 def test_in_a_documentary_every_generated_deliverable_needs_archival_approval(repo: Repo) -> None:
     def show(manifest: str, covers: list[str]) -> Any:
         repo.write("genai.toml", manifest + approval("NFX-GAI-0042", covers)
-                   + generated(["deliverables/**"], approval="NFX-GAI-0042")
+                   + generated(["deliverables/**"], approval="NFX-GAI-0042", disclosure=CREDITS)
                    + generated(["previs/**"]))
         repo.write("deliverables/ep101/reconstruction.exr")
         repo.write("previs/board.png")  # not a deliverable: a documentary's previs is not on screen

@@ -7,7 +7,7 @@ import pickle
 from typing import Any
 
 import pytest
-from conftest import ROOT_MANIFEST, Repo, external_approvals, generated, register
+from conftest import FULL_CONSENT, ROOT_MANIFEST, Repo, external_approvals, generated, register
 from models_media import (
     KOHYA,
     checkpoint_zip,
@@ -174,7 +174,7 @@ def test_production_material_alone_needs_no_approval_to_train_on(repo: Repo) -> 
 
 
 def test_a_talent_model_needs_an_approval_covering_likeness_and_its_consent(repo: Repo) -> None:
-    def show(covers: list[str], consent: str | None) -> Any:
+    def show(covers: list[str], consent: dict[str, Any] | None) -> Any:
         repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0051", covers, consent=consent)
                    + models(["models/**"], base="sd_xl_base_1.0", trained_on=["talent-material"],
                             approval="NFX-GAI-0051"))
@@ -182,11 +182,11 @@ def test_a_talent_model_needs_an_approval_covering_likeness_and_its_consent(repo
         repo.add()
         return repo.check("models/lead.safetensors", "--as-of", "2026-01-01")
 
-    [finding] = show(["third-party-ip"], "TR-118").json["findings"]
+    [finding] = show(["third-party-ip"], FULL_CONSENT).json["findings"]
     assert finding["rule"] == "GAI502"
     assert finding["message"].endswith("approval NFX-GAI-0051 does not cover talent-likeness")
     assert show(["talent-likeness"], None).rules() == ["GAI211"]
-    assert show(["talent-likeness"], "TR-118").json["findings"] == []
+    assert show(["talent-likeness"], FULL_CONSENT).json["findings"] == []
 
 
 def test_with_external_approvals_any_well_formed_approval_covers_training(repo: Repo) -> None:
@@ -210,7 +210,7 @@ def test_a_models_entry_tool_is_judged_like_a_generated_entry_tool(repo: Repo) -
     repo.write("genai.toml", ROOT_MANIFEST + CONSUMER_TOOL
                + models(["models/a/**"], tool="kohya") + models(["models/b/**"], tool="mj", trained_on=["talent-material"],
                                                                  approval="NFX-GAI-0051")
-               + register("NFX-GAI-0051", ["talent-likeness"], consent="TR-1"))
+               + register("NFX-GAI-0051", ["talent-likeness"], consent=FULL_CONSENT))
     repo.write("models/a/lead.safetensors", LORA)
     repo.write("models/b/lead.safetensors", LORA)
     repo.add()
@@ -233,7 +233,7 @@ def test_a_models_entry_that_matches_nothing_is_stale_in_a_full_audit(repo: Repo
 
 def test_an_approval_ending_soon_warns_on_the_model_files(repo: Repo) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0051", ["talent-likeness"], expires="2026-01-15",
-                                                      consent="TR-118")
+                                                      consent=FULL_CONSENT)
                + models(["models/**"], base="x", trained_on=["talent-material"], approval="NFX-GAI-0051"))
     repo.write("models/lead.safetensors", LORA)
     repo.add()

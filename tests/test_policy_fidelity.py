@@ -9,7 +9,7 @@ from typing import Any
 
 import jsonschema
 import pytest
-from conftest import ROOT_MANIFEST, Repo, external_approvals, generated
+from conftest import FULL_CONSENT, ROOT_MANIFEST, Repo, external_approvals, generated, toml_value
 
 from genai_hooks.rules import CLAUSES, RULES
 from genai_hooks.schema import json_schema
@@ -18,14 +18,14 @@ CONSUMER_TOOL = '\n[tools.mj]\nvendor = "Midjourney"\ntrains_on_inputs = false\n
     'environment = "consumer"\nterms = "Midjourney Pro ToS"\ndisclosed = 2025-09-02\n'
 
 
-def approval(approval_id: str, covers: list[str], *, expires: str | None = None, consent: str | None = None,
-             union: str | None = None) -> str:
+def approval(approval_id: str, covers: list[str], *, expires: str | None = None,
+             consent: str | dict[str, Any] | None = None, union: str | None = None) -> str:
     body = (f'\n[[approvals]]\nid = "{approval_id}"\ncovers = {json.dumps(covers)}\n'
             'granted_by = "Netflix Production Legal"\ndate = 2025-09-10\n')
     if expires:
         body += f"expires = {expires}\n"
     if consent is not None:
-        body += f"consent = {json.dumps(consent)}\n"
+        body += f"consent = {toml_value(consent)}\n"
     if union is not None:
         body += f"union = {json.dumps(union)}\n"
     return body
@@ -113,7 +113,7 @@ def test_production_material_alone_needs_no_approval(repo: Repo) -> None:
 
 
 def test_with_a_register_each_protected_input_needs_its_own_category(repo: Repo) -> None:
-    repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0051", ["talent-likeness"], consent="TR-118")
+    repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0051", ["talent-likeness"], consent=FULL_CONSENT)
                + generated(["shots/**"], inputs=["talent-material", "personal-data"], approval="NFX-GAI-0051"))
     repo.write("shots/a.png")
     repo.add()
@@ -122,7 +122,7 @@ def test_with_a_register_each_protected_input_needs_its_own_category(repo: Repo)
     assert finding["message"] == "entry feeds personal-data but approval NFX-GAI-0051 does not cover personal-data"
 
     repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0051", ["talent-likeness", "personal-data"],
-                                                      consent="TR-118")
+                                                      consent=FULL_CONSENT)
                + generated(["shots/**"], inputs=["talent-material", "personal-data"], approval="NFX-GAI-0051"))
     repo.add()
     assert repo.check("shots/a.png", "--as-of", "2026-01-01").json["findings"] == []
@@ -160,7 +160,7 @@ def test_new_categories_are_accepted_in_sensitive_and_covers(repo: Repo) -> None
     repo.write("genai.toml", ROOT_MANIFEST
                + approval("NFX-GAI-0001", ["public-figure", "deceased-person", "archival", "final-deliverable"])
                + generated(["deliverables/**"], sensitive=["public-figure", "deceased-person", "archival"],
-                           approval="NFX-GAI-0001"))
+                           approval="NFX-GAI-0001", disclosure={"method": "on-screen", "reference": "title card"}))
     repo.write("deliverables/statesman.exr")
     repo.add()
     done = repo.check("--as-of", "2026-01-01")
@@ -170,7 +170,8 @@ def test_new_categories_are_accepted_in_sensitive_and_covers(repo: Repo) -> None
 @pytest.mark.parametrize("key,value,hint", [
     ("sensitive", "public_figure", "did you mean 'public-figure'?"),
     ("inputs", "talent-materials", "did you mean 'talent-material'?"),
-    ("inputs", "archival", "expected one of: production-material, personal-data, third-party-ip, talent-material"),
+    ("inputs", "archival", ("expected one of: production-material, personal-data, third-party-ip, talent-material, "
+                           "guild-literary-material")),
 ])
 def test_an_unknown_category_is_gai001_with_the_nearest(repo: Repo, key: str, value: str, hint: str) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + generated(["shots/**"], **{key: [value]}))
@@ -209,7 +210,7 @@ def test_an_approval_for_likeness_or_union_work_without_consent_is_gai211_on_the
 
 
 def test_consent_recorded_clears_gai211_and_blank_consent_does_not(repo: Repo) -> None:
-    def show(consent: str) -> Any:
+    def show(consent: str | dict[str, Any]) -> Any:
         repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0051", ["talent-likeness"], consent=consent,
                                                           union="SAG-AFTRA notice 2025-0931")
                    + generated(["shots/**"], sensitive=["talent-likeness"], approval="NFX-GAI-0051"))
@@ -217,7 +218,8 @@ def test_consent_recorded_clears_gai211_and_blank_consent_does_not(repo: Repo) -
         repo.add()
         return repo.check("shots/face.png", "--as-of", "2026-01-01")
 
-    assert show("TR-2025-118 (signed digital-replica rider)").json["findings"] == []
+    assert show({**FULL_CONSENT, "reference": "TR-2025-118 (signed digital-replica rider)"}).json["findings"] == []
+    assert show("TR-2025-118 (signed digital-replica rider)").rules() == ["GAI215"]  # a reference alone (SPEC §16)
     assert show("   ").rules() == ["GAI211"]
 
 
@@ -269,7 +271,7 @@ def test_no_expiry_heads_up_for_external_approvals_or_without_expires(repo: Repo
 
 def test_an_ending_approval_warns_outside_the_deliverables_too(repo: Repo) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + approval("NFX-GAI-0042", ["talent-likeness"], expires="2026-01-20",
-                                                      consent="TR-1")
+                                                      consent=FULL_CONSENT)
                + generated(["shots/**"], sensitive=["talent-likeness"], approval="NFX-GAI-0042"))
     repo.write("shots/face.png")
     repo.add()
@@ -332,7 +334,7 @@ def test_the_json_schema_describes_the_new_keys() -> None:
     assert props["production"]["properties"]["kind"]["enum"] == ["fiction", "documentary", "unscripted", "animation"]
     assert "archival" in props["generated"]["items"]["properties"]["sensitive"]["items"]["enum"]
     assert props["generated"]["items"]["properties"]["inputs"]["items"]["enum"] == [
-        "production-material", "personal-data", "third-party-ip", "talent-material"]
+        "production-material", "personal-data", "third-party-ip", "talent-material", "guild-literary-material"]
     assert {"consent", "union"} <= set(props["approvals"]["items"]["properties"])
     validator = jsonschema.Draft202012Validator(schema)
     validator.validate({"archival": {"paths": ["archive/**"]},

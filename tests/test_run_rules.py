@@ -218,7 +218,8 @@ def test_a_deleted_manifest_brings_its_scope_and_counts_it_as_checked(repo: Repo
 
 def test_nested_manifest_cannot_drop_sensitive_categories_declared_above(repo: Repo) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + REGISTER.replace('covers = ["final-deliverable"]',
-                                                            'covers = ["union-work"]\nconsent = "TR-7"')
+                                                            'covers = ["union-work"]\nconsent = { reference = "TR-7", '
+                                                            'scope = "S1", represented_by = "union" }')
                + generated(["shots/sq020/**"], sensitive=["talent-likeness"], approval="NFX-GAI-0042"))
     repo.write("shots/sq020/genai.toml", generated(["**"]))  # an artist's redeclaration, no sensitive
     repo.write("shots/sq020/face.png")

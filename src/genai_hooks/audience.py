@@ -1,5 +1,6 @@
 """Audience trust (SPEC §10): generated material where it would be taken for real — an [archival] path,
-or a deliverable of a documentary — needs an approval covering `archival` (GAI210).
+or a deliverable of a documentary — needs an approval covering `archival` (GAI210), and, delivered, a
+disclosure to the audience (GAI214, SPEC §16).
 
 Declared files are judged with their entry's approvals (policy.file_findings). Files no entry
 declares have no approval at all: those that embedded metadata or lineage shows to be generated
@@ -32,6 +33,24 @@ def detected_as_real(manifests: ManifestSet, path: str, evidence: tuple[Evidence
                 "declares it, so no approval covering archival is cited", None, None)
 
 
+def undisclosed(manifests: ManifestSet, path: str, said: str) -> Finding | None:
+    """GAI214 on an undeclared generated file that is a deliverable presented as real: no entry, so no disclosure.
+    `said`: why it is generated."""
+    shown = manifests.disclosure_needed(path, (), manifests.is_deliverable(path))
+    if shown is None:
+        return None
+    return make(manifests, "GAI214", directory_of(path), path, None,
+                f"{said}, and a deliverable that is {shown}; no entry declares it, so no `disclosure` tells the "
+                "audience it is generated", None, None)
+
+
+def detected_undisclosed(manifests: ManifestSet, path: str, evidence: tuple[Evidence, ...]) -> Finding | None:
+    """GAI214 on an undeclared file whose strongest evidence says generative AI made it."""
+    if not evidence or evidence[0].strength not in _TELLING:
+        return None
+    return undisclosed(manifests, path, f"generated ({evidence[0].kind}: {evidence[0].detail})")
+
+
 def derived_as_real(manifests: ManifestSet, derived: Mapping[str, Derivation],
                     declared: Callable[[str], bool]) -> list[Finding]:
     """GAI210 on each derived file no entry declares, where it would be taken for real."""
@@ -45,6 +64,7 @@ def derived_as_real(manifests: ManifestSet, derived: Mapping[str, Derivation],
         finding = make(manifests, "GAI210", directory_of(path), path, None,
                        f"{why.message()}, and {real}, where it would be taken for real; no entry declares it, so no "
                        "approval covering archival is cited", None, None)
-        if finding is not None:
-            findings.append(finding)
+        for found in (finding, undisclosed(manifests, path, why.message())):
+            if found is not None:
+                findings.append(found)
     return findings

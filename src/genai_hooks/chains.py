@@ -15,6 +15,7 @@ from .manifest import GeneratedEntry, Manifest, ManifestInvalid, ModelEntry, Too
 from .manifest_reader import Problem
 from .pattern_index import PatternIndex
 from .rules import RULES
+from .schema import DEPICTING
 
 if TYPE_CHECKING:
     from .content import ContentReader
@@ -174,12 +175,25 @@ class ManifestSet:
             return "a deliverable of a documentary production"
         return None
 
+    def disclosure_needed(self, path: str, categories: Iterable[str], deliverable: bool) -> str | None:
+        """Why a generated file must be disclosed to the audience (GAI214), or None: a deliverable that depicts
+        people (its categories, inherited ones included) or would be taken for real."""
+        if not deliverable:
+            return None
+        depicts = [c for c in dict.fromkeys(categories) if c in DEPICTING]
+        if depicts:
+            return f"depicts {', '.join(depicts)}"
+        return self.presented_as_real(path, deliverable)
+
     def severity(self, rule: str, directory: str) -> Severity:
         if rule == "GAI001":
             return Severity.ERROR
         root = self.root_of(directory)
         if root is not None and rule in root.severity:
             return root.severity[rule]
+        if rule == "GAI214" and root is not None and root.production is not None \
+                and "EU" in root.production.territories:
+            return Severity.ERROR  # EU AI Act Art. 50(4): a deepfake released in the EU is disclosed
         return RULES[rule].default
 
     def severity_set(self, rule: str, directory: str) -> bool:

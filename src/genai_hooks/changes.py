@@ -250,6 +250,14 @@ def _weaker_root(old: Manifest, new: Manifest) -> list[tuple[str, str]]:
     if was == "documentary" and now != "documentary":
         found.append(("production", (f"kind changed from documentary to {now or 'unset'}: generated deliverables "
                       "no longer need an approval covering archival")))
+    territories = [m.production.territories if m.production else () for m in (old, new)]
+    if "EU" in territories[0] and "EU" not in territories[1] and "GAI214" not in new.severity:
+        found.append(("production", ('"EU" removed from territories: a missing deepfake disclosure (GAI214) is no '
+                      "longer an error")))
+    marking = [m.production.marking if m.production else None for m in (old, new)]
+    if marking[0] == "required" and marking[1] != "required":
+        found.append(("production", ('marking no longer "required": generated deliverables may go out without a '
+                      "C2PA or IPTC mark (GAI306)")))
     accepted = sorted({f"{a.rule} on {', '.join(a.paths)}" for a in new.acknowledged} -
                       {f"{a.rule} on {', '.join(a.paths)}" for a in old.acknowledged})
     if accepted:  # acknowledged findings no longer fail: production and legal should see each one

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 
 from . import provenance
-from .audience import detected_as_real
+from .audience import detected_as_real, detected_undisclosed
 from .chains import ManifestSet, directory_of
 from .content import ContentReader, Unavailable
 from .declaration import declaring_fix, needs_approval
@@ -41,6 +41,13 @@ class Detector:
         self._markers: dict[str, tuple[str, ...]] = {}
         self._detecting: dict[str, bool] = {}
         self._xmp_cache: dict[str, dict[str, str]] = {}
+        self.generated: dict[str, tuple[Evidence, ...]] = {}  # undeclared files judge_files found generated
+        self._watched: frozenset[str] = frozenset()
+        self.sniffed: dict[str, provenance.Inspection] = {}  # watched files judge_files read, so no rule reads twice
+
+    def watch(self, paths: Iterable[str]) -> None:
+        """Remember the inspections of these paths if judge_files reads them (GAI306, GAI503 read nothing twice)."""
+        self._watched = frozenset(paths)
 
     def wants(self, path: str) -> bool:
         """Is `path` media this run sniffs? (Not a manifest or sidecar, not ignored, detection on.)"""
@@ -123,14 +130,16 @@ class Detector:
         for path in todo:
             own = raw.get(path, empty)
             found = sidecars.get(path)
-            if found:
-                evidence = list(own.evidence)
+            if found:  # replace(), not a new Inspection: facts beside the evidence (training) must survive
+                evidence, training = list(own.evidence), list(own.training_not_permitted)
                 for sidecar in found:
                     evidence.extend(e for e in raw.get(sidecar, empty).evidence if e not in evidence)
+                    training.extend(t for t in raw.get(sidecar, empty).training_not_permitted if t not in training)
                 evidence.sort(key=lambda e: _STRENGTH_ORDER[e.strength])
-                own = provenance.Inspection(tuple(evidence), own.uninspected)
+                training.sort(key=lambda e: _STRENGTH_ORDER[e.strength])
+                own = replace(own, evidence=tuple(evidence), training_not_permitted=tuple(training))
             if path in self.lineage:
-                own = provenance.Inspection((self.lineage[path], *own.evidence), own.uninspected)
+                own = replace(own, evidence=(self.lineage[path], *own.evidence))
             out[path] = own
             if remember:
                 self._cache[path] = own
@@ -186,6 +195,10 @@ class Detector:
             for path, inspection in self.inspect(chunk, remember=False).items():
                 if inspection.evidence or inspection.uninspected:
                     findings.extend(self._findings(path, inspection))
+                if inspection.evidence:  # what marks it carries, for GAI306 without a second read
+                    self.generated[path] = inspection.evidence
+                if path in self._watched:
+                    self.sniffed[path] = inspection
         return findings
 
     def _findings(self, path: str, inspection: provenance.Inspection) -> list[Finding]:
@@ -215,6 +228,7 @@ class Detector:
                     finding = replace(finding, severity=Severity.WARNING)
                 out.append(replace(finding, evidence=inspection.evidence))
             out.append(detected_as_real(self.manifests, path, inspection.evidence))  # GAI210
+            out.append(detected_undisclosed(self.manifests, path, inspection.evidence))  # GAI214
         if inspection.uninspected:
             out.append(make(self.manifests, "GAI303", directory, path, None,
                             f"content could not be inspected: {inspection.uninspected}", None, None))

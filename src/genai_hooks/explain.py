@@ -39,6 +39,11 @@ def explain(rule_id: str | None) -> str:
     example = "\n".join("    " + line if line else "" for line in rule.example.splitlines())
     indent = " " * len("Guidance: ")
     clauses = f"\n{indent}".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in rule.guidance)
+    law = ""
+    if rule.law:
+        under = " " * len("Law and agreements: ")
+        law = "Law and agreements: " + f"\n{under}".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}"
+                                                          for c in rule.law) + "\n\n"
     return (f"{rule.id} {rule.name} (default: {rule.default.value})\n\n"
-            f"What: {rule.summary}\n\nWhy: {rule.why}\n\nGuidance: {clauses}\n{indent}({GUIDANCE})\n\n"
+            f"What: {rule.summary}\n\nWhy: {rule.why}\n\nGuidance: {clauses}\n{indent}({GUIDANCE})\n\n{law}"
             f"How to fix: {rule.fix}\n\nExample:\n{example}\n")

@@ -33,6 +33,9 @@ contact = ""                        # who was informed of GenAI use (the Netflix
 # approvers = "approvers/allowed_signers"   # OpenSSH allowed_signers: every approval must be signed (GAI213)
 # kind = "fiction"                  # fiction | documentary | unscripted | animation; in a documentary every
 #                                   # generated deliverable needs an approval covering "archival"
+# territories = ["EU", "US"]        # where it is released; with "EU" a generated deliverable depicting people
+#                                   # without a disclosure is an error (GAI214, EU AI Act Art. 50(4))
+# marking = "required"              # every generated deliverable keeps a C2PA or IPTC mark (GAI306)
 
 {deliverables}
 # Material presented as real (archive photos, found footage, evidence): generated files here need an
@@ -57,17 +60,24 @@ contact = ""                        # who was informed of GenAI use (the Netflix
 # tool = "firefly"
 # purpose = "previs mood frames"
 # sensitive = ["third-party-ip"]    # talent-likeness | personal-data | third-party-ip | union-work |
-#                                   # key-creative | public-figure | deceased-person | archival
+#                                   # key-creative | public-figure | deceased-person | archival |
+#                                   # synthetic-performer
 # inputs = ["production-material"]  # what went into the tool: production-material | personal-data |
-#                                   # third-party-ip | talent-material (the last three need approval)
+#                                   # third-party-ip | talent-material | guild-literary-material (all
+#                                   # but the first need approval)
 # approval = "NFX-GAI-0042"         # written approval, required in deliverables and for sensitive use
+# disclosure = {{ method = "credits", reference = "end credits v4, card 12" }}   # how the audience is told:
+#                                   # on-screen | credits | metadata | none-artistic (with reason = "...");
+#                                   # needed when a deliverable depicts people or is presented as real
 
 # Every model file (LoRA, checkpoint, fine-tune) kept in the repository, and what it learnt from:
 # [[models]]
 # paths = ["models/loras/*.safetensors"]
 # base = "sd_xl_base_1.0"           # the model it was trained from (or tool = "<tool id>")
-# trained_on = ["production-material"]   # talent-material | third-party-ip | personal-data need approval
+# trained_on = ["production-material"]   # talent-material | third-party-ip | personal-data |
+#                                   # guild-literary-material need approval
 # approval = "NFX-GAI-0051"
+# dataset = ["training/loras/**"]   # its training files: one whose metadata forbids training is GAI503
 
 # The approval register (root manifest only). Approvals are checked against it: an id an entry cites
 # and no [[approvals]] entry holds is GAI203. Pin what each approval was given for with
@@ -79,8 +89,11 @@ contact = ""                        # who was informed of GenAI use (the Netflix
 # granted_by = "Netflix Production Legal"
 # date = 2025-09-10
 # expires = 2026-09-10
-# consent = "TR-2025-118"           # required when covers has talent-likeness or union-work
-# union = "SAG-AFTRA notice 2025-0931"   # the union notification, where one was made
+# consent = {{ reference = "TR-2025-118", scope = "S1 ep. 3-4, 5 years", represented_by = "union" }}
+#                                   # required when covers has talent-likeness or union-work (GAI211); say
+#                                   # what was consented to and who represented the performer (GAI215), and
+#                                   # add estate = "..." for a deceased person, minor = true for a minor
+# union = "SAG-AFTRA notice 2025-0931"   # the union notification; required for synthetic-performer
 
 [detect]
 metadata = true                     # find generated media nobody declared (C2PA, IPTC, generator records)

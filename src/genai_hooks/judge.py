@@ -12,12 +12,14 @@ from .audience import derived_as_real
 from .chains import ManifestSet, directory_of
 from .changes import ChangeContext, weakened, withdrawal_candidates, withdrawn
 from .content import ContentReader
+from .datasets import dataset_files, judge_datasets
 from .declaration import collapse_fixes
 from .derived import Derivation, Derivations, comp_scripts, derived_findings
 from .detect import Detector, unreadable_formats
 from .findings import Finding, Note, RunResult
 from .lineage import Lineage, Origin
 from .manifest import GeneratedEntry, Tool
+from .marking import Marking
 from .models_rules import judge_models
 from .paths import MANIFEST_NAME, is_manifest
 from .patterns import Matcher
@@ -344,8 +346,14 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
         judgement.findings.extend(derived_as_real(every, derived, lambda p: every.winning_entry(p) is not None))
     evidence = {p: o.evidence() for p, o in origins.items() if o is not None}
     detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
+    datasets = dataset_files(manifests, policy_paths)
+    detector.watch([*datasets, *derived])  # GAI503 and GAI306 reuse what judge_files reads
     judgement.findings.extend(detector.judge_files(selection.files))
+    marking = Marking(manifests, detector)  # GAI306: after judge_files, whose reads it reuses
+    marking.required(judgement.declared, selection.files, marking.derived(derived))
+    judgement.findings.extend(marking.findings)
     judgement.findings.extend(judge_models(selection, manifests, content, options.as_of, policy_paths))
+    judgement.findings.extend(judge_datasets(manifests, detector, datasets))  # after judge_files
     judgement.findings.extend(policy.register_findings(manifests, selection.full_audit, selection.manifests,
                                                            options.as_of))
     judgement.notes.extend(detector.notes)

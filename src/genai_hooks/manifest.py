@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import sys
-import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -12,14 +11,32 @@ from typing import Any
 from . import schema
 from .findings import Severity
 from .manifest_reader import Problem, TableReader, unknown_key
+from .manifest_tables import (
+    Acknowledgement,
+    Approval,
+    Consent,
+    Disclosure,
+    GeneratedEntry,
+    ModelEntry,
+    approval_register,
+    blank_id,
+    generated_entries,
+    header_line,
+    items,
+    model_entries,
+    said,
+)
 from .paths import unsafe_path
 from .patterns import CompiledPattern, PatternError, approval_matcher
-from .toml_lines import TomlLines, parse_error, scan
+from .toml_lines import parse_error, scan
 
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover - exercised on Python < 3.11
     import tomli as tomllib  # type: ignore[import-not-found,unused-ignore]
+
+__all__ = ["Acknowledgement", "Approval", "Consent", "Disclosure", "GeneratedEntry", "Manifest", "ManifestInvalid", "ModelEntry", "Production",
+           "Tool", "blank_id", "parse_manifest"]
 
 TIMECODE_RATES = (23.976, 24.0, 25.0, 29.97, 30.0, 47.952, 48.0, 50.0, 59.94, 60.0)
 
@@ -38,6 +55,8 @@ class Production:
     line: int
     kind: str | None = None  # fiction | documentary | unscripted | animation (schema.PRODUCTION_KINDS)
     approvers: str | None = None  # allowed_signers file, relative to the root manifest: approvals must be signed
+    territories: tuple[str, ...] = ()  # where it is released; "EU" makes GAI214 an error
+    marking: str | None = None  # "required": every generated deliverable carries a C2PA/IPTC mark (GAI306)
 
 
 @dataclass(frozen=True)
@@ -53,64 +72,6 @@ class Tool:
     terms: str | None
     disclosed: datetime.date | None
     markers: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class GeneratedEntry:
-    manifest: str
-    line: int
-    index: int  # position among the manifest's [[generated]] entries
-    paths: tuple[str, ...]
-    patterns: tuple[CompiledPattern, ...]
-    tool: str
-    purpose: str | None
-    sensitive: tuple[str, ...]
-    approvals: tuple[str, ...]
-    inputs: tuple[str, ...] = ()  # material fed to the tool (schema.INPUTS)
-
-
-@dataclass(frozen=True)
-class ModelEntry:
-    """A [[models]] entry: model weights, what they were made from, and the approvals for that."""
-
-    manifest: str
-    line: int
-    index: int  # position among the manifest's [[models]] entries
-    paths: tuple[str, ...]
-    patterns: tuple[CompiledPattern, ...]
-    tool: str | None
-    base: str | None
-    trained_on: tuple[str, ...]
-    approvals: tuple[str, ...]
-    purpose: str | None
-
-
-@dataclass(frozen=True)
-class Approval:
-    id: str
-    covers: tuple[str, ...]
-    granted_by: str
-    date: datetime.date
-    expires: datetime.date | None
-    line: int
-    consent: str | None = None  # the consent record of the people concerned (GAI211)
-    union: str | None = None  # the union notification reference
-    signed_by: str | None = None  # the approver who signed it (a principal of the approvers file)
-    signature: str | None = None  # armored SSH signature over signatures.payload()
-
-
-@dataclass(frozen=True)
-class Acknowledgement:
-    """An [[acknowledged]] entry: findings of one rule on some paths that the production accepts."""
-
-    manifest: str
-    line: int
-    rule: str
-    paths: tuple[str, ...]
-    patterns: tuple[CompiledPattern, ...]
-    reason: str
-    by: str
-    until: datetime.date | None
 
 
 @dataclass(frozen=True)
@@ -160,13 +121,13 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
     lines = r.lines
     for key in doc:
         if key not in schema.TOP_KEYS:
-            r.fail(lines.key_line(None, key, _header_line(lines, key)), unknown_key(key, schema.TOP_KEYS, "the manifest"))
+            r.fail(lines.key_line(None, key, header_line(lines, key)), unknown_key(key, schema.TOP_KEYS, "the manifest"))
     if "version" in doc and (doc["version"] != 1 or isinstance(doc["version"], bool)):
         r.fail(lines.key_line(None, "version", 1), f"version {doc['version']!r} is not supported; 1 is the only version")
     if not r.is_root:
         for name, table in schema.MANIFEST.items():
             if table.root_only and name in doc:
-                r.fail(_header_line(lines, name), f"[{name}] belongs in the root manifest only; "
+                r.fail(header_line(lines, name), f"[{name}] belongs in the root manifest only; "
                        "nested manifests can add declarations, not change the root's")
 
     production = None
@@ -180,7 +141,8 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
             except PatternError as error:
                 r.fail(lines.key_line(header, "approval_pattern", 1), f"approval_pattern is not a valid regex: {error}")
         production = Production(body.get("title"), body.get("contact"), pattern, header.line if header else 1,
-                                body.get("kind"), body.get("approvers"))
+                                body.get("kind"), body.get("approvers"), tuple(body.get("territories", ())),
+                                body.get("marking"))
         approvers = body.get("approvers")
         if approvers is not None:
             why = unsafe_path(approvers)
@@ -205,9 +167,9 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
             archival = r.patterns(body["paths"], lines.key_line(header, "paths", 1), "[archival]", ignore_case=True)
 
     tools = _tools(r, doc.get("tools"))
-    generated = _generated(r, doc.get("generated"))
-    models = _models(r, doc.get("models"))
-    approvals = _approvals(r, doc.get("approvals")) if "approvals" in doc else None
+    generated = generated_entries(r, doc.get("generated"))
+    models = model_entries(r, doc.get("models"))
+    approvals = approval_register(r, doc.get("approvals")) if "approvals" in doc else None
 
     detect_metadata: bool = True
     detect_ignore: tuple[CompiledPattern, ...] = ()
@@ -243,141 +205,32 @@ def _build(r: TableReader, doc: dict[str, Any]) -> Manifest:
                    'approvals = "external" accepts approval ids unchecked, so [production] approval_pattern is '
                    "required: every id must at least have the form of a real one")
 
-    tables = {name: _header_line(lines, name) for name in schema.MANIFEST if name in doc}
+    tables = {name: header_line(lines, name) for name in schema.MANIFEST if name in doc}
     acknowledged = tuple(Acknowledgement(r.path, i.line, i.clean["rule"], i.strings("paths"), i.patterns,
                                          i.clean["reason"], i.clean["by"], i.clean.get("until"))
-                         for i in _items(r, doc.get("acknowledged"), "acknowledged")
-                         if {"rule", "paths", "reason", "by"} <= set(i.clean) and _said(r, i, ("reason", "by")))
+                         for i in items(r, doc.get("acknowledged"), "acknowledged")
+                         if {"rule", "paths", "reason", "by"} <= set(i.clean) and said(r, i, ("reason", "by")))
     return Manifest(r.path, r.directory, production, deliverables, tools, generated, approvals,
                     detect_metadata, detect_ignore, path_map, rate, severity, nested_tools, tables, archival, models,
                     acknowledged, approvals_mode)
-
-
-def _header_line(lines: TomlLines, name: str) -> int:
-    for header in lines.headers:
-        if header.name[:1] == (name,):
-            return header.line
-    return lines.key_line(None, name, 1)
 
 
 def _tools(r: TableReader, body: Any) -> tuple[Tool, ...]:
     if body is None:
         return ()
     if not isinstance(body, dict):
-        r.fail(_header_line(r.lines, "tools"), "[tools] must hold tables, one per tool: [tools.ID]")
+        r.fail(header_line(r.lines, "tools"), "[tools] must hold tables, one per tool: [tools.ID]")
         return ()
     tools = []
     for tool_id, table in body.items():
         header = r.lines.table(("tools", tool_id))
         where = f"[tools.{tool_id}]"
         clean = r.check_table(tool_id, where, header, table, schema.MANIFEST["tools"])
-        line = header.line if header else _header_line(r.lines, "tools")
+        line = header.line if header else header_line(r.lines, "tools")
         tools.append(Tool(tool_id, r.path, line, clean.get("vendor", ""), clean.get("product"),
                           clean.get("trains_on_inputs"), clean.get("retains_inputs"), clean.get("environment"),
                           clean.get("terms"), clean.get("disclosed"), tuple(clean.get("markers", ()))))
     return tuple(tools)
-
-
-@dataclass(frozen=True)
-class _Item:
-    """One validated table of an array of tables ([[generated]], [[models]])."""
-
-    index: int
-    line: int
-    clean: dict[str, Any]
-    patterns: tuple[CompiledPattern, ...]
-
-    def strings(self, key: str) -> tuple[str, ...]:
-        value = self.clean.get(key, ())
-        return (value,) if isinstance(value, str) else tuple(value)
-
-
-def _items(r: TableReader, body: Any, name: str) -> list[_Item]:
-    if body is None:
-        return []
-    if not isinstance(body, list):
-        r.fail(_header_line(r.lines, name), f"{name} must be an array of tables: [[{name}]]")
-        return []
-    items = []
-    for index, table in enumerate(body):
-        header = r.lines.array_item((name,), index)
-        where = f"[[{name}]] #{index + 1}"
-        clean = r.check_table(name, where, header, table, schema.MANIFEST[name])
-        line = header.line if header else _header_line(r.lines, name)
-        patterns = r.patterns(clean["paths"], r.lines.key_line(header, "paths", line), where) \
-            if "paths" in clean else ()
-        items.append(_Item(index, line, clean, patterns))
-    return items
-
-
-def _generated(r: TableReader, body: Any) -> tuple[GeneratedEntry, ...]:
-    return tuple(GeneratedEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool", ""),
-                                i.clean.get("purpose"), i.strings("sensitive"), _approval_ids(r, i, "generated"),
-                                i.strings("inputs"))
-                 for i in _items(r, body, "generated"))
-
-
-def _models(r: TableReader, body: Any) -> tuple[ModelEntry, ...]:
-    return tuple(ModelEntry(r.path, i.line, i.index, i.strings("paths"), i.patterns, i.clean.get("tool"),
-                            i.clean.get("base"), i.strings("trained_on"), _approval_ids(r, i, "models"),
-                            i.clean.get("purpose"))
-                 for i in _items(r, body, "models"))
-
-
-def blank_id(approval_id: str) -> str | None:
-    """Why an approval id cannot name a written approval (blank, or holding control characters), or None."""
-    if not approval_id.strip():
-        return "is blank"
-    if any(unicodedata.category(c) == "Cc" for c in approval_id):
-        return "holds control characters"
-    return None
-
-
-def _approval_ids(r: TableReader, item: _Item, name: str) -> tuple[str, ...]:
-    """The ids an entry cites; a blank id or one with control characters is GAI001, never a written approval."""
-    ids = item.strings("approval")
-    for approval_id in ids:
-        why = blank_id(approval_id)
-        if why is not None:
-            r.fail(r.lines.key_line(r.lines.array_item((name,), item.index), "approval", item.line),
-                   f"approval id {approval_id!r} {why}; cite the id of a written approval")
-    return ids
-
-
-def _said(r: TableReader, item: _Item, keys: tuple[str, ...]) -> bool:
-    """Whether each key says something: an acknowledgement names why, and who checked."""
-    blank = [k for k in keys if not str(item.clean[k]).strip()]
-    for key in blank:
-        say = "why the finding is acceptable" if key == "reason" else "who checked it"
-        r.fail(item.line, f"'{key}' in [[acknowledged]] #{item.index + 1} is empty; say {say}")
-    return not blank
-
-
-def _approvals(r: TableReader, body: Any) -> tuple[Approval, ...]:
-    if not isinstance(body, list):
-        r.fail(_header_line(r.lines, "approvals"), "approvals must be an array of tables: [[approvals]]")
-        return ()
-    approvals: list[Approval] = []
-    seen: dict[str, int] = {}
-    for index, table in enumerate(body):
-        header = r.lines.array_item(("approvals",), index)
-        clean = r.check_table("approvals", f"[[approvals]] #{index + 1}", header, table,
-                              schema.MANIFEST["approvals"])
-        line = header.line if header else _header_line(r.lines, "approvals")
-        if not {"id", "covers", "granted_by", "date"} <= set(clean):
-            continue
-        why = blank_id(clean["id"])
-        if why is not None:
-            r.fail(r.lines.key_line(header, "id", line), f"approval id {clean['id']!r} {why}; use the id as granted")
-            continue
-        if clean["id"] in seen:
-            r.fail(line, f"approval id '{clean['id']}' is declared twice (first at line {seen[clean['id']]})")
-            continue
-        seen[clean["id"]] = line
-        approvals.append(Approval(clean["id"], tuple(clean["covers"]), clean["granted_by"], clean["date"],
-                                  clean.get("expires"), line, clean.get("consent"), clean.get("union"),
-                                  clean.get("signed_by"), clean.get("signature")))
-    return tuple(approvals)
 
 
 def _severity(r: TableReader, body: dict[str, str], line: int) -> dict[str, Severity]:

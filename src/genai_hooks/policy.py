@@ -7,7 +7,7 @@ import difflib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from .approvals import Book, expiring_soon, lookup, needs_consent
+from .approvals import Book, consent_gaps, expiring_soon, needs_consent, needs_union_notice
 from .chains import ManifestSet, directory_of
 from .findings import Finding, Severity
 from .manifest import Approval, GeneratedEntry, Manifest, ModelEntry, Tool
@@ -147,7 +147,7 @@ def consent_findings(manifests: ManifestSet, manifest: str, approval_ids: Iterab
     if book is None or book.root.approvals is None:
         return []
     cited = [a for a in (book.lookup(i) for i in dict.fromkeys(approval_ids)) if a is not None]
-    found = [consent_finding(manifests, book.root, a.id) for a in cited if needs_consent(a)]
+    found = [f for a in cited for f in consent_record_findings(manifests, book.root, a)]
     return found + [signature_finding(manifests, book, a, as_of) for a in cited]
 
 
@@ -161,13 +161,27 @@ def signature_finding(manifests: ManifestSet, book: Book, approval: Approval, as
                 f"approval {approval.id} covers nothing: {verdict.reason}", root.path, approval.line)
 
 
-def consent_finding(manifests: ManifestSet, root: Manifest, approval_id: str) -> Finding | None:
-    approval = lookup(root, approval_id)
-    assert approval is not None
-    covered = ", ".join(c for c in approval.covers if c in ("talent-likeness", "union-work"))
-    return make(manifests, "GAI211", root.directory, root.path, approval.line,
-                f"approval {approval.id} covers {covered} but records no consent",
-                root.path, approval.line)
+def consent_record_findings(manifests: ManifestSet, root: Manifest, approval: Approval) -> list[Finding | None]:
+    """GAI211 (no consent where a likeness or union work is covered; no union notice for a synthetic performer)
+    and GAI215 (a consent that does not say what was consented to, who represented the performer, or the estate)."""
+    found: list[Finding | None] = []
+
+    def add(rule: str, message: str) -> None:
+        found.append(make(manifests, rule, root.directory, root.path, approval.line, message, root.path,
+                          approval.line))
+
+    if needs_consent(approval):
+        covered = ", ".join(c for c in approval.covers if c in ("talent-likeness", "union-work"))
+        add("GAI211", f"approval {approval.id} covers {covered} but records no consent")
+    if needs_union_notice(approval):
+        add("GAI211", f"approval {approval.id} covers synthetic-performer but records no union notice (`union`): "
+            "a generated performer in a human role is notified to the union")
+    gaps = consent_gaps(approval)
+    if gaps:
+        terms = approval.consent_terms
+        form = "a table" if terms is not None and terms.table else "a reference alone"
+        add("GAI215", f"approval {approval.id}'s consent ({form}) does not record {', '.join(gaps)}")
+    return found
 
 
 def register_findings(manifests: ManifestSet, audit: bool, selected: Iterable[str],
@@ -176,8 +190,7 @@ def register_findings(manifests: ManifestSet, audit: bool, selected: Iterable[st
     manifests (approvals cited by the entries a run uses are judged with those entries)."""
     chosen = set(selected)
     roots = [m for d, m in manifests.valid.items() if manifests.chain_dirs(d)[0] == d and (audit or m.path in chosen)]
-    found = [consent_finding(manifests, root, a.id) for root in roots for a in root.approvals or ()
-             if needs_consent(a)]
+    found = [f for root in roots for a in root.approvals or () for f in consent_record_findings(manifests, root, a)]
     for root in roots:
         book = manifests.book_of(root.directory)
         if book is not None:
@@ -200,7 +213,7 @@ def coverage(manifests: ManifestSet, entry: GeneratedEntry, deliverable: bool, a
 
 def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool_label: str, deliverable: bool,
                   as_of: datetime.date, inherited: tuple[str, ...] = ()) -> list[Finding]:
-    """GAI201, GAI204, GAI207 and GAI210 on one declared file."""
+    """GAI201, GAI204, GAI207, GAI210 and GAI214 on one declared file."""
     directory = directory_of(path)
     found: list[Finding | None] = []
     where = f"{entry.manifest}:{entry.line}"
@@ -222,7 +235,17 @@ def file_findings(manifests: ManifestSet, path: str, entry: GeneratedEntry, tool
         add("GAI210", f" and {real}, where it would be taken for real; {why}")
     for message in expiring_soon(cited, as_of) if cited is not None else ():
         add("GAI207", ": " + message)
+    if entry.disclosure is None:
+        shown = manifests.disclosure_needed(path, entry.sensitive + inherited, deliverable)
+        if shown is not None:
+            add("GAI214", f", a deliverable that {_as_shown(shown)}, and the entry has no `disclosure` telling the "
+                "audience it is generated")
     return [f for f in found if f is not None]
+
+
+def _as_shown(why: str) -> str:
+    """'depicts talent-likeness' stays; 'in an archival path' reads 'is in an archival path'."""
+    return why if why.startswith("depicts") else f"is {why}"
 
 
 def pinned_by(manifests: ManifestSet, entry: GeneratedEntry | ModelEntry,

@@ -16,8 +16,9 @@ class Clause:
     """One clause of the guidance, paraphrased; `id` is stable (SARIF tags, docs anchors)."""
 
     id: str
-    title: str  # where it sits in the guidance: "Principle 2", "Data use", ...
+    title: str  # where it sits in the guidance: "Principle 2", "Data use", ...; or the law or agreement
     text: str
+    law: bool = False  # a law or a collective agreement the production answers to, not the guidance itself
 
 
 CLAUSES: Mapping[str, Clause] = {clause.id: clause for clause in (
@@ -52,6 +53,25 @@ CLAUSES: Mapping[str, Clause] = {clause.id: clause for clause in (
     Clause("audience-trust", "Ethics and representation",
            "audiences should be able to trust what they see and hear: generated material must not be mistaken "
            "for real events, people or archival record."),
+    Clause("sag-aftra-2026", "SAG-AFTRA 2026 agreements; California AB 2602 and AB 1836",
+           "a digital replica needs the performer's informed consent with a reasonably specific description of its "
+           "intended uses, given with the performer represented by counsel or the union (AB 2602); a deceased "
+           "performer's replica needs the consent of the estate (AB 1836); a synthetic performer in a human role is "
+           "notified to the union.", law=True),
+    Clause("eu-ai-act-50-4", "EU AI Act, Art. 50(4) (from 2 August 2026)",
+           "deployers who make image, audio or video content that is a deepfake (it resembles existing people, "
+           "places or events and would falsely appear real) disclose that it was artificially generated or "
+           "manipulated; for evidently artistic or fictional work, in a way that does not hamper its enjoyment.",
+           law=True),
+    Clause("wga", "WGA Minimum Basic Agreement (AI terms)",
+           "writers' literary material is not to be used to train AI or fed to it without the clearance the guild's "
+           "terms call for.", law=True),
+    Clause("tdm-opt-out", "EU DSM Directive Art. 4(3); AI Act Art. 53(1)(c)",
+           "a rights holder's machine-readable reservation against text and data mining (AI training) is "
+           "respected.", law=True),
+    Clause("eu-ai-act-50-2", "EU AI Act, Art. 50(2)",
+           "outputs of generative AI are marked in a machine-readable format and detectable as artificially "
+           "generated (C2PA Content Credentials, IPTC digital source types).", law=True),
 )}
 
 
@@ -73,12 +93,18 @@ class Rule:
 
     @property
     def guidance(self) -> tuple[Clause, ...]:
-        return tuple(CLAUSES[c] for c in self.clauses)
+        """The clauses of the guidance it serves."""
+        return tuple(CLAUSES[c] for c in self.clauses if not CLAUSES[c].law)
+
+    @property
+    def law(self) -> tuple[Clause, ...]:
+        """The laws and agreements it serves."""
+        return tuple(CLAUSES[c] for c in self.clauses if CLAUSES[c].law)
 
     @property
     def principle_text(self) -> str:
         """The clauses it serves, a sentence each: 'Principle 4: Generated material is ... Written approval: ...'."""
-        return " ".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in self.guidance)
+        return " ".join(f"{c.title}: {c.text[:1].upper()}{c.text[1:]}" for c in self.guidance + self.law)
 
 
 _CATALOGUE = (
@@ -183,7 +209,8 @@ _CATALOGUE = (
          "git rm shots/sq010/genai.toml   # its frames stay: GAI205 on each, naming the withdrawn entry"),
     Rule("GAI206", "policy-weakened", Severity.WARNING, ("disclosure", "written-approval"),
          "In a change, the production's rules become weaker: severities lowered or off, `metadata = false`, "
-         "`[detect] ignore`, `nested_tools` or deliverable paths removed, or a new root above existing manifests.",
+         "`[detect] ignore`, `nested_tools` or deliverable paths removed, `\"EU\"` taken out of `territories`, "
+         "`marking` no longer `required`, or a new root above existing manifests.",
          "The root manifest is the production's policy; a change that loosens it should be seen by production "
          "and legal, not slip through with a shot's frames.",
          "Have production and legal review the change (CODEOWNERS on genai.toml), or revert it.",
@@ -204,9 +231,10 @@ _CATALOGUE = (
          "Declare the comp's output in a [[generated]] entry with an approval covering final-deliverable, or "
          "rebuild it without the generated element.",
          "comp/sh020.nk reads sky/gen.####.exr (declared generated) and writes deliverables/sh020/comp.####.exr"),
-    Rule("GAI209", "protected-inputs-without-approval", Severity.ERROR, ("data-use", "written-approval"),
-         "An entry's `inputs` name `personal-data`, `third-party-ip` or `talent-material` and its approvals do not "
-         "cover `personal-data`, `third-party-ip` or `talent-likeness` respectively.",
+    Rule("GAI209", "protected-inputs-without-approval", Severity.ERROR, ("data-use", "written-approval", "wga"),
+         "An entry's `inputs` name `personal-data`, `third-party-ip`, `talent-material` or `guild-literary-material` "
+         "and its approvals do not cover `personal-data`, `third-party-ip`, `talent-likeness` or "
+         "`guild-literary-material` respectively.",
          "Personal data, other people's IP and the cast's images, voices or performances may be fed to a tool "
          "only with clearance, and the guidance asks for that clearance in writing.",
          "Get written approval for the use and cite it (`approval = \"<id>\"`), with a register entry that covers "
@@ -222,8 +250,9 @@ _CATALOGUE = (
          "there and cite it from an entry declaring the file, with `archival` in what the approval covers.",
          '[archival]\npaths = ["archive/**"]\n\n[[generated]]\npaths = ["archive/restored/**"]\ntool = "firefly"\n'
          'approval = "NFX-GAI-0060"   # covers = ["archival"] in the register'),
-    Rule("GAI211", "approval-without-consent", Severity.ERROR, ("talent-consent", "principle-5"),
-         "A register approval covers `talent-likeness` or `union-work` and records no `consent`.",
+    Rule("GAI211", "approval-without-consent", Severity.ERROR, ("talent-consent", "principle-5", "sag-aftra-2026"),
+         "A register approval covers `talent-likeness` or `union-work` and records no `consent`, or covers "
+         "`synthetic-performer` and records no union notice (`union`).",
          "An approval for a likeness or for union-covered work stands on the consent of the people concerned; "
          "a register that cannot point to that consent cannot show it was given.",
          "Record the consent reference in the approval (`consent = \"...\"`), and the union notification in "
@@ -248,6 +277,26 @@ _CATALOGUE = (
          "(ssh-keygen -Y sign over `genai-hooks approve <id> --payload`).",
          '[production]\napprovers = "approvers/allowed_signers"\n\n[[approvals]]\nid = "NFX-GAI-0042"\n'
          '...\nsigned_by = "legal@studio.example"\nsignature = """\n-----BEGIN SSH SIGNATURE-----\n...\n"""'),
+    Rule("GAI214", "deepfake-disclosure-missing", Severity.WARNING, ("audience-trust", "eu-ai-act-50-4"),
+         "A generated deliverable that depicts people (`talent-likeness`, `public-figure`, `deceased-person`, "
+         "`archival` among its categories) or is presented as real (an `[archival]` path, a documentary) has no "
+         "`disclosure` on its entry. An error when `[production] territories` includes \"EU\".",
+         "Audiences must be able to tell generated people and events from real ones; from 2 August 2026 the EU "
+         "requires that deepfakes say they are artificially generated or manipulated.",
+         "Add `disclosure = { method = \"on-screen\" | \"credits\" | \"metadata\", reference = \"...\" }` to the "
+         "entry, or `method = \"none-artistic\"` with the `reason` the work is evidently artistic.",
+         '[[generated]]\npaths = ["deliverables/ep103/deaged/**"]\ntool = "firefly"\nsensitive = ["talent-likeness"]\n'
+         'approval = "NFX-GAI-0051"\ndisclosure = { method = "credits", reference = "end credits v4, card 12" }'),
+    Rule("GAI215", "consent-incomplete", Severity.WARNING, ("talent-consent", "principle-5", "sag-aftra-2026"),
+         "A register approval's consent record lacks `scope` or `represented_by` (the string form always does), or "
+         "`estate` when the approval covers `deceased-person`.",
+         "Consent to a digital replica holds for what it names: a reference alone cannot show which uses were agreed, "
+         "that the performer was represented when agreeing, or that a deceased performer's estate consented.",
+         "Write `consent` as a table: `{ reference = \"...\", scope = \"...\", represented_by = \"counsel\" | "
+         "\"union\" }`, with `estate` for a deceased person and `minor = true` where it applies.",
+         '[[approvals]]\nid = "NFX-GAI-0051"\ncovers = ["talent-likeness"]\ngranted_by = "Netflix Talent Relations"\n'
+         'date = 2025-10-01\nconsent = { reference = "TR-2025-118", scope = "S1 ep. 3-4 de-ageing, 5 years", '
+         'represented_by = "union" }'),
     Rule("GAI301", "undeclared-generated-media", Severity.ERROR, ("principle-4", "disclosure"),
          "A file's embedded metadata says generative AI made it and no entry declares it.",
          "Generators stamp their output; a stamped file nobody declared is GenAI use nobody reviewed.",
@@ -277,6 +326,16 @@ _CATALOGUE = (
          "A clip whose media cannot be found in the repository cannot be checked for generated material.",
          "Add an [editorial] path_map prefix for the facility paths, or commit the media the cut uses.",
          '[editorial]\npath_map = { "/mnt/projects/nightfall/" = "" }'),
+    Rule("GAI306", "provenance-marking-lost", Severity.WARNING, ("audience-trust", "disclosure", "eu-ai-act-50-2"),
+         "A deliverable derived (through a compositing script) from generated media that carried a C2PA or IPTC "
+         "mark carries none itself; with `[production] marking = \"required\"`, any generated deliverable "
+         "(declared, detected or derived) without one.",
+         "Content Credentials and IPTC digital source types are how a generated image keeps saying so downstream; "
+         "a comp or an export that strips them delivers generated material nobody can recognise as such.",
+         "Render the deliverable with the writer's metadata pass-through on (C2PA ingredient, XMP "
+         "DigitalSourceType), or sign it with Content Credentials before delivery.",
+         "comp/sh020.nk reads sky/gen.####.exr (a C2PA manifest) and writes deliverables/sh020/comp.####.exr, "
+         "which has none"),
     Rule("GAI401", "stale-generated-entry", Severity.WARNING, ("disclosure",),
          "In a full audit, an entry's patterns match no file.",
          "A declaration that matches nothing hides mistakes in patterns and makes the disclosure report untrue.",
@@ -297,15 +356,26 @@ _CATALOGUE = (
          "remove it from the repository.",
          '[[models]]\npaths = ["models/loras/lead_v3.safetensors"]\nbase = "sd_xl_base_1.0"\n'
          'trained_on = ["talent-material"]\napproval = "NFX-GAI-0051"'),
-    Rule("GAI502", "model-without-approval", Severity.ERROR, ("training", "talent-consent", "written-approval"),
-         "A `[[models]]` entry says it was trained on `talent-material`, `third-party-ip` or `personal-data` and "
-         "its approvals do not cover `talent-likeness`, `third-party-ip` or `personal-data` respectively.",
+    Rule("GAI502", "model-without-approval", Severity.ERROR,
+         ("training", "talent-consent", "written-approval", "wga"),
+         "A `[[models]]` entry says it was trained on `talent-material`, `third-party-ip`, `personal-data` or "
+         "`guild-literary-material` and its approvals do not cover `talent-likeness`, `third-party-ip`, "
+         "`personal-data` or `guild-literary-material` respectively.",
          "Training on the cast's likeness or voice, on third-party material or on personal data needs the rights "
          "and the consent to do so; the model then reproduces that material on demand.",
          "Get written approval for the training (covering the matching category, with the consent recorded for "
          "talent likeness) and cite it in the entry's `approval`, or retrain without that material.",
          '[[models]]\npaths = ["models/loras/lead_v3.safetensors"]\nbase = "sd_xl_base_1.0"\n'
          'trained_on = ["talent-material"]   # GAI502 until an approval covering talent-likeness is cited'),
+    Rule("GAI503", "training-not-permitted", Severity.ERROR, ("training", "data-use", "tdm-opt-out"),
+         "A file matched by a `[[models]]` entry's `dataset` carries metadata forbidding AI training (CAWG "
+         "`cawg.ai_training` / `cawg.ai_generative_training` = notAllowed, IPTC `plus:DataMining` prohibiting it).",
+         "The rights holder said in the file itself that it must not be used to train AI; a model trained on it "
+         "ignores that reservation, whatever else was cleared.",
+         "Take the file out of the training set (and retrain), or get the rights holder's written permission and "
+         "replace the file with one whose metadata grants it.",
+         '[[models]]\npaths = ["models/loras/style_v2.safetensors"]\nbase = "sd_xl_base_1.0"\n'
+         'dataset = ["training/style_v2/**"]   # GAI503 on training/style_v2/ref_014.jpg: plus:DataMining prohibited'),
 )
 
 RULES: dict[str, Rule] = {rule.id: rule for rule in _CATALOGUE}

@@ -8,13 +8,21 @@ from dataclasses import dataclass
 from typing import Any
 
 SENSITIVE = ("talent-likeness", "personal-data", "third-party-ip", "union-work", "key-creative",
-             "public-figure", "deceased-person", "archival")
-COVERS = ("final-deliverable",) + SENSITIVE
+             "public-figure", "deceased-person", "archival", "synthetic-performer")
+# Scripts and other writing covered by the WGA (SPEC §16): an input and training category, approved like IP
+GUILD_LITERARY = "guild-literary-material"
+COVERS = ("final-deliverable",) + SENSITIVE + (GUILD_LITERARY,)
 # What goes into a tool, or into a model's training (SPEC §10); each protected one -> the approval it needs.
-INPUTS = ("production-material", "personal-data", "third-party-ip", "talent-material")
+INPUTS = ("production-material", "personal-data", "third-party-ip", "talent-material", GUILD_LITERARY)
 INPUT_APPROVALS: Mapping[str, str] = {"personal-data": "personal-data", "third-party-ip": "third-party-ip",
-                                      "talent-material": "talent-likeness"}
+                                      "talent-material": "talent-likeness", GUILD_LITERARY: GUILD_LITERARY}
 CONSENTED = ("talent-likeness", "union-work")  # an approval covering these names its consent record (GAI211)
+UNION_NOTICE = ("synthetic-performer",)  # an approval covering these names the union notice (GAI211)
+REPRESENTATION = ("counsel", "union")  # who represented the performer when consent was given (GAI215)
+MARKING = ("required", "optional")  # [production] marking: must every generated deliverable carry a mark (GAI306)
+DISCLOSURE_METHODS = ("on-screen", "credits", "metadata", "none-artistic")  # how the audience is told (GAI214)
+# Categories that depict people or the record: a generated deliverable with one needs a disclosure (GAI214)
+DEPICTING = ("talent-likeness", "public-figure", "deceased-person", "archival")
 ENVIRONMENTS = ("enterprise", "on-premises", "consumer")
 SAFE_ENVIRONMENTS = ("enterprise", "on-premises")  # where production material may go (principle 3, GAI108)
 # documentary: material is presented as real, so every generated deliverable needs `archival` (GAI210)
@@ -27,11 +35,14 @@ APPROVAL_MODES = ("register", "external")  # [policy] approvals: checked against
 
 @dataclass(frozen=True)
 class Key:
-    kind: str  # string | boolean | date | integer | number | strings | string-or-strings | string-map | severity-map
+    # string | boolean | date | integer | number | strings | string-or-strings | string-map | severity-map
+    # | table (an inline table of `fields`) | string-or-table (a string, or that table)
+    kind: str
     description: str
     required: bool = False
     choices: tuple[str, ...] = ()  # for strings / strings: allowed values
     refused: str = ""  # said when a value is not among the choices (why those are the choices)
+    fields: Mapping[str, Key] | None = None  # the keys of a table / string-or-table value
 
 
 @dataclass(frozen=True)
@@ -44,6 +55,25 @@ class Table:
     one_of: tuple[str, ...] = ()  # at least one of these keys is required
 
 
+CONSENT: Mapping[str, Key] = {
+    "reference": Key("string", "The consent record, e.g. 'TR-2025-118 (signed digital-replica rider)'.", required=True),
+    "scope": Key("string", "What was consented to: the uses, the project, the term (GAI215 without it)."),
+    "represented_by": Key("string", "Who represented the performer when consent was given (GAI215 without it).",
+                          choices=REPRESENTATION),
+    "estate": Key("string", "The estate that consented for a deceased person (GAI215 without it when the approval "
+                  "covers deceased-person)."),
+    "minor": Key("boolean", "The person is a minor (consent by a parent or guardian)."),
+}
+
+DISCLOSURE: Mapping[str, Key] = {
+    "method": Key("string", "How the audience is told the material is generated: on-screen, credits, metadata, or "
+                  "none-artistic (evidently artistic or fictional work; needs `reason`).", required=True,
+                  choices=DISCLOSURE_METHODS),
+    "reference": Key("string", "Where the disclosure is: the card's timecode, the credits version, the delivery "
+                     "spec."),
+    "reason": Key("string", "Why no disclosure is shown (required with method = \"none-artistic\")."),
+}
+
 MANIFEST: Mapping[str, Table] = {
     "production": Table("The production: its title and the contact informed of GenAI use.", {
         "title": Key("string", "The production's title."),
@@ -54,6 +84,11 @@ MANIFEST: Mapping[str, Table] = {
                     choices=PRODUCTION_KINDS),
         "approvers": Key("string", "An OpenSSH allowed_signers file (relative to this manifest) naming who may "
                          "grant approvals: every register approval must then be signed (GAI213)."),
+        "marking": Key("string", "`required`: every generated deliverable carries a C2PA manifest or an IPTC digital "
+                       "source type in its own metadata (GAI306); default `optional`: only a mark its generated "
+                       "source had must survive.", choices=MARKING),
+        "territories": Key("strings", "Where the production is released, e.g. [\"EU\", \"US\"]; with \"EU\" a missing "
+                           "deepfake disclosure is an error (GAI214, EU AI Act Art. 50(4))."),
     }, root_only=True),
     "deliverables": Table("Deliverable paths; adds to the chain.", {
         "paths": Key("strings", "Patterns of final-deliverable paths.", required=True),
@@ -80,6 +115,8 @@ MANIFEST: Mapping[str, Table] = {
         "sensitive": Key("strings", "Sensitive categories the output involves.", choices=SENSITIVE),
         "inputs": Key("strings", "Categories of material fed to the tool (GAI108, GAI209).", choices=INPUTS),
         "approval": Key("string-or-strings", "Written approval id(s) for this use."),
+        "disclosure": Key("table", "How the audience is told: { method, reference, reason } (GAI214).",
+                          fields=DISCLOSURE),
     }, array=True),
     "models": Table("Model weights in the repository (LoRAs, checkpoints, fine-tunes) and what they were trained on.", {
         "paths": Key("strings", "Patterns of the model files.", required=True),
@@ -88,6 +125,8 @@ MANIFEST: Mapping[str, Table] = {
         "trained_on": Key("strings", "Categories of material it was trained on (GAI502).", choices=INPUTS),
         "approval": Key("string-or-strings", "Written approval id(s) for training and using it."),
         "purpose": Key("string", "What the model is for."),
+        "dataset": Key("strings", "Patterns of the training files kept in the repository; a file whose own metadata "
+                       "forbids AI training (CAWG, IPTC plus:DataMining) is GAI503."),
     }, array=True, one_of=("tool", "base")),
     "approvals": Table("The approval register: written approvals and what they cover.", {
         "id": Key("string", "The approval id as granted.", required=True),
@@ -95,9 +134,12 @@ MANIFEST: Mapping[str, Table] = {
         "granted_by": Key("string", "Who granted it.", required=True),
         "date": Key("date", "When it was granted.", required=True),
         "expires": Key("date", "The last day it holds."),
-        "consent": Key("string", "The consent record of the people concerned; required when covers includes "
-                       "talent-likeness or union-work (GAI211)."),
-        "union": Key("string", "The union notification reference."),
+        "consent": Key("string-or-table", "The consent of the people concerned; required when covers includes "
+                       "talent-likeness or union-work (GAI211). A table { reference, scope, represented_by, estate, "
+                       "minor } says what was consented to (GAI215); a string is the reference alone.",
+                       fields=CONSENT),
+        "union": Key("string", "The union notification reference; required when covers includes synthetic-performer "
+                     "(GAI211)."),
         "signed_by": Key("string", "The approver (a principal of the approvers file) who signed this approval."),
         "signature": Key("string", "An armored SSH signature (namespace genai-hooks-approval) over the payload "
                          "`genai-hooks approve ID --payload` prints; `approve ID --sign-with KEY` writes it."),
@@ -154,6 +196,14 @@ def _key_schema(key: Key) -> dict[str, Any]:
     elif key.kind == "string-or-strings":
         base = {"oneOf": [{"type": "string", "minLength": 1},
                           {"type": "array", "items": {"type": "string", "minLength": 1}, "minItems": 1}]}
+    elif key.kind in ("table", "string-or-table"):
+        fields = key.fields or {}
+        table: dict[str, Any] = {"type": "object", "additionalProperties": False,
+                                 "properties": {name: _key_schema(k) for name, k in fields.items()}}
+        required = [name for name, k in fields.items() if k.required]
+        if required:
+            table["required"] = required
+        base = table if key.kind == "table" else {"oneOf": [{"type": "string", "minLength": 1}, table]}
     elif key.kind == "string-map":
         base = {"type": "object", "additionalProperties": {"type": "string"}}
     else:  # severity-map

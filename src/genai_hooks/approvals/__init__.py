@@ -7,7 +7,17 @@ this date?", "what was this approval given for?") and never reads a lock or runs
 from __future__ import annotations
 
 from .book import Book, Signers
-from .register import EXPIRING_DAYS, Cited, cite, expiring, expiring_soon, lookup, needs_consent
+from .register import (
+    EXPIRING_DAYS,
+    Cited,
+    cite,
+    consent_gaps,
+    expiring,
+    expiring_soon,
+    lookup,
+    needs_consent,
+    needs_union_notice,
+)
 
-__all__ = ["EXPIRING_DAYS", "Book", "Cited", "Signers", "cite", "expiring", "expiring_soon", "lookup",
-           "needs_consent"]
+__all__ = ["EXPIRING_DAYS", "Book", "Cited", "Signers", "cite", "consent_gaps", "expiring", "expiring_soon", "lookup",
+           "needs_consent", "needs_union_notice"]

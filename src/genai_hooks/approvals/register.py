@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from ..manifest import Approval, Manifest
 from ..patterns import approval_matches
-from ..schema import CONSENTED
+from ..schema import CONSENTED, UNION_NOTICE
 from .book import Book
 
 EXPIRING_DAYS = 30  # an approval that ends within this many days of the judging date is flagged (GAI207)
@@ -34,6 +34,24 @@ def expiring(approval: Approval, as_of: datetime.date) -> bool:
 def needs_consent(approval: Approval) -> bool:
     """It covers talent likeness or union work and names no consent record (GAI211)."""
     return any(c in CONSENTED for c in approval.covers) and not (approval.consent or "").strip()
+
+
+def needs_union_notice(approval: Approval) -> bool:
+    """It covers a synthetic performer and names no union notice (GAI211)."""
+    return any(c in UNION_NOTICE for c in approval.covers) and not (approval.union or "").strip()
+
+
+def consent_gaps(approval: Approval) -> list[str]:
+    """What a recorded consent leaves unsaid (GAI215): its scope, who represented the performer, and the estate
+    when the approval covers a deceased person. Nothing when no consent is needed or none is recorded (GAI211)."""
+    terms = approval.consent_terms
+    if terms is None or not any(c in CONSENTED for c in approval.covers) or needs_consent(approval):
+        return []
+    gaps = [key for key, value in (("scope", terms.scope), ("represented_by", terms.represented_by))
+            if not (value or "").strip()]
+    if "deceased-person" in approval.covers and not (terms.estate or "").strip():
+        gaps.append("estate")
+    return gaps
 
 
 @dataclass(frozen=True)

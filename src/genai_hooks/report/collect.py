@@ -231,8 +231,10 @@ def _entry_record(manifests: ManifestSet, entry: GeneratedEntry, paths: Sequence
                                 + inherited + (("archival",) if use.archival_files else ())
                                 + _input_needs(entry.inputs)))
     cited, uncovered, status = _approval(manifests, entry.manifest, entry.approvals, needs, as_of)
+    shown = [p for p in paths if p in where[0]
+             and manifests.disclosure_needed(p, entry.sensitive + inherited, True) is not None]
     return EntryRecord(entry, manifests.tool_for(entry), use, repository_patterns(entry.manifest, entry.paths),
-                       file_groups(paths), needs, uncovered, cited, status)
+                       file_groups(paths), needs, uncovered, cited, status, file_groups(shown))
 
 
 def _model_record(manifests: ManifestSet, entry: ModelEntry, paths: Sequence[str], sizes: dict[str, int],

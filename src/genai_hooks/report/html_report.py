@@ -141,6 +141,10 @@ def _entry_row(record: EntryRecord) -> list[str]:
         sensitive += sub("inputs: " + ", ".join(esc(i) for i in e.inputs))
     if use.archival_files:
         sensitive += sub(badge(f"{use.archival_files} taken for real", WARN))
+    if record.to_disclose:
+        said = e.disclosure
+        sensitive += sub("disclosure: " + (esc(said.describe()) if said is not None else badge("missing", BAD))
+                         + "<br>" + "<br>".join(code(g.shown) for g in record.to_disclose))
     approval = badge(*entry_status(record))
     for cited in record.approvals:
         label, tone = cited_state(cited)

@@ -69,6 +69,9 @@ def _entry(record: EntryRecord) -> dict[str, Any]:
         "approvals": _cited(record.approvals),
         **_use(record.use), "archival_files": record.use.archival_files,
         "file_groups": _groups(record.file_groups),
+        "disclosure": ({"method": e.disclosure.method, "reference": e.disclosure.reference,
+                        "reason": e.disclosure.reason} if e.disclosure is not None else None),
+        "to_disclose": _groups(record.to_disclose),
     }
 
 
@@ -89,6 +92,9 @@ def _approval(record: ApprovalRecord) -> dict[str, Any]:
     return {
         "id": a.id, "manifest": record.manifest, "line": a.line, "covers": list(a.covers), "granted_by": a.granted_by,
         "date": _date(a.date), "expires": _date(a.expires), "consent": a.consent, "union": a.union,
+        "consent_terms": ({"scope": a.consent_terms.scope, "represented_by": a.consent_terms.represented_by,
+                           "estate": a.consent_terms.estate, "minor": a.consent_terms.minor}
+                          if a.consent_terms is not None and a.consent_terms.table else None),
         "state": record.state, "days_left": record.days_left, "pinned_files": record.pinned,
         "changed_since_pinned": list(record.drifted), "signed_by": a.signed_by, "signature_verified": record.verified,
         "signature_problem": record.signature_problem or None,

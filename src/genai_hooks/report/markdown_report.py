@@ -147,8 +147,18 @@ def _entry(record: EntryRecord) -> list[str]:
         *([f"- Taken for real: {plural(use.archival_files, 'file')} in archival paths or documentary deliverables"]
           if use.archival_files else []),
         f"- Approval: **{text(entry_status(record)[0])}**" + (f" ({cited})" if cited else ""),
+        *_disclosure_lines(record),
         f"- Declared in {code(where(e.manifest, e.line))}", "",
     ]
+
+
+def _disclosure_lines(record: EntryRecord) -> list[str]:
+    """The files an audience sees as people or as real, and how it is told they are generated (GAI214)."""
+    if not record.to_disclose:
+        return []
+    said = record.entry.disclosure
+    how = text(said.describe()) if said is not None else "**missing** (GAI214)"
+    return [f"- Disclosure to the audience: {how}, for:"] + [f"  - {code(g.shown)}" for g in record.to_disclose]
 
 
 def _model(record: ModelRecord) -> list[str]:

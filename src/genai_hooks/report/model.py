@@ -85,6 +85,9 @@ class EntryRecord:
     uncovered: tuple[str, ...]  # of `needs`, what no current approval covers
     approvals: tuple[CitedApproval, ...]
     status: str  # not needed | missing | covered | not covered
+    # the files shown to an audience as people or as real (GAI214), frame sequences grouped; the entry's
+    # `disclosure` (None: missing) says how the audience is told
+    to_disclose: tuple[FileGroup, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -107,7 +107,14 @@ def consent(record: ApprovalRecord) -> tuple[str, str] | None:
     (GAI211); None when it neither names one nor needs one."""
     a = record.approval
     if a.consent:
-        return a.consent, PLAIN
+        terms = a.consent_terms
+        if terms is None or not terms.table:
+            return a.consent, PLAIN
+        said = [f"scope: {terms.scope}"] if terms.scope else []
+        said += [f"represented by {terms.represented_by}"] if terms.represented_by else []
+        said += [f"estate: {terms.estate}"] if terms.estate else []
+        said += ["a minor"] if terms.minor else []
+        return a.consent + (f" ({'; '.join(said)})" if said else ""), PLAIN
     if any(c in CONSENTED for c in a.covers):
         return "not recorded", BAD
     return None
