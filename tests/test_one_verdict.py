@@ -156,7 +156,7 @@ def test_the_findings_on_a_file_do_not_depend_on_the_entry_point(show: dict[str,
 
 
 @pytest.mark.slow
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shows())
 def test_the_findings_on_a_file_do_not_depend_on_the_entry_point_many_shows(show: dict[str, object]) -> None:
     agree(show)
