@@ -21,7 +21,7 @@ MEGA = "x" * 1_000_000
     register("NFX-1", ["talent-likeness"], consent={"reference": {"id": "TR-1"}}),
     '\n[[models]]\npaths = ["m/**"]\nbase = "x"\ndataset = [1, 2]\n',
     '\n[[models]]\npaths = ["m/**"]\nbase = "x"\ndataset = ["' + MEGA + '/[a"]\n',
-])
+], ids=lambda fragment: f"fragment{len(fragment)}")  # a 1 MB id would overflow PYTEST_CURRENT_TEST for git
 def test_bad_2026_values_are_gai001_with_a_bounded_message(repo: Repo, fragment: str) -> None:
     repo.write("genai.toml", ROOT_MANIFEST + fragment)
     repo.add()
@@ -32,7 +32,8 @@ def test_bad_2026_values_are_gai001_with_a_bounded_message(repo: Repo, fragment:
 
 
 @pytest.mark.parametrize("production", ['territories = ["' + MEGA + '"]', "territories = [1]", 'marking = "' + MEGA + '"',
-                                        "marking = true"])
+                                        "marking = true"], ids=["territories-mega", "territories-int", "marking-mega",
+                                                                "marking-bool"])
 def test_bad_production_keys_are_gai001(repo: Repo, production: str) -> None:
     repo.write("genai.toml", ROOT_MANIFEST.replace("[production]\n", f"[production]\n{production}\n"))
     repo.add()
