@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 from typing import NoReturn
 
 from . import __version__
@@ -21,6 +22,21 @@ def _date(text: str) -> datetime.date:
         return datetime.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _jobs(text: str) -> int:
+    """--jobs N: at least 1; more than the CPUs available only makes processes wait on each other, so it is clamped."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{text} processes cannot read anything; give 1 or more")
+    try:
+        available = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        available = os.cpu_count() or 1
+    return min(jobs, max(1, available))
 
 
 def _format_and_file(text: str) -> tuple[str, str]:
@@ -55,6 +71,11 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also write FORMAT to FILE from the same run (repeatable), e.g. sarif=results.sarif")
     run.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
     run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
+    run.add_argument("--no-cache", action="store_true",
+                     help="neither read nor write the evidence cache (what was found in each blob, kept between runs)")
+    run.add_argument("--jobs", type=_jobs, metavar="N",
+                     help="read media in N processes (default: the CPUs available, at most 8; more than the CPUs "
+                          "available counts as that many)")
     run.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
     run.add_argument("--quiet", action="store_true", help="text format: print the findings only, no notes or summary")
     run.add_argument("--progress", action="store_true",

@@ -102,6 +102,7 @@ def _run(args: argparse.Namespace) -> int:
             repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
             datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
             early_listing=kinds, cwd=cwd, approvers=args.approvers, version_control=fmt == "sarif",
+            cache=not args.no_cache, jobs=args.jobs,
         )
     finally:
         for started in (lookup, early, kinds):

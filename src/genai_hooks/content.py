@@ -1,11 +1,9 @@
 """Read what a snapshot holds: manifests and timelines whole, media through bounded sources.
 
 Media content comes from the Git LFS store when the blob is a pointer; a small blob is read
-whole; a large one is read from the working-tree file only when that file hashes to the
-snapshot's blob (it can then be seeked), else its first MiB (metadata beyond that is GAI303,
-never clean). Git's own idea of "unchanged" is never trusted: `--assume-unchanged`,
-`--skip-worktree`, sparse checkouts and racily clean files would all let the working tree speak
-for the snapshot.
+whole; a large one is spooled from git's object store to a scratch file (it can then be seeked).
+The working tree never supplies bytes (SPEC §13): `--assume-unchanged`, `--skip-worktree`, sparse
+checkouts, racily clean, deleted or replaced files would all let it speak for the snapshot.
 """
 
 from __future__ import annotations
@@ -13,13 +11,16 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from .gitcmd import GitRepository
-from .provenance import MAX_READ, BytesSource, FileSource
+from .provenance import MAX_READ, BytesSource, FileSource, Inspection
 from .snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from .media_reads import Inspector
 
 LFS_POINTER_MAX = 1024  # git-lfs's own limit: a larger blob is never a pointer
 # The version URLs git-lfs accepts (pointer.go's v1Aliases): its own, Hawser's and git-media's.
@@ -79,57 +80,26 @@ def open_regular(path: str) -> FileSource | None:
         os.close(fd)
 
 
-class ContentReader:
-    def __init__(self, snapshot: Snapshot, lfs_store: str | None = None) -> None:
+class BlobReader:
+    """Bounded sources for blobs of one repository: the Git LFS store for pointers, git's object store for the rest."""
+
+    def __init__(self, repository: GitRepository, lfs_store: str | None = None) -> None:
         """`lfs_store`: a server's store of Git LFS objects, in place of the repository's own `lfs/objects`."""
-        self.snapshot = snapshot
-        self.repository: GitRepository = snapshot.repository
+        self.repository = repository
         self._lfs_dir: str | None = lfs_store
         self._server_store = lfs_store is not None
-        self.approvers: tuple[str, bytes] | None = None  # an allowed_signers file held outside the snapshot
 
-    # -- whole small files ----------------------------------------------------------------------
-    def read_whole(self, paths: Iterable[str], limit: int) -> dict[str, bytes | None]:
-        """Blob contents by path (None when missing, not a blob, or over `limit` bytes)."""
-        blobs = self.snapshot.blobs(list(paths))
-        out: dict[str, bytes | None] = dict.fromkeys(blobs)
-        small: dict[str, list[str]] = {}  # identical files share a blob: read it once, give it to each
-        for path, blob in blobs.items():
-            if blob is not None and blob[1] <= limit:
-                small.setdefault(blob[0], []).append(path)
-        for blob_id, data, _ in self.repository.read_objects(list(small), limit):
-            for path in small[blob_id]:
-                out[path] = data
-        return out
+    @property
+    def server_store(self) -> str | None:
+        return self._lfs_dir if self._server_store else None
 
-    def read_resolved(self, paths: Iterable[str], limit: int) -> dict[str, bytes | Unavailable]:
-        """Whole contents by path, a Git LFS pointer resolved in the local store (timelines are often LFS)."""
-        out: dict[str, bytes | Unavailable] = {}
-        for path, data in self.read_whole(paths, limit).items():
-            pointer = lfs_pointer(data) if data is not None else None
-            if data is None:
-                out[path] = Unavailable(f"missing from the snapshot or larger than {limit >> 20} MiB")
-            elif pointer is None:
-                out[path] = data
-            elif pointer.size > limit:
-                out[path] = Unavailable(f"its Git LFS object is larger than {limit >> 20} MiB")
-            else:
-                stored = self._stored(pointer)
-                if isinstance(stored, Unavailable):
-                    out[path] = stored
-                else:
-                    with stored:
-                        out[path] = stored.read(0, pointer.size)
-        return out
-
-    # -- media ----------------------------------------------------------------------------------
-    def media_sources(self, paths: list[str]) -> Iterator[tuple[str, Source | Unavailable]]:
+    def media_sources_of(self, blobs: Mapping[str, tuple[str, int] | None]
+                         ) -> Iterator[tuple[str, Source | Unavailable]]:
         """Yield a bounded source for each path (callers close FileSources).
 
-        Small blobs are read whole (an LFS pointer is resolved in the LFS store); a large blob
-        comes from the working-tree file when that file hashes to the blob, else its first MiB.
+        Small blobs are read whole (an LFS pointer is resolved in the LFS store); a large blob is
+        spooled from git's object store, never taken from the working tree.
         """
-        blobs = self.snapshot.blobs(paths)
         small: dict[str, list[str]] = {}
         large: list[str] = []
         for path, blob in blobs.items():
@@ -148,32 +118,6 @@ class ContentReader:
         for path in large:
             blob_id, size = blobs[path]  # type: ignore[misc]
             yield path, self._from_object_store(blob_id, size)
-
-    def unstaged(self, paths: Iterable[str], limit: int) -> list[str]:
-        """Which of these small files of the index differ in the working tree (edited or deleted, not staged):
-        hashed here, as git would hash them, with no filter or hook of the repository run."""
-        if self.snapshot.commit is not None or self.repository.bare:
-            return []
-        import hashlib
-
-        found = []
-        for path, blob in self.snapshot.blobs(list(paths)).items():
-            if blob is None:
-                continue
-            local = os.path.join(self.repository.toplevel, *path.split("/"))
-            source = open_regular(local)
-            if source is None:
-                found.append(path)
-                continue
-            with source:
-                data = source.read(0, limit + 1) if source.size <= limit else None
-            if data is None:
-                continue  # too big to be read as a manifest either way
-            digest = hashlib.sha1() if len(blob[0]) == 40 else hashlib.sha256()
-            digest.update(b"blob %d\0" % len(data) + data)
-            if digest.hexdigest() != blob[0]:
-                found.append(path)
-        return sorted(found)
 
     def _from_object_store(self, blob_id: str, size: int) -> Source:
         """A large blob, seekable, its bytes from git's object store: never the working tree, which may be
@@ -227,3 +171,96 @@ class ContentReader:
                 base = os.path.join(git_dir, "lfs")
             self._lfs_dir = os.path.join(base, "objects")
         return self._lfs_dir
+
+
+class ContentReader(BlobReader):
+    """What one snapshot holds, read: whole small files, bounded media, embedded provenance (cached, in parallel)."""
+
+    def __init__(self, snapshot: Snapshot, lfs_store: str | None = None) -> None:
+        super().__init__(snapshot.repository, lfs_store)
+        self.snapshot = snapshot
+        self.approvers: tuple[str, bytes] | None = None  # an allowed_signers file held outside the snapshot
+        self.cache = False  # keep what readers found in blobs between runs (the evidence cache); set by the runner
+        self.jobs = 1  # processes that may read media
+        self._inspector: Inspector | None = None
+
+    # -- whole small files ----------------------------------------------------------------------
+    def read_whole(self, paths: Iterable[str], limit: int) -> dict[str, bytes | None]:
+        """Blob contents by path (None when missing, not a blob, or over `limit` bytes)."""
+        blobs = self.snapshot.blobs(list(paths))
+        out: dict[str, bytes | None] = dict.fromkeys(blobs)
+        small: dict[str, list[str]] = {}  # identical files share a blob: read it once, give it to each
+        for path, blob in blobs.items():
+            if blob is not None and blob[1] <= limit:
+                small.setdefault(blob[0], []).append(path)
+        for blob_id, data, _ in self.repository.read_objects(list(small), limit):
+            for path in small[blob_id]:
+                out[path] = data
+        return out
+
+    def read_resolved(self, paths: Iterable[str], limit: int) -> dict[str, bytes | Unavailable]:
+        """Whole contents by path, a Git LFS pointer resolved in the local store (timelines are often LFS)."""
+        out: dict[str, bytes | Unavailable] = {}
+        for path, data in self.read_whole(paths, limit).items():
+            pointer = lfs_pointer(data) if data is not None else None
+            if data is None:
+                out[path] = Unavailable(f"missing from the snapshot or larger than {limit >> 20} MiB")
+            elif pointer is None:
+                out[path] = data
+            elif pointer.size > limit:
+                out[path] = Unavailable(f"its Git LFS object is larger than {limit >> 20} MiB")
+            else:
+                stored = self._stored(pointer)
+                if isinstance(stored, Unavailable):
+                    out[path] = stored
+                else:
+                    with stored:
+                        out[path] = stored.read(0, pointer.size)
+        return out
+
+    def unstaged(self, paths: Iterable[str], limit: int) -> list[str]:
+        """Which of these small files of the index differ in the working tree (edited or deleted, not staged):
+        hashed here, as git would hash them, with no filter or hook of the repository run."""
+        if self.snapshot.commit is not None or self.repository.bare:
+            return []
+        import hashlib
+
+        found = []
+        for path, blob in self.snapshot.blobs(list(paths)).items():
+            if blob is None:
+                continue
+            local = os.path.join(self.repository.toplevel, *path.split("/"))
+            source = open_regular(local)
+            if source is None:
+                found.append(path)
+                continue
+            with source:
+                data = source.read(0, limit + 1) if source.size <= limit else None
+            if data is None:
+                continue  # too big to be read as a manifest either way
+            digest = hashlib.sha1() if len(blob[0]) == 40 else hashlib.sha256()
+            digest.update(b"blob %d\0" % len(data) + data)
+            if digest.hexdigest() != blob[0]:
+                found.append(path)
+        return sorted(found)
+
+    # -- media ----------------------------------------------------------------------------------
+    def media_sources(self, paths: list[str]) -> Iterator[tuple[str, Source | Unavailable]]:
+        """Yield a bounded source for each path of the snapshot (callers close FileSources)."""
+        yield from self.media_sources_of(self.snapshot.blobs(paths))
+
+    def inspect_media(self, requests: Mapping[str, tuple[str | None, str, tuple[str, ...]]]) -> dict[str, Inspection]:
+        """The embedded provenance of each path, given as (its object id or None, its extension, the markers its
+        reader is given): from the evidence cache, else from the content, in `jobs` processes when there is enough
+        to read."""
+        if self._inspector is None:
+            from .media_reads import Inspector
+
+            self._inspector = Inspector(self)
+        return self._inspector.inspect(requests)
+
+    def close(self) -> None:
+        """End the reading processes and close the evidence cache."""
+        if self._inspector is not None:
+            self._inspector.close()
+            self._inspector = None

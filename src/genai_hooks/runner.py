@@ -18,6 +18,7 @@ from .findings import UNSTAGED_NOTE, Note, RunResult
 from .gitcmd import GitRepository
 from .judge import Options, judge
 from .lineage import Origin, moved
+from .media_reads import default_jobs
 from .paths import MANIFEST_NAME, is_manifest, manifest_candidates, repository_paths
 from .selection import ChangeSet, Selection, changed_since, select
 from .snapshot import Snapshot, has_head, open_snapshot
@@ -55,17 +56,22 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
               early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None,
               early_listing: EarlyListing | None = None, approvers: str | None = None,
-              version_control: bool = False, lfs_store: str | None = None) -> Outcome:
+              version_control: bool = False, lfs_store: str | None = None, cache: bool = True,
+              jobs: int | None = None) -> Outcome:
     """Judge; `early_*` is git work on the index that cli.py started before importing this module; `approvers`:
     an allowed_signers file held outside the repository (it takes precedence over [production] approvers);
     `version_control` also reads the remote and branch (for SARIF); `lfs_store`: where a server keeps Git LFS
-    objects (`pre-receive --lfs-store`), else the repository's own store."""
+    objects (`pre-receive --lfs-store`), else the repository's own store; `cache`: use the evidence cache; `jobs`:
+    processes that may read media (default: the CPUs available, at most 8)."""
     held = read_approvers(approvers) if approvers is not None else None
     repository = GitRepository(repo)
+    content: ContentReader | None = None
     try:
         snapshot = open_snapshot(repository, rev)
         content = ContentReader(snapshot, lfs_store)
         content.approvers = held
+        content.cache = cache
+        content.jobs = jobs if jobs is not None else default_jobs()
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
         lookup, early, kinds = (_here(early_lookup, repository), _here(early_diff, repository),
                                 _here(early_listing, repository))
@@ -117,6 +123,8 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         if version_control:
             result = replace(result, version_control=describe(repository, snapshot.commit))
     finally:
+        if content is not None:
+            content.close()
         repository.close()
     return Outcome(result, snapshot, manifests, selection, judged.clip_uses, judged.inherited)
 

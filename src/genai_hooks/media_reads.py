@@ -1,0 +1,155 @@
+"""Reading embedded provenance for the detector (SPEC §17): the evidence cache first, then the content — in worker
+processes when there is enough of it to pay for their start. Rules never see which way an inspection came: the
+cache holds only what a whole read found, and the processes run the same readers over the same bytes.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+
+from . import provenance
+from .content import BlobReader, ContentReader, Unavailable
+from .evidence_cache import EvidenceCache, Key, open_evidence_cache
+from .gitcmd import GitRepository
+from .provenance import FileSource, Inspection
+
+MAX_JOBS = 8
+PARALLEL_MIN = 2_000  # contents to read before worker processes pay for their start (a hook's commit never does)
+_BATCH = 512  # contents a worker reads per task: large enough to amortise the hand-over, small enough to balance
+
+Blob = tuple[str, int]  # blob id, size
+Request = tuple[str, "str | None", tuple[str, ...]]  # path, its object id, the markers its reader is given
+Read = tuple[str, Inspection, bool]  # path, what was found, whether it may be cached
+_Answer = tuple["Inspection | None", bool]  # a worker's Read for the request at the same place; None: nothing found
+_NOTHING = Inspection((), None)
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system says), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def default_jobs() -> int:
+    """`--jobs` when not given: the CPUs available, at most 8."""
+    return min(MAX_JOBS, available_cpus())
+
+
+def read_batch(reader: BlobReader, requests: Sequence[Request]) -> list[Read]:
+    """Inspect each blob through bounded sources. Only what a whole read found without trouble may be cached: a
+    prefix of a large blob, an absent LFS object or an I/O error may read otherwise next time."""
+    markers = {path: found for path, _, found in requests}
+    ids = sorted({blob_id for _, blob_id, _ in requests if blob_id is not None})
+    kinds = reader.repository.objects(ids, ids) if ids else {}  # sizes, looked up where the reading happens
+    blobs: dict[str, Blob | None] = {}
+    for path, blob_id, _ in requests:
+        kind = kinds.get(blob_id) if blob_id is not None else None
+        blobs[path] = (kind[1], kind[2]) if kind is not None and kind[0] == "blob" else None
+    out: list[Read] = []
+    for path, source in reader.media_sources_of(blobs):
+        if isinstance(source, Unavailable):
+            out.append((path, Inspection((), source.reason), False))
+            continue
+        try:
+            inspection = provenance.inspect(path, source, markers=markers[path])
+            out.append((path, inspection, source.available >= source.size and inspection.uninspected is None))
+        finally:
+            if isinstance(source, FileSource):
+                source.close()
+    return out
+
+
+class Inspector:
+    """Inspections for one run's ContentReader: cached ones looked up in batches, the rest read and saved."""
+
+    def __init__(self, content: ContentReader) -> None:
+        self.content = content
+        self._pool: ProcessPoolExecutor | None = None
+        self.cache: EvidenceCache | None = None
+        if content.cache:  # opened on the first inspection: a run that reads no media never touches it
+            repository = content.repository
+            self.cache = open_evidence_cache((repository.toplevel, repository.git_dir()))
+
+    def inspect(self, requests: Mapping[str, tuple[str | None, str, tuple[str, ...]]]) -> dict[str, Inspection]:
+        """`requests`: path -> (its object id or None, its extension, the markers its reader is given)."""
+        # a reader's answer depends on the bytes, the extension (when the magic is unknown) and the markers
+        keys: dict[str, Key] = {path: (blob_id, "\x1e".join((extension, *markers)))
+                                for path, (blob_id, extension, markers) in requests.items() if blob_id is not None}
+        cache = self.cache
+        hits = cache.lookup(keys.values()) if cache is not None and keys else {}
+        out: dict[str, Inspection] = {}
+        missed: list[str] = []
+        for path in requests:
+            key = keys.get(path)
+            if key is not None and key in hits:
+                out[path] = hits[key]
+            else:
+                missed.append(path)
+        todo: list[Request] = [(path, requests[path][0], requests[path][2]) for path in missed]
+        fresh: dict[Key, Inspection] = {}
+        for path, inspection, cacheable in self._read(todo):
+            out[path] = inspection
+            if cacheable and path in keys:
+                fresh[keys[path]] = inspection
+        if cache is not None:
+            cache.store(fresh)
+        return out
+
+    def _read(self, todo: list[Request]) -> Iterator[Read]:
+        jobs = self.content.jobs
+        if jobs <= 1 or (len(todo) < PARALLEL_MIN and self._pool is None):
+            yield from read_batch(self.content, todo)
+            return
+        if self._pool is None:  # this process reads a share too: N jobs are N - 1 workers and this one
+            self._pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=_start_worker,
+                                             initargs=(self.content.repository.toplevel, self.content.server_store))
+        size = max(1, min(_BATCH, -(-len(todo) // (jobs * 4))))
+        batches = [todo[start:start + size] for start in range(0, len(todo), size)]
+        futures: dict[int, Future[list[_Answer]] | None] = {}
+        for index, batch in enumerate(batches):
+            if index % jobs:
+                try:
+                    futures[index] = self._pool.submit(_read_in_worker, batch)
+                except RuntimeError:  # the pool broke (a worker died): this process reads the rest
+                    futures[index] = None
+        reads = {index: read_batch(self.content, batch) for index, batch in enumerate(batches) if index % jobs == 0}
+        for index, future in futures.items():
+            try:
+                answers = future.result() if future is not None else None
+            except Exception:  # noqa: BLE001 — whatever stopped a worker, the same reading happens here
+                answers = None
+            if answers is None or len(answers) != len(batches[index]):
+                reads[index] = read_batch(self.content, batches[index])
+            else:
+                reads[index] = [(request[0], _NOTHING if found is None else found, cacheable)
+                                for request, (found, cacheable) in zip(batches[index], answers)]
+        for index in range(len(batches)):
+            yield from reads[index]
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+        if self.cache is not None:
+            self.cache.close()
+            self.cache = None
+
+
+_worker_reader: BlobReader | None = None
+
+
+def _start_worker(toplevel: str, lfs_store: str | None) -> None:
+    global _worker_reader
+    _worker_reader = BlobReader(GitRepository(toplevel), lfs_store)
+
+
+def _read_in_worker(requests: list[Request]) -> list[_Answer]:
+    """What was found for each request, in order; most files hold nothing, sent back as None (less to pickle)."""
+    if _worker_reader is None:
+        raise RuntimeError("worker not started")
+    found = {path: (inspection, cacheable) for path, inspection, cacheable in read_batch(_worker_reader, requests)}
+    return [(None if found[path][0] == _NOTHING else found[path][0], found[path][1]) for path, _, _ in requests]
