@@ -28,6 +28,15 @@ class Evidence:
 
 
 @dataclass(frozen=True)
+class ClipUse:
+    """One clip of a timeline that uses the media a GAI302 finding is about, with its record timecodes."""
+
+    name: str
+    record_in: str
+    record_out: str  # "" when the timeline does not say where the clip ends
+
+
+@dataclass(frozen=True)
 class Suppression:
     """An [[acknowledged]] entry that accepts a finding: it stays visible but no longer fails a check."""
 
@@ -51,6 +60,7 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     subject: str | None = None  # what inside the file it is about when no line says (a clip at a timecode)
     suppressed: Suppression | None = None  # acknowledged by the production: shown, never counted
+    clips: tuple[ClipUse, ...] = ()  # GAI302: every clip that uses the media, in timeline order
 
     @property
     def sort_key(self) -> tuple[str, int, str, str]:

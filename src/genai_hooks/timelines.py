@@ -5,15 +5,16 @@ cannot be mapped (GAI305). An unread cut cannot be cleared, so it fails closed.
 from __future__ import annotations
 
 import datetime
+import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from . import editorial, provenance
 from .chains import ManifestSet, directory_of
 from .content import ContentReader, Unavailable
 from .derived import Derivation
 from .detect import Detector, describe
-from .findings import Evidence, Finding, Note, Strength
+from .findings import ClipUse, Evidence, Finding, Note, Strength
 from .manifest import GeneratedEntry
 from .policy import coverage, make
 from .sequences import expand_frames, frame_ranges, prefetch_frames, sample_frame, split_frame
@@ -47,6 +48,16 @@ class GeneratedUse:
     source: str  # declared | detected | derived
     entry: GeneratedEntry | None  # the entry that declares the media (declared only)
     approved: bool  # approved for final-deliverable; detected and derived media never are
+    record_out: str = ""  # timecode just past the clip's last frame, "" when unknown
+
+
+@dataclass
+class _Generated:
+    """One generated media (a sequence counts as one) that a timeline uses for one reason: one GAI302."""
+
+    evidence: tuple[Evidence, ...]
+    paths: dict[str, None] = field(default_factory=dict)
+    clips: list[ClipUse] = field(default_factory=list)
 
 
 @dataclass
@@ -75,6 +86,23 @@ def _display(media: tuple[str, ...]) -> str:
         return f"{media[0]} (+{len(media) - 1} more)"
     frames = [p[1] for p in (split_frame(m) for m in media) if p is not None]
     return f"{parts[0]}[{frame_ranges(frames)}]{parts[2]} ({len(media)} frames)"
+
+
+def _media_name(path: str) -> str:
+    """What makes frames one media: the sequence's name without its frame number, else the path."""
+    parts = split_frame(path)
+    return path if parts is None else f"{parts[0]}#{parts[2]}"
+
+
+def _frame_order(path: str) -> tuple[int, str]:
+    parts = split_frame(path)
+    return (parts[1] if parts is not None else 0, path)
+
+
+def _record_order(clip: ClipUse) -> tuple[int, ...]:
+    """Timeline order: by record timecode, hours past 24 included; a negative timecode comes first."""
+    numbers = tuple(int(n) for n in re.findall(r"\d+", clip.record_in))
+    return (0, *(-n for n in numbers)) if clip.record_in.startswith("-") else (1, *numbers)
 
 
 def _first(items: Mapping[str, None]) -> str:
@@ -112,12 +140,12 @@ class TimelineJudge:
                 self._judge_clips(timeline, data, clips)
 
     def _add(self, rule: str, timeline: str, message: str, evidence: tuple[Evidence, ...] = (),
-             subject: str | None = None) -> None:
+             subject: str | None = None, clips: tuple[ClipUse, ...] = ()) -> None:
         finding = make(self.manifests, rule, directory_of(timeline), timeline, None, message, None, None)
         if finding is not None:
             self.findings.append(Finding(finding.rule, finding.severity, finding.path, finding.line, finding.message,
                                          finding.fix, finding.manifest, finding.manifest_line, (timeline,),
-                                         evidence, subject))
+                                         evidence, subject, None, clips))
 
     def _read(self, timeline: str, data: bytes) -> tuple[editorial.ClipReference, ...] | None:
         """The clips, read under the nearest declared frame rate, else any other the chain declares (EDL
@@ -145,13 +173,21 @@ class TimelineJudge:
         unseen = _Unseen({}, {})
         embedded = self._embedded(timeline, data, mapped)
         recorded = self.uses.setdefault(timeline, [])
+        generated: dict[tuple[str, str], _Generated] = {}  # (media, reason) -> its paths and the clips using it
         for clip in clips:
             for use in self._uses(clip, mapped, unseen, embedded):
                 recorded.append(use)
                 if use.approved:
                     continue
-                self._add("GAI302", timeline, f"clip '{use.clip}' at {use.record_in} uses {_display(use.media)}: "
-                          f"{use.reason}", use.evidence, f"clip '{use.clip}' at {use.record_in}")
+                by_name: dict[str, list[str]] = {}
+                for path in use.media:
+                    by_name.setdefault(_media_name(path), []).append(path)
+                for name, paths in by_name.items():
+                    media = generated.setdefault((name, use.reason), _Generated(use.evidence))
+                    media.paths.update(dict.fromkeys(paths))
+                    media.clips.append(ClipUse(use.clip, use.record_in, use.record_out))
+        for (_, reason), media in generated.items():
+            self._generated(timeline, reason, media)
         if unseen.unmapped:
             self._add("GAI305", timeline, f"{len(unseen.unmapped)} media reference(s) cannot be mapped into the "
                       f"repository, so their clips are not cleared: {_first(unseen.unmapped)}")
@@ -159,6 +195,17 @@ class TimelineJudge:
             self.notes.append(Note(timeline, f"{len(unseen.missing)} media file(s) the cut uses are not in the "
                                              f"snapshot and no [[generated]] pattern names them: "
                                              f"{_first(unseen.missing)}"))
+
+    def _generated(self, timeline: str, reason: str, media: _Generated) -> None:
+        """One GAI302 for one generated media of the timeline: how many clips use it, the first, and every use."""
+        uses = tuple(sorted(media.clips, key=_record_order))
+        shown = _display(tuple(sorted(media.paths, key=_frame_order)))
+        first = uses[0]
+        if len(uses) == 1:
+            message = f"clip '{first.name}' at {first.record_in} uses {shown}: {reason}"
+        else:
+            message = f"{len(uses):,} clips use {shown}, the first '{first.name}' at {first.record_in}: {reason}"
+        self._add("GAI302", timeline, message, media.evidence, shown, uses)
 
     def _uses(self, clip: editorial.ClipReference, mapped: Mapping[str, list[str]], unseen: _Unseen,
               embedded: Mapping[str, provenance.Inspection]) -> list[GeneratedUse]:
@@ -202,7 +249,7 @@ class TimelineJudge:
                 by_reason.setdefault((f"undeclared generated media ({describe(strong[0])})", strong),
                                      _Media(DETECTED, None, False, [])).paths.append(path)
         return [GeneratedUse(clip.clip, clip.record_in, tuple(found.paths), reason, evidence, found.source,
-                             found.entry, found.approved)
+                             found.entry, found.approved, clip.record_out)
                 for (reason, evidence), found in by_reason.items()]
 
     def _declared(self, entry: GeneratedEntry, path: str,

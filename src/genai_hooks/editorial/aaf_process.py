@@ -42,8 +42,9 @@ def read_in_child(data: bytes, rate: float) -> tuple[ClipReference, ...]:
         answer = json.loads(lines[-1])
         if "unreadable" in answer:
             raise TimelineUnreadable(str(answer["unreadable"]))
-        return tuple(ClipReference(str(clip), str(record_in), tuple(str(target) for target in targets))
-                     for clip, record_in, targets in answer["clips"])
+        return tuple(ClipReference(str(clip), str(record_in), tuple(str(target) for target in targets),
+                                   str(record_out))
+                     for clip, record_in, targets, record_out in answer["clips"])
     except (IndexError, ValueError, KeyError, TypeError):
         ending = f"signal {-done.returncode}" if done.returncode < 0 else f"exit status {done.returncode}"
         raise TimelineUnreadable(f"the AAF reader stopped ({ending}) without an answer") from None
@@ -75,7 +76,7 @@ def _answer(rate: float, limit: int) -> dict[str, object]:
         return {"unreadable": f"AAF that needs more than {limit >> 20:,} MiB to read; not read"}
     except Exception as error:  # noqa: BLE001 — anything pyaaf2 raises makes the file unreadable
         return {"unreadable": "not a readable AAF file: " + reason(error)}
-    return {"clips": [[clip.clip, clip.record_in, list(clip.targets)] for clip in clips]}
+    return {"clips": [[clip.clip, clip.record_in, list(clip.targets), clip.record_out] for clip in clips]}
 
 
 def main(argv: list[str]) -> int:

@@ -60,7 +60,7 @@ class ClipCollector:
 
     def add(self, root: Any, global_start: Any, rate: float, drop_frame: bool | None) -> None:
         """Every clip under `root`, a top-level stack (or composition, or clip) of a timeline."""
-        for clip, record in _clips_with_record_times(root):
+        for clip, record, record_end in _clips_with_record_times(root):
             targets = _clip_targets(clip, self._source_file_comments, self._budget)
             if not targets:
                 continue
@@ -71,6 +71,7 @@ class ClipCollector:
                 clip=str(clip.name or ""),
                 record_in=record_timecode(record, global_start, rate, drop_frame),
                 targets=targets,
+                record_out=record_timecode(record_end, global_start, rate, drop_frame),
             )
             if reference not in self._seen:  # an EDL "AA" event is the same clip on two audio tracks
                 self._seen.add(reference)
@@ -111,14 +112,16 @@ def style_of(timeline: Any, style: TimecodeStyle) -> TimecodeStyle:
     return style
 
 
-def _clips_with_record_times(root: Any) -> Iterator[tuple[Any, Any]]:
-    """(clip, where its first visible frame sits in the top-level stack), a composition's clips first.
+def _clips_with_record_times(root: Any) -> Iterator[tuple[Any, Any, Any]]:
+    """(clip, where its first visible frame sits in the top-level stack, where its visible part ends), a
+    composition's clips first.
 
     A clip that a nested composition trims at its head starts where the trim ends; one trimmed
     away entirely keeps its own start.
     """
     if isinstance(root, otio.schema.Clip):
-        yield root, otio.opentime.RationalTime(0, root.trimmed_range().start_time.rate)
+        duration = root.trimmed_range().duration
+        yield root, otio.opentime.RationalTime(0, duration.rate), duration
         return
     # offset: added to a time inside a composition, gives the time in the top-level stack
     root_range = root.source_range
@@ -132,7 +135,7 @@ def _clips_with_record_times(root: Any) -> Iterator[tuple[Any, Any]]:
             child_range = child_ranges[child]
             placed = (offset + child_range.start_time, offset + child_range.end_time_exclusive())
             if isinstance(child, otio.schema.Clip):
-                yield child, _first_visible(placed, window)
+                yield child, _first_visible(placed, window), _last_visible(placed, window)
             elif isinstance(child, otio.core.Composition):
                 start_inside = child.trimmed_range().start_time
                 nested.append((child, placed[0] - start_inside, _intersection(placed, window)))
@@ -154,18 +157,42 @@ def _first_visible(placed: _Window, window: _Window | None) -> Any:
     return max(placed[0], window[0])
 
 
+def _last_visible(placed: _Window, window: _Window | None) -> Any:
+    if window is None or not (placed[0] < window[1] and window[0] < placed[1]):
+        return placed[1]
+    return min(placed[1], window[1])
+
+
 def record_timecode(record: Any, global_start: Any, rate: float, drop_frame: bool | None) -> str:
     position = record if global_start is None else global_start + record
     frames = position.value_rescaled_to(rate)
     if not math.isfinite(frames):
         raise TimelineUnreadable("a clip has no finite record time")
     frame = round(frames)
-    frame_time = otio.opentime.RationalTime(abs(frame), rate)
-    try:
-        timecode = str(frame_time.to_timecode(rate, drop_frame))
-    except ValueError:  # drop-frame asked of a rate that has none (a 23.976 FCP sequence marked DF)
-        timecode = str(frame_time.to_timecode(rate, False))
+    timecode = unwrapped_timecode(abs(frame), rate, drop_frame)
     return "-" + timecode if frame < 0 else timecode
+
+
+def unwrapped_timecode(frame: int, rate: float, drop_frame: bool | None) -> str:
+    """`frame` as timecode; past 24 hours the hours go on counting (OpenTimelineIO wraps them to 00)."""
+    timecode = _timecode(frame, rate, drop_frame)
+    dropped = ";" in timecode
+    nominal = round(rate)
+    per_day = nominal * 86_400 - (2 * round(nominal / 30) * (1_440 - 144) if dropped else 0)
+    days, rest = divmod(frame, per_day)
+    if not days:
+        return timecode
+    timecode = _timecode(rest, rate, drop_frame)
+    hours, tail = timecode.split(":", 1)
+    return f"{int(hours) + 24 * days:02d}:{tail}"
+
+
+def _timecode(frame: int, rate: float, drop_frame: bool | None) -> str:
+    frame_time = otio.opentime.RationalTime(frame, rate)
+    try:
+        return str(frame_time.to_timecode(rate, drop_frame))
+    except ValueError:  # drop-frame asked of a rate that has none (a 23.976 FCP sequence marked DF)
+        return str(frame_time.to_timecode(rate, False))
 
 
 def timeline_rate(global_start: Any, root: Any, style: TimecodeStyle) -> float:

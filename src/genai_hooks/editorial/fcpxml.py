@@ -167,7 +167,11 @@ class _Reader(FcpxXml):  # type: ignore[misc]
                     placed.update(missing)
                     record = otio.opentime.RationalTime(round(self._position(element) * rate), rate)
                     record_in = record_timecode(record, None, rate, drop_frame)
-                    references.append(ClipReference(str(element.get("name", "")), record_in, tuple(missing)))
+                    end = self._position(element) + _seconds(element.get("duration"))
+                    record_out = record_timecode(otio.opentime.RationalTime(round(end * rate), rate), None, rate,
+                                                 drop_frame)
+                    references.append(ClipReference(str(element.get("name", "")), record_in, tuple(missing),
+                                                    record_out))
         return tuple(references)
 
     def _sources(self, element: Any) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Compared case-insensitively. `.otiod` and `.fcpxmld` bundles are directories: their
 # `content.otio` and `Info.fcpxml` carry the suffixes read here.
@@ -23,11 +23,12 @@ class TimelineUnreadable(Exception):
 class ClipReference:
     """One clip of a timeline and the media it references, as the timeline writes them."""
 
-    __slots__ = ("clip", "record_in", "targets")  # a 100,000-clip timeline keeps 100,000 of these
-
     clip: str  # the clip's name
     record_in: str  # timecode of the clip's first frame on the timeline, "HH:MM:SS:FF" (";FF" drop-frame)
     targets: tuple[str, ...]  # URLs or paths as written; one per frame used for an image sequence
+    # timecode just past the clip's last frame, as an EDL writes it ("" when unknown); where a clip ends does not
+    # tell two clips apart (an EDL "AA" event is one clip), so it is not compared
+    record_out: str = field(default="", compare=False)
 
 
 def short_reason(error: BaseException) -> str:

@@ -26,6 +26,7 @@ def finding_dict(finding: Finding) -> dict[str, Any]:
         "suppressed": None if finding.suppressed is None else {
             "reason": finding.suppressed.reason, "by": finding.suppressed.by,
             "manifest": finding.suppressed.manifest, "manifest_line": finding.suppressed.manifest_line},
+        "clips": [{"name": c.name, "record_in": c.record_in, "record_out": c.record_out} for c in finding.clips],
     }
 
 
