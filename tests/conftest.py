@@ -91,6 +91,14 @@ class Repo:
         return self.run("run", "--format", "json", *args, **kwargs)
 
 
+@pytest.fixture(autouse=True)
+def evidence_cache(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Each test's own evidence cache: the suite never writes into the user's ~/.cache, nor shares entries."""
+    cache = tmp_path_factory.mktemp("evidence-cache")
+    monkeypatch.setenv("GENAI_HOOKS_CACHE", str(cache))
+    return cache
+
+
 @pytest.fixture
 def repo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Repo]:
     for key in ("GITHUB_ACTIONS", "PRE_COMMIT_TO_REF", "PRE_COMMIT_FROM_REF", "GITHUB_STEP_SUMMARY", "NO_COLOR"):

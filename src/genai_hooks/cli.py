@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--output", metavar="FILE", help="write the output to FILE instead of stdout")
     run.add_argument("--as-of", type=_date, metavar="DATE", help="judge approvals as of DATE (default: today)")
     run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
+    run.add_argument("--no-cache", action="store_true",
+                     help="neither read nor write the evidence cache (what was found in each blob, kept between runs)")
     run.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
     run.add_argument("--quiet", action="store_true", help="text format: print the findings only, no notes or summary")
     run.add_argument("--progress", action="store_true",
@@ -222,6 +224,7 @@ def _run(args: argparse.Namespace) -> int:
             repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
             datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
             early_listing=kinds, cwd=cwd, approvers=args.approvers, version_control=fmt == "sarif",
+            cache=not args.no_cache,
         )
     finally:
         for started in (lookup, early, kinds):

@@ -14,13 +14,16 @@ import hashlib
 import os
 import re
 import stat
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from .gitcmd import GitRepository
-from .provenance import MAX_READ, BytesSource, FileSource
+from .provenance import MAX_READ, BytesSource, FileSource, Inspection
 from .snapshot import Snapshot
+
+if TYPE_CHECKING:
+    from .inspection import Inspector
 
 LFS_POINTER_MAX = 1024  # git-lfs's own limit: a larger blob is never a pointer
 # The version URLs git-lfs accepts (pointer.go's v1Aliases): its own, Hawser's and git-media's.
@@ -105,55 +108,20 @@ def hashes_to(path: str, object_id: str, size: int) -> bool:
     return digest.hexdigest() == object_id
 
 
-class ContentReader:
-    def __init__(self, snapshot: Snapshot) -> None:
-        self.snapshot = snapshot
-        self.repository: GitRepository = snapshot.repository
+class BlobReader:
+    """Bounded sources for blobs of one repository: the LFS store, the working tree when it holds the blob, git."""
+
+    def __init__(self, repository: GitRepository) -> None:
+        self.repository = repository
         self._lfs_dir: str | None = None
-        self.approvers: tuple[str, bytes] | None = None  # an allowed_signers file held outside the snapshot
 
-    # -- whole small files ----------------------------------------------------------------------
-    def read_whole(self, paths: Iterable[str], limit: int) -> dict[str, bytes | None]:
-        """Blob contents by path (None when missing, not a blob, or over `limit` bytes)."""
-        blobs = self.snapshot.blobs(list(paths))
-        out: dict[str, bytes | None] = dict.fromkeys(blobs)
-        small: dict[str, list[str]] = {}  # identical files share a blob: read it once, give it to each
-        for path, blob in blobs.items():
-            if blob is not None and blob[1] <= limit:
-                small.setdefault(blob[0], []).append(path)
-        for blob_id, data, _ in self.repository.read_objects(list(small), limit):
-            for path in small[blob_id]:
-                out[path] = data
-        return out
-
-    def read_resolved(self, paths: Iterable[str], limit: int) -> dict[str, bytes | Unavailable]:
-        """Whole contents by path, a Git LFS pointer resolved in the local store (timelines are often LFS)."""
-        out: dict[str, bytes | Unavailable] = {}
-        for path, data in self.read_whole(paths, limit).items():
-            pointer = lfs_pointer(data) if data is not None else None
-            if data is None:
-                out[path] = Unavailable(f"missing from the snapshot or larger than {limit >> 20} MiB")
-            elif pointer is None:
-                out[path] = data
-            elif pointer.size > limit:
-                out[path] = Unavailable(f"its Git LFS object is larger than {limit >> 20} MiB")
-            else:
-                stored = self._stored(pointer)
-                if isinstance(stored, Unavailable):
-                    out[path] = stored
-                else:
-                    with stored:
-                        out[path] = stored.read(0, pointer.size)
-        return out
-
-    # -- media ----------------------------------------------------------------------------------
-    def media_sources(self, paths: list[str]) -> Iterator[tuple[str, Source | Unavailable]]:
-        """Yield a bounded source for each path (callers close FileSources).
+    def media_sources_of(self, blobs: Mapping[str, tuple[str, int] | None]
+                         ) -> Iterator[tuple[str, Source | Unavailable]]:
+        """Yield a bounded source for each path's blob (callers close FileSources).
 
         Small blobs are read whole (an LFS pointer is resolved in the LFS store); a large blob
         comes from the working-tree file when that file hashes to the blob, else its first MiB.
         """
-        blobs = self.snapshot.blobs(paths)
         small: dict[str, list[str]] = {}
         large: list[str] = []
         for path, blob in blobs.items():
@@ -201,3 +169,68 @@ class ContentReader:
                 base = os.path.join(git_dir, "lfs")
             self._lfs_dir = os.path.join(base, "objects")
         return self._lfs_dir
+
+
+class ContentReader(BlobReader):
+    """What one snapshot holds, read: whole small files, bounded media, embedded provenance (cached)."""
+
+    def __init__(self, snapshot: Snapshot) -> None:
+        super().__init__(snapshot.repository)
+        self.snapshot = snapshot
+        self.approvers: tuple[str, bytes] | None = None  # an allowed_signers file held outside the snapshot
+        self.cache = False  # keep what readers found in blobs between runs (the evidence cache); set by the runner
+        self._inspector: Inspector | None = None
+
+    # -- whole small files ----------------------------------------------------------------------
+    def read_whole(self, paths: Iterable[str], limit: int) -> dict[str, bytes | None]:
+        """Blob contents by path (None when missing, not a blob, or over `limit` bytes)."""
+        blobs = self.snapshot.blobs(list(paths))
+        out: dict[str, bytes | None] = dict.fromkeys(blobs)
+        small: dict[str, list[str]] = {}  # identical files share a blob: read it once, give it to each
+        for path, blob in blobs.items():
+            if blob is not None and blob[1] <= limit:
+                small.setdefault(blob[0], []).append(path)
+        for blob_id, data, _ in self.repository.read_objects(list(small), limit):
+            for path in small[blob_id]:
+                out[path] = data
+        return out
+
+    def read_resolved(self, paths: Iterable[str], limit: int) -> dict[str, bytes | Unavailable]:
+        """Whole contents by path, a Git LFS pointer resolved in the local store (timelines are often LFS)."""
+        out: dict[str, bytes | Unavailable] = {}
+        for path, data in self.read_whole(paths, limit).items():
+            pointer = lfs_pointer(data) if data is not None else None
+            if data is None:
+                out[path] = Unavailable(f"missing from the snapshot or larger than {limit >> 20} MiB")
+            elif pointer is None:
+                out[path] = data
+            elif pointer.size > limit:
+                out[path] = Unavailable(f"its Git LFS object is larger than {limit >> 20} MiB")
+            else:
+                stored = self._stored(pointer)
+                if isinstance(stored, Unavailable):
+                    out[path] = stored
+                else:
+                    with stored:
+                        out[path] = stored.read(0, pointer.size)
+        return out
+
+    # -- media ----------------------------------------------------------------------------------
+    def media_sources(self, paths: list[str]) -> Iterator[tuple[str, Source | Unavailable]]:
+        """Yield a bounded source for each path of the snapshot (callers close FileSources)."""
+        yield from self.media_sources_of(self.snapshot.blobs(paths))
+
+    def inspect_media(self, requests: Mapping[str, tuple[str, ...]]) -> dict[str, Inspection]:
+        """The embedded provenance of each path (read with its markers): from the evidence cache, else from the
+        content."""
+        if self._inspector is None:
+            from .inspection import Inspector
+
+            self._inspector = Inspector(self)
+        return self._inspector.inspect(requests)
+
+    def close(self) -> None:
+        """Close the evidence cache."""
+        if self._inspector is not None:
+            self._inspector.close()
+            self._inspector = None

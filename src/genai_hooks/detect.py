@@ -9,7 +9,7 @@ from dataclasses import replace
 from . import provenance
 from .audience import detected_as_real
 from .chains import ManifestSet, directory_of
-from .content import ContentReader, Unavailable
+from .content import ContentReader
 from .findings import Evidence, Finding, Note, Severity, Strength
 from .policy import make
 from .progress import progress
@@ -145,16 +145,7 @@ class Detector:
                 blob = blobs.get(path)
                 key = (blob[0], provenance.extension(path), markers) if blob else (path, "", ())
                 twins.setdefault(key, []).append(path)
-        raw: dict[str, provenance.Inspection] = {}
-        for path, source in self.content.media_sources([same[0] for same in twins.values()]):
-            if isinstance(source, Unavailable):
-                raw[path] = provenance.Inspection((), source.reason)
-                continue
-            try:
-                raw[path] = provenance.inspect(path, source, markers=self.markers(path))
-            finally:
-                if isinstance(source, provenance.FileSource):
-                    source.close()
+        raw = self.content.inspect_media({same[0]: self.markers(same[0]) for same in twins.values()})
         for same in twins.values():
             for path in same[1:]:
                 raw[path] = raw[same[0]]

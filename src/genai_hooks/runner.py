@@ -55,16 +55,18 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
               early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None,
               early_listing: EarlyListing | None = None, approvers: str | None = None,
-              version_control: bool = False) -> Outcome:
+              version_control: bool = False, cache: bool = True) -> Outcome:
     """Judge; `early_*` is git work on the index that cli.py started before importing this module; `approvers`:
     an allowed_signers file held outside the repository (it takes precedence over [production] approvers);
-    `version_control` also reads the remote and branch (for SARIF)."""
+    `version_control` also reads the remote and branch (for SARIF); `cache`: use the evidence cache."""
     held = read_approvers(approvers) if approvers is not None else None
     repository = GitRepository(repo)
+    content: ContentReader | None = None
     try:
         snapshot = open_snapshot(repository, rev)
         content = ContentReader(snapshot)
         content.approvers = held
+        content.cache = cache
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
         lookup, early, kinds = (_here(early_lookup, repository), _here(early_diff, repository),
                                 _here(early_listing, repository))
@@ -110,6 +112,8 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         if version_control:
             result = replace(result, version_control=describe(repository, snapshot.commit))
     finally:
+        if content is not None:
+            content.close()
         repository.close()
     return Outcome(result, snapshot, manifests, selection, judged.clip_uses, judged.inherited)
 
