@@ -39,6 +39,21 @@ def _date(text: str) -> datetime.date:
         raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
 
 
+def _jobs(text: str) -> int:
+    """--jobs N: at least 1; more than the CPUs available only makes processes wait on each other, so it is clamped."""
+    try:
+        jobs = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of processes") from None
+    if jobs < 1:
+        raise argparse.ArgumentTypeError(f"{text} processes cannot read anything; give 1 or more")
+    try:
+        available = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        available = os.cpu_count() or 1
+    return min(jobs, max(1, available))
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="genai-hooks", allow_abbrev=False,
                      description="Keep generative-AI use in a production repository within the studio's rules.")
@@ -59,6 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--no-metadata", action="store_true", help="do not sniff embedded provenance")
     run.add_argument("--no-cache", action="store_true",
                      help="neither read nor write the evidence cache (what was found in each blob, kept between runs)")
+    run.add_argument("--jobs", type=_jobs, metavar="N",
+                     help="read media in N processes (default: the CPUs available, at most 8; more than the CPUs "
+                          "available counts as that many)")
     run.add_argument("--repo", metavar="DIR", help="the repository (default: the current directory)")
     run.add_argument("--quiet", action="store_true", help="text format: print the findings only, no notes or summary")
     run.add_argument("--progress", action="store_true",
@@ -224,7 +242,7 @@ def _run(args: argparse.Namespace) -> int:
             repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
             datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
             early_listing=kinds, cwd=cwd, approvers=args.approvers, version_control=fmt == "sarif",
-            cache=not args.no_cache,
+            cache=not args.no_cache, jobs=args.jobs,
         )
     finally:
         for started in (lookup, early, kinds):

@@ -172,13 +172,14 @@ class BlobReader:
 
 
 class ContentReader(BlobReader):
-    """What one snapshot holds, read: whole small files, bounded media, embedded provenance (cached)."""
+    """What one snapshot holds, read: whole small files, bounded media, embedded provenance (cached, in parallel)."""
 
     def __init__(self, snapshot: Snapshot) -> None:
         super().__init__(snapshot.repository)
         self.snapshot = snapshot
         self.approvers: tuple[str, bytes] | None = None  # an allowed_signers file held outside the snapshot
         self.cache = False  # keep what readers found in blobs between runs (the evidence cache); set by the runner
+        self.jobs = 1  # processes that may read media
         self._inspector: Inspector | None = None
 
     # -- whole small files ----------------------------------------------------------------------
@@ -222,7 +223,7 @@ class ContentReader(BlobReader):
 
     def inspect_media(self, requests: Mapping[str, tuple[str, ...]]) -> dict[str, Inspection]:
         """The embedded provenance of each path (read with its markers): from the evidence cache, else from the
-        content."""
+        content, in `jobs` processes when there is enough to read."""
         if self._inspector is None:
             from .inspection import Inspector
 
@@ -230,7 +231,7 @@ class ContentReader(BlobReader):
         return self._inspector.inspect(requests)
 
     def close(self) -> None:
-        """Close the evidence cache."""
+        """End the reading processes and close the evidence cache."""
         if self._inspector is not None:
             self._inspector.close()
             self._inspector = None

@@ -1,19 +1,40 @@
-"""Reading embedded provenance for the detector (SPEC §17): the evidence cache first, then the content. Rules never
-see which way an inspection came: the cache holds only what a whole read found.
+"""Reading embedded provenance for the detector (SPEC §17): the evidence cache first, then the content — in worker
+processes when there is enough of it to pay for their start. Rules never see which way an inspection came: the
+cache holds only what a whole read found, and the processes run the same readers over the same bytes.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 
 from . import provenance
 from .content import BlobReader, ContentReader, Unavailable
 from .evidence_cache import EvidenceCache, Key, open_evidence_cache
+from .gitcmd import GitRepository
 from .provenance import FileSource, Inspection
+
+MAX_JOBS = 8
+PARALLEL_MIN = 2_000  # contents to read before worker processes pay for their start (a hook's commit never does)
+_BATCH = 512  # contents a worker reads per task: large enough to amortise the hand-over, small enough to balance
 
 Blob = tuple[str, int]  # blob id, size
 Request = tuple[str, "Blob | None", tuple[str, ...]]  # path, its blob, the markers its reader is given
 Read = tuple[str, Inspection, bool]  # path, what was found, whether it may be cached
+
+
+def available_cpus() -> int:
+    """The CPUs this process may run on (its affinity where the system says), at least 1."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+def default_jobs() -> int:
+    """`--jobs` when not given: the CPUs available, at most 8."""
+    return min(MAX_JOBS, available_cpus())
 
 
 def read_batch(reader: BlobReader, requests: Sequence[Request]) -> list[Read]:
@@ -44,6 +65,7 @@ class Inspector:
 
     def __init__(self, content: ContentReader) -> None:
         self.content = content
+        self._pool: ProcessPoolExecutor | None = None
         self.cache: EvidenceCache | None = None
         if content.cache:  # opened on the first inspection: a run that reads no media never touches it
             repository = content.repository
@@ -73,9 +95,46 @@ class Inspector:
         return out
 
     def _read(self, todo: list[Request]) -> Iterator[Read]:
-        yield from read_batch(self.content, todo)
+        jobs = self.content.jobs
+        if jobs <= 1 or (len(todo) < PARALLEL_MIN and self._pool is None):
+            yield from read_batch(self.content, todo)
+            return
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+                                             initargs=(self.content.repository.toplevel,))
+        size = max(1, min(_BATCH, -(-len(todo) // (jobs * 4))))
+        batches = [todo[start:start + size] for start in range(0, len(todo), size)]
+        futures: list[Future[list[Read]] | None] = []
+        for batch in batches:
+            try:
+                futures.append(self._pool.submit(_read_in_worker, batch))
+            except RuntimeError:  # the pool broke (a worker died): this process reads the rest
+                futures.append(None)
+        for batch, future in zip(batches, futures):
+            try:
+                done = future.result() if future is not None else None
+            except Exception:  # noqa: BLE001 — whatever stopped a worker, the same reading happens here
+                done = None
+            yield from done if done is not None else read_batch(self.content, batch)
 
     def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
         if self.cache is not None:
             self.cache.close()
             self.cache = None
+
+
+_worker_reader: BlobReader | None = None
+
+
+def _start_worker(toplevel: str) -> None:
+    global _worker_reader
+    _worker_reader = BlobReader(GitRepository(toplevel))
+
+
+def _read_in_worker(requests: list[Request]) -> list[Read]:
+    if _worker_reader is None:
+        raise RuntimeError("worker not started")
+    return read_batch(_worker_reader, requests)

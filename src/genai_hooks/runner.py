@@ -16,6 +16,7 @@ from .early import EarlyDiff, EarlyListing, IndexLookup
 from .errors import UsageError
 from .findings import RunResult
 from .gitcmd import GitRepository
+from .inspection import default_jobs
 from .judge import Options, judge
 from .lineage import Origin, moved
 from .paths import MANIFEST_NAME, is_manifest, manifest_candidates, repository_paths
@@ -55,10 +56,11 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
               as_of: datetime.date, metadata: bool, cwd: str | None = None,
               early_lookup: IndexLookup | None = None, early_diff: EarlyDiff | None = None,
               early_listing: EarlyListing | None = None, approvers: str | None = None,
-              version_control: bool = False, cache: bool = True) -> Outcome:
+              version_control: bool = False, cache: bool = True, jobs: int | None = None) -> Outcome:
     """Judge; `early_*` is git work on the index that cli.py started before importing this module; `approvers`:
     an allowed_signers file held outside the repository (it takes precedence over [production] approvers);
-    `version_control` also reads the remote and branch (for SARIF); `cache`: use the evidence cache."""
+    `version_control` also reads the remote and branch (for SARIF); `cache`: use the evidence cache; `jobs`:
+    processes that may read media (default: the CPUs available, at most 8)."""
     held = read_approvers(approvers) if approvers is not None else None
     repository = GitRepository(repo)
     content: ContentReader | None = None
@@ -67,6 +69,7 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         content = ContentReader(snapshot)
         content.approvers = held
         content.cache = cache
+        content.jobs = jobs if jobs is not None else default_jobs()
         given = repository_paths(repository.toplevel, paths, cwd or os.getcwd()) if paths else None
         lookup, early, kinds = (_here(early_lookup, repository), _here(early_diff, repository),
                                 _here(early_listing, repository))
