@@ -221,9 +221,10 @@ class ContentReader(BlobReader):
         """Yield a bounded source for each path of the snapshot (callers close FileSources)."""
         yield from self.media_sources_of(self.snapshot.blobs(paths))
 
-    def inspect_media(self, requests: Mapping[str, tuple[str, ...]]) -> dict[str, Inspection]:
-        """The embedded provenance of each path (read with its markers): from the evidence cache, else from the
-        content, in `jobs` processes when there is enough to read."""
+    def inspect_media(self, requests: Mapping[str, tuple[str | None, str, tuple[str, ...]]]) -> dict[str, Inspection]:
+        """The embedded provenance of each path, given as (its object id or None, its extension, the markers its
+        reader is given): from the evidence cache, else from the content, in `jobs` processes when there is enough
+        to read."""
         if self._inspector is None:
             from .inspection import Inspector
 

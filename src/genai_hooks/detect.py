@@ -137,15 +137,16 @@ class Detector:
 
     def _inspect_contents(self, paths: list[str]) -> dict[str, provenance.Inspection]:
         """Each distinct content is sniffed once: a held frame or a slate is often the same blob many times."""
-        blobs = self.snapshot.blobs(paths)
+        ids = self.snapshot.object_ids(paths)  # sizes are looked up only for what the evidence cache lacks
         twins: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}  # (blob, extension, markers) -> paths
         for directory, files in _by_directory(paths).items():
             markers = self.markers_in(directory)
             for path in files:
-                blob = blobs.get(path)
-                key = (blob[0], provenance.extension(path), markers) if blob else (path, "", ())
+                blob = ids.get(path)
+                key = (blob, provenance.extension(path), markers) if blob else (path, "", markers)
                 twins.setdefault(key, []).append(path)
-        raw = self.content.inspect_media({same[0]: self.markers(same[0]) for same in twins.values()})
+        raw = self.content.inspect_media({same[0]: (key[0] if key[1] else None, key[1], key[2])
+                                          for key, same in twins.items()})
         for same in twins.values():
             for path in same[1:]:
                 raw[path] = raw[same[0]]
@@ -169,7 +170,7 @@ class Detector:
             # declared files are not GAI301's business
             candidates.extend(self.manifests.generated.uncovered(directory, self.media_in(directory, files)))
         self.inspected += len(candidates)
-        self.snapshot.blobs(candidates)  # one lookup for all: large batches use one listing
+        self.snapshot.object_ids(candidates)  # one lookup for all: large batches use one listing
         for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
             progress().step("read the metadata of", start, len(candidates))
             chunk = candidates[start:start + _CHUNK]

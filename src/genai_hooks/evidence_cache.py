@@ -24,6 +24,7 @@ from .findings import Evidence, Strength
 from .provenance import Inspection
 
 FILE_NAME = "evidence.sqlite3"
+_EMPTY = Inspection((), None)
 _BUSY_MS = 5_000  # another run writing: wait this long, then go on without the cache's help
 _BATCH = 500  # blob ids per lookup (SQLite allows 999 parameters in its oldest builds)
 _SCHEMA = ("CREATE TABLE IF NOT EXISTS evidence (blob TEXT NOT NULL, reader TEXT NOT NULL, context TEXT NOT NULL, "
@@ -171,7 +172,12 @@ def _connect(location: str, warn: Callable[[str], None]) -> EvidenceCache | None
         return None
 
 
+_NOTHING = "[[],null,[]]"  # what most files hold: written and read without json
+
+
 def encode(inspection: Inspection) -> str:
+    if not inspection.evidence and inspection.uninspected is None and not inspection.training_not_permitted:
+        return _NOTHING
     return json.dumps([[[e.kind, e.strength.value, e.detail] for e in inspection.evidence], inspection.uninspected,
                        [[e.kind, e.strength.value, e.detail] for e in inspection.training_not_permitted]],
                       separators=(",", ":"))
@@ -179,6 +185,8 @@ def encode(inspection: Inspection) -> str:
 
 def decode(value: object) -> Inspection | None:
     """An entry as written by `encode`; None for anything else (a damaged or foreign entry is a miss)."""
+    if value == _NOTHING:
+        return _EMPTY
     try:
         evidence, uninspected, training = json.loads(str(value))
         if uninspected is not None and not isinstance(uninspected, str):

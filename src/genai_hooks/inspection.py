@@ -55,11 +55,6 @@ def read_batch(reader: BlobReader, requests: Sequence[Request]) -> list[Read]:
     return out
 
 
-def _key(path: str, blob: Blob, markers: tuple[str, ...]) -> Key:
-    """A reader's answer depends on the bytes, the name's extension (when the magic is unknown) and the markers."""
-    return blob[0], "\x1e".join((provenance.extension(path), *markers))
-
-
 class Inspector:
     """Inspections for one run's ContentReader: cached ones looked up in batches, the rest read and saved."""
 
@@ -71,20 +66,24 @@ class Inspector:
             repository = content.repository
             self.cache = open_evidence_cache((repository.toplevel, repository.git_dir()))
 
-    def inspect(self, requests: Mapping[str, tuple[str, ...]]) -> dict[str, Inspection]:
-        blobs = self.content.snapshot.blobs(list(requests))
-        keys = {path: _key(path, blob, requests[path]) for path in requests
-                for blob in (blobs.get(path),) if blob is not None}
+    def inspect(self, requests: Mapping[str, tuple[str | None, str, tuple[str, ...]]]) -> dict[str, Inspection]:
+        """`requests`: path -> (its object id or None, its extension, the markers its reader is given)."""
+        snapshot = self.content.snapshot
+        # a reader's answer depends on the bytes, the extension (when the magic is unknown) and the markers
+        keys: dict[str, Key] = {path: (blob_id, "\x1e".join((extension, *markers)))
+                                for path, (blob_id, extension, markers) in requests.items() if blob_id is not None}
         cache = self.cache
         hits = cache.lookup(keys.values()) if cache is not None and keys else {}
         out: dict[str, Inspection] = {}
-        todo: list[Request] = []
-        for path, markers in requests.items():
+        missed: list[str] = []
+        for path in requests:
             key = keys.get(path)
             if key is not None and key in hits:
                 out[path] = hits[key]
             else:
-                todo.append((path, blobs.get(path), markers))
+                missed.append(path)
+        blobs = snapshot.blobs(missed) if missed else {}  # sizes: only for what is read
+        todo: list[Request] = [(path, blobs.get(path), requests[path][2]) for path in missed]
         fresh: dict[Key, Inspection] = {}
         for path, inspection, cacheable in self._read(todo):
             out[path] = inspection
@@ -99,23 +98,26 @@ class Inspector:
         if jobs <= 1 or (len(todo) < PARALLEL_MIN and self._pool is None):
             yield from read_batch(self.content, todo)
             return
-        if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=jobs, initializer=_start_worker,
+        if self._pool is None:  # this process reads a share too: N jobs are N - 1 workers and this one
+            self._pool = ProcessPoolExecutor(max_workers=jobs - 1, initializer=_start_worker,
                                              initargs=(self.content.repository.toplevel,))
         size = max(1, min(_BATCH, -(-len(todo) // (jobs * 4))))
         batches = [todo[start:start + size] for start in range(0, len(todo), size)]
-        futures: list[Future[list[Read]] | None] = []
-        for batch in batches:
+        futures: dict[int, Future[list[Read]] | None] = {}
+        for index, batch in enumerate(batches):
+            if index % jobs:
+                try:
+                    futures[index] = self._pool.submit(_read_in_worker, batch)
+                except RuntimeError:  # the pool broke (a worker died): this process reads the rest
+                    futures[index] = None
+        reads = {index: read_batch(self.content, batch) for index, batch in enumerate(batches) if index % jobs == 0}
+        for index, future in futures.items():
             try:
-                futures.append(self._pool.submit(_read_in_worker, batch))
-            except RuntimeError:  # the pool broke (a worker died): this process reads the rest
-                futures.append(None)
-        for batch, future in zip(batches, futures):
-            try:
-                done = future.result() if future is not None else None
+                reads[index] = future.result() if future is not None else read_batch(self.content, batches[index])
             except Exception:  # noqa: BLE001 — whatever stopped a worker, the same reading happens here
-                done = None
-            yield from done if done is not None else read_batch(self.content, batch)
+                reads[index] = read_batch(self.content, batches[index])
+        for index in range(len(batches)):
+            yield from reads[index]
 
     def close(self) -> None:
         if self._pool is not None:
