@@ -162,9 +162,22 @@ def test_action_yml_passes_inputs_to_the_script_through_the_environment_only() -
     assert check["env"] == {
         "GENAI_HOOKS_PATHS": "${{ inputs.paths }}",
         "GENAI_HOOKS_SARIF_FILE": "${{ inputs.sarif-file }}",
+        "GENAI_HOOKS_CACHE": "${{ runner.temp }}/genai-hooks-cache",
     }
     assert set(action["outputs"]) == {"errors", "warnings", "sarif-file"}
     assert all(o["value"].startswith("${{ steps.check.outputs.") for o in action["outputs"].values())
+
+
+def test_action_keeps_the_evidence_cache_between_runs_restored_from_the_default_branch() -> None:
+    steps = yaml.safe_load((ROOT / "action.yml").read_text("utf-8"))["runs"]["steps"]
+    [cache] = [step for step in steps if step.get("uses", "").startswith("actions/cache@")]
+    check = next(step for step in steps if step.get("id") == "check")
+    assert steps.index(cache) < steps.index(check)
+    assert cache["with"]["path"] == check["env"]["GENAI_HOOKS_CACHE"]
+    assert cache["with"]["key"].endswith("-${{ github.sha }}")  # a new entry each commit: saved after the run
+    restore = cache["with"]["restore-keys"].strip().splitlines()
+    assert restore[-1] == "genai-hooks-evidence-${{ runner.os }}-${{ github.event.repository.default_branch }}-"
+    assert all(cache["with"]["key"].startswith(prefix) for prefix in restore[:1])
 
 
 # --- run.sh in real repositories -----------------------------------------------------------------
