@@ -236,3 +236,29 @@ def test_what_could_not_be_read_whole_is_never_remembered(repo: Repo, evidence_c
     assert [(f["rule"], f["path"]) for f in second.json["findings"]] == [("GAI301", "shots/large.png"),
                                                                         ("GAI301", "shots/lfs.png")]
     assert second.out == repo.check("--no-cache").out == repo.check().out
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
+def test_a_full_disk_never_changes_the_output_nor_fails_the_run(repo: Repo, evidence_cache: Path) -> None:
+    """No write may grow a file past 24 KiB (as on a full disk): the cache cannot take 300 entries."""
+    for n in range(300):
+        repo.write(f"shots/sh{n:03d}/frame.png", png_bytes(png_info(("parameters", f"castle {n}\nSteps: 30"))))
+    repo.add()
+    expected = run_json(repo, "--no-cache")
+
+    def full_disk() -> None:
+        import resource
+        import signal
+
+        signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails (EFBIG) instead of killing
+        resource.setrlimit(resource.RLIMIT_FSIZE, (24 << 10, 24 << 10))
+
+    environment = {**os.environ, **GIT_ENV, "GENAI_HOOKS_CACHE": str(evidence_cache)}
+    said = []
+    for _ in range(2):
+        done = subprocess.run([sys.executable, "-m", "genai_hooks.cli", "run", "--format", "json"], cwd=repo.root,
+                              env=environment, capture_output=True, preexec_fn=full_disk, check=False)
+        assert (done.returncode, done.stdout.decode()) == expected[:2]
+        assert done.stderr.count(b"\n") <= 1 and b"Traceback" not in done.stderr, done.stderr
+        said.append(done.stderr.decode())
+    assert said[0].startswith("genai-hooks: evidence cache ") and ("not saved" in said[0] or "not used" in said[0])

@@ -89,7 +89,9 @@ class EvidenceCache:
     def store(self, entries: Mapping[Key, Inspection]) -> None:
         if not entries or not self._writable or self._connection is None:
             return
-        rows = [(blob, self._reader, context, encode(inspection)) for (blob, context), inspection in entries.items()]
+        # in key order: appending to the B-tree is much cheaper than inserting at random places
+        rows = sorted((blob, self._reader, context, encode(inspection))
+                      for (blob, context), inspection in entries.items())
         try:
             with self._connection:
                 self._connection.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?)", rows)

@@ -20,8 +20,10 @@ PARALLEL_MIN = 2_000  # contents to read before worker processes pay for their s
 _BATCH = 512  # contents a worker reads per task: large enough to amortise the hand-over, small enough to balance
 
 Blob = tuple[str, int]  # blob id, size
-Request = tuple[str, "Blob | None", tuple[str, ...]]  # path, its blob, the markers its reader is given
+Request = tuple[str, "str | None", tuple[str, ...]]  # path, its object id, the markers its reader is given
 Read = tuple[str, Inspection, bool]  # path, what was found, whether it may be cached
+_Answer = tuple["Inspection | None", bool]  # a worker's Read for the request at the same place; None: nothing found
+_NOTHING = Inspection((), None)
 
 
 def available_cpus() -> int:
@@ -41,8 +43,14 @@ def read_batch(reader: BlobReader, requests: Sequence[Request]) -> list[Read]:
     """Inspect each blob through bounded sources. Only what a whole read found without trouble may be cached: a
     prefix of a large blob, an absent LFS object or an I/O error may read otherwise next time."""
     markers = {path: found for path, _, found in requests}
+    ids = sorted({blob_id for _, blob_id, _ in requests if blob_id is not None})
+    kinds = reader.repository.objects(ids, ids) if ids else {}  # sizes, looked up where the reading happens
+    blobs: dict[str, Blob | None] = {}
+    for path, blob_id, _ in requests:
+        kind = kinds.get(blob_id) if blob_id is not None else None
+        blobs[path] = (kind[1], kind[2]) if kind is not None and kind[0] == "blob" else None
     out: list[Read] = []
-    for path, source in reader.media_sources_of({path: blob for path, blob, _ in requests}):
+    for path, source in reader.media_sources_of(blobs):
         if isinstance(source, Unavailable):
             out.append((path, Inspection((), source.reason), False))
             continue
@@ -68,7 +76,6 @@ class Inspector:
 
     def inspect(self, requests: Mapping[str, tuple[str | None, str, tuple[str, ...]]]) -> dict[str, Inspection]:
         """`requests`: path -> (its object id or None, its extension, the markers its reader is given)."""
-        snapshot = self.content.snapshot
         # a reader's answer depends on the bytes, the extension (when the magic is unknown) and the markers
         keys: dict[str, Key] = {path: (blob_id, "\x1e".join((extension, *markers)))
                                 for path, (blob_id, extension, markers) in requests.items() if blob_id is not None}
@@ -82,8 +89,7 @@ class Inspector:
                 out[path] = hits[key]
             else:
                 missed.append(path)
-        blobs = snapshot.blobs(missed) if missed else {}  # sizes: only for what is read
-        todo: list[Request] = [(path, blobs.get(path), requests[path][2]) for path in missed]
+        todo: list[Request] = [(path, requests[path][0], requests[path][2]) for path in missed]
         fresh: dict[Key, Inspection] = {}
         for path, inspection, cacheable in self._read(todo):
             out[path] = inspection
@@ -103,7 +109,7 @@ class Inspector:
                                              initargs=(self.content.repository.toplevel,))
         size = max(1, min(_BATCH, -(-len(todo) // (jobs * 4))))
         batches = [todo[start:start + size] for start in range(0, len(todo), size)]
-        futures: dict[int, Future[list[Read]] | None] = {}
+        futures: dict[int, Future[list[_Answer]] | None] = {}
         for index, batch in enumerate(batches):
             if index % jobs:
                 try:
@@ -113,9 +119,14 @@ class Inspector:
         reads = {index: read_batch(self.content, batch) for index, batch in enumerate(batches) if index % jobs == 0}
         for index, future in futures.items():
             try:
-                reads[index] = future.result() if future is not None else read_batch(self.content, batches[index])
+                answers = future.result() if future is not None else None
             except Exception:  # noqa: BLE001 — whatever stopped a worker, the same reading happens here
+                answers = None
+            if answers is None or len(answers) != len(batches[index]):
                 reads[index] = read_batch(self.content, batches[index])
+            else:
+                reads[index] = [(request[0], _NOTHING if found is None else found, cacheable)
+                                for request, (found, cacheable) in zip(batches[index], answers)]
         for index in range(len(batches)):
             yield from reads[index]
 
@@ -136,7 +147,9 @@ def _start_worker(toplevel: str) -> None:
     _worker_reader = BlobReader(GitRepository(toplevel))
 
 
-def _read_in_worker(requests: list[Request]) -> list[Read]:
+def _read_in_worker(requests: list[Request]) -> list[_Answer]:
+    """What was found for each request, in order; most files hold nothing, sent back as None (less to pickle)."""
     if _worker_reader is None:
         raise RuntimeError("worker not started")
-    return read_batch(_worker_reader, requests)
+    found = {path: (inspection, cacheable) for path, inspection, cacheable in read_batch(_worker_reader, requests)}
+    return [(None if found[path][0] == _NOTHING else found[path][0], found[path][1]) for path, _, _ in requests]
