@@ -154,8 +154,10 @@ def test_a_broken_cache_never_changes_the_output_nor_fails_the_run(repo: Repo, e
 def test_a_cache_inside_the_repository_is_never_used(repo: Repo, monkeypatch: pytest.MonkeyPatch) -> None:
     media_repo(repo)
     cold = run_json(repo, "--no-cache")
-    for inside in (repo.root / "cache", repo.root / ".git" / "genai-hooks"):
-        monkeypatch.setenv("GENAI_HOOKS_CACHE", str(inside))
+    for named, inside in ((str(repo.root / "cache"), repo.root / "cache"),
+                          (str(repo.root / ".git" / "genai-hooks"), repo.root / ".git" / "genai-hooks"),
+                          ("relative-cache", repo.root / "relative-cache")):  # relative to the current directory
+        monkeypatch.setenv("GENAI_HOOKS_CACHE", named)
         code, out, err = run_json(repo)
         assert (code, out) == cold[:2]
         assert err == f"genai-hooks: evidence cache {inside}: is inside the repository; not used\n"
@@ -184,6 +186,7 @@ def test_the_cache_lives_where_the_environment_says() -> None:
     assert cache_directory({"XDG_CACHE_HOME": "/x", "HOME": "/h"}) == os.path.join("/x", "genai-hooks")
     assert cache_directory({"GENAI_HOOKS_CACHE": "", "XDG_CACHE_HOME": "relative"}) == os.path.join(
         os.path.expanduser("~"), ".cache", "genai-hooks")
+    assert cache_directory({"GENAI_HOOKS_CACHE": "here"}) == os.path.join(os.getcwd(), "here")
 
 
 def test_the_cache_falls_back_to_xdg_cache_home(repo: Repo, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -47,10 +47,12 @@ def reader_version() -> str:
 
 def cache_directory(environ: Mapping[str, str]) -> str | None:
     """Where the cache lives, by the environment; None when no place is named (no home)."""
-    for variable, below in (("GENAI_HOOKS_CACHE", ""), ("XDG_CACHE_HOME", "genai-hooks")):
-        value = environ.get(variable, "")
-        if value and os.path.isabs(value):
-            return os.path.join(value, below) if below else value
+    named = environ.get("GENAI_HOOKS_CACHE", "")
+    if named:
+        return os.path.abspath(named)  # relative: to the current directory (inside the repository, it is refused)
+    xdg = environ.get("XDG_CACHE_HOME", "")
+    if xdg and os.path.isabs(xdg):  # the XDG spec: a relative path is invalid and ignored
+        return os.path.join(xdg, "genai-hooks")
     home = os.path.expanduser("~")
     return os.path.join(home, ".cache", "genai-hooks") if home and home != "~" and os.path.isabs(home) else None
 
