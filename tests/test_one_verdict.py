@@ -142,6 +142,7 @@ def agree(show: dict[str, object]) -> None:
         shutil.rmtree(scratch, ignore_errors=True)
 
 
+@pytest.mark.slow
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(shows())
 @example({"files": {"shots/sh010/gen/sky.1002.exr": ("unique", 0),  # a link to an undeclared copy of declared media
