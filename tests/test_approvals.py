@@ -6,15 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ROOT_MANIFEST, Repo, generated, register
 
-REGISTER = """
-[[approvals]]
-id = "NFX-GAI-0042"
-covers = ["final-deliverable"]
-granted_by = "Netflix Production Legal"
-date = 2025-09-10
-"""
+REGISTER = register("NFX-GAI-0042")
 
 FRAMES = [f"deliverables/sh010/sky.{n}.exr" for n in range(1001, 1005)]
 

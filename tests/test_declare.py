@@ -5,15 +5,9 @@ from __future__ import annotations
 import os
 
 import pytest
-from conftest import ROOT_MANIFEST, Repo
+from conftest import ROOT_MANIFEST, Repo, register
 
-REGISTER = """
-[[approvals]]
-id = "NFX-GAI-0042"
-covers = ["final-deliverable"]
-granted_by = "Netflix Production Legal"
-date = 2025-09-10
-"""
+REGISTER = register("NFX-GAI-0042")
 MANIFEST = "# Nightfall S1 root manifest: production and legal review it\n" + ROOT_MANIFEST + REGISTER
 
 

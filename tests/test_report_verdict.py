@@ -4,17 +4,11 @@ paths, declared, detected or derived."""
 from __future__ import annotations
 
 from comp_scripts import NUKE_HEADER, NUKE_ROOT, nuke_node
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ROOT_MANIFEST, Repo, generated, register
 from provenance_media import png_bytes, png_info
 
 SD_PNG = png_bytes(png_info(("parameters", "a stormy sky\nSteps: 30, Sampler: Euler, Seed: 7")))
-REGISTER = """
-[[approvals]]
-id = "NFX-GAI-0042"
-covers = ["final-deliverable"]
-granted_by = "Netflix Production Legal"
-date = 2025-09-10
-"""
+REGISTER = register("NFX-GAI-0042")
 SHOW = ROOT_MANIFEST + REGISTER + '\n[editorial]\npath_map = { "/mnt/projects/nightfall/" = "" }\n'
 
 
