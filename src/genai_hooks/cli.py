@@ -227,6 +227,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     try:
         args = parse_arguments(parser, list(sys.argv[1:] if argv is None else argv))
+        if args.command in ("report", "acknowledge", "approve", "explain", "inspect", "declare", "pre-receive"):
+            try:  # before their imports: some modules (multiprocessing's) fail oddly in a deleted directory
+                os.getcwd()
+            except FileNotFoundError:
+                raise UsageError("the current directory no longer exists; cd into the repository and run again") \
+                    from None
         return _dispatch(args, parser)
     except UsageError as error:
         print(f"genai-hooks: error: {error}", file=sys.stderr)
