@@ -101,8 +101,8 @@ def run_check(*, repo: str, paths: Sequence[str] | None, rev: str | None, diff: 
         if change_set is not None and changes is None:  # staged manifest changes, deletions included
             selection.manifests.update(c.path for c in change_set.changes if is_manifest(c.path))
         # a changed genai.lock re-judges what its approvals were given for, as a changed root manifest does
-        locks = [p for p in selection.files if is_lock(p)] + [c.path for c in (change_set.changes if change_set else ())
-                                                             if is_lock(c.path)]
+        locks = [] if selection.full_audit else [p for p in selection.files if is_lock(p)]  # an audit has them all
+        locks += [c.path for c in (change_set.changes if change_set else ()) if is_lock(c.path)]
         if locks:
             selection.manifests.update(snapshot.existing([_beside(p) for p in locks]))
         _settle_missing(repository, snapshot, selection, given)
