@@ -196,3 +196,21 @@ def test_a_relative_read_that_resolves_nowhere_is_a_note_naming_script_node_and_
     [note] = [n for n in done.json["notes"] if n["path"] == "shots/sh020/comp/lost.nk"]
     assert "ReadLost (line" in note["message"] and "'elements/nowhere.####.exr'" in note["message"]
     assert "resolves to nothing" in note["message"]
+
+
+def test_a_comp_reading_a_detected_generated_element_makes_its_renders_gai208(repo: Repo) -> None:
+    from provenance_media import png_bytes, png_info
+
+    repo.write("genai.toml", SHOW)
+    repo.write("shots/sh020/elements/matte_painting.png",
+               png_bytes(png_info(("parameters", "a castle at night\nSteps: 30, Seed: 1"))))  # undeclared
+    _frames(repo, "deliverables/sh020/sh020_comp_v003.####.exr")
+    repo.write("shots/sh020/comp/sh020_comp_v003.nk", nuke(read("../elements/matte_painting.png"),
+                                                          write("../../../deliverables/sh020/sh020_comp_v003.####.exr")))
+    repo.add()
+    for args in ((), ("--", "deliverables/sh020"), ("--", "shots/sh020/comp/sh020_comp_v003.nk")):
+        done = repo.check(*args)
+        [finding] = _gai208(done)
+        assert "detected generated" in finding["message"] and finding["path"].startswith("deliverables/"), args
+        assert done.code == 1
+    assert _gai208(repo.check("--no-metadata")) == []  # detection off: only declarations and lineage count

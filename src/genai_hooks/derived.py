@@ -59,12 +59,15 @@ class Derivations:
     """Reads every compositing script once and follows generated media through them."""
 
     def __init__(self, snapshot: Snapshot, manifests: ManifestSet, content: ContentReader,
-                 generated: Callable[[str], str | None]) -> None:
-        """`generated(path)`: why a snapshot file is generated (declared, lineage), or None."""
+                 generated: Callable[[str], str | None],
+                 prepare: Callable[[list[str]], None] | None = None) -> None:
+        """`generated(path)`: why a snapshot file is generated (declared, lineage, detected), or None; `prepare`: told
+        every file the scripts read before `generated` is asked about them one by one."""
         self.snapshot = snapshot
         self.manifests = manifests
         self.content = content
         self.generated = generated
+        self.prepare = prepare
         self.notes: list[Note] = []
         self.findings: list[Finding] = []  # GAI303 on scripts that could not be read
 
@@ -80,6 +83,8 @@ class Derivations:
                 expanded[mapped] = expand_frames(self.snapshot, mapped)
             return expanded[mapped]
 
+        if self.prepare is not None:
+            self.prepare(sorted({p for script in read.values() for mapped, _ in script.reads for p in frames(mapped)}))
         by_canonical: dict[str, list[_Script]] = {}
         for script in read.values():
             for _, canonical, _ in script.writes:
