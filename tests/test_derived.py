@@ -214,3 +214,20 @@ def test_a_comp_reading_a_detected_generated_element_makes_its_renders_gai208(re
         assert "detected generated" in finding["message"] and finding["path"].startswith("deliverables/"), args
         assert done.code == 1
     assert _gai208(repo.check("--no-metadata")) == []  # detection off: only declarations and lineage count
+
+
+def test_a_comp_committed_before_its_sources_are_declared_is_gai208_in_the_commit_that_declares_them(
+        repo: Repo) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + '\n[editorial]\npath_map = { "/mnt/projects/nightfall/" = "" }\n')
+    _frames(repo, "shots/sh020/gen/sky.####.exr")
+    _frames(repo, "deliverables/sh020/sh020_comp_v003.####.exr")
+    repo.write("shots/sh020/comp/sh020_comp_v003.nk", nuke(
+        read("/mnt/projects/nightfall/shots/sh020/gen/sky.####.exr"),
+        write("/mnt/projects/nightfall/deliverables/sh020/sh020_comp_v003.####.exr")))
+    repo.add()
+    repo.commit("a comp of a plate nobody said was generated")
+    repo.write("shots/sh020/gen/genai.toml", "version = 1\n" + generated(["*.exr"]))  # declared afterwards
+    repo.add()
+    for args in (("--diff", "HEAD"), ("--", "shots/sh020/gen/genai.toml"), ()):
+        done = repo.check(*args)
+        assert [f["path"] for f in _gai208(done)] == ["deliverables/sh020/sh020_comp_v003.1001.exr"], (args, done.out)

@@ -310,8 +310,11 @@ def _derivations(snapshot: Snapshot, selection: Selection, manifests: ManifestSe
     derivations = Derivations(snapshot, every, content, generated, prepare)
     derived = derivations.follow(scripts)
     wanted = set(policy_paths) | set(selection.files)
-    return {p: d for p, d in derived.items() if selection.full_audit or p in wanted or d.script in chosen}, \
-        derivations
+    # a selected manifest brings the comps that read its files under the rules (a comp committed before its sources
+    # were declared makes its renders GAI208 in the commit that declares them)
+    scopes = tuple(d + "/" if d else "" for d in (directory_of(m) for m in selection.manifests))
+    return {p: d for p, d in derived.items() if selection.full_audit or p in wanted or d.script in chosen
+            or (scopes and d.source.startswith(scopes))}, derivations
 
 
 @dataclass(frozen=True)
