@@ -277,7 +277,7 @@ def _origins(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, c
 
 def _derivations(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, content: ContentReader,
                  judgement: Judgement, origins: Mapping[str, Origin | None], everything: _Everything,
-                 policy_paths: list[str], metadata: bool) -> tuple[dict[str, Derivation], Derivations | None]:
+                 policy_paths: list[str], detector: Detector) -> tuple[dict[str, Derivation], Derivations | None]:
     """Files derived through compositing scripts, read only when a deliverable path could be affected. What a
     script reads is generated when declared, by lineage, or by its own metadata (detected: SPEC §13)."""
     chosen = comp_scripts(selection.files) if not selection.full_audit else []
@@ -289,8 +289,8 @@ def _derivations(snapshot: Snapshot, selection: Selection, manifests: ManifestSe
         return {}, None
     every = everything()
 
-    detector = Detector(snapshot, every, content, enabled=metadata,
-                        lineage={p: o.evidence() for p, o in origins.items() if o is not None})
+    if every is not manifests:  # the scripts' sources may lie outside the selected files' chains
+        detector = Detector(snapshot, every, content, enabled=detector.enabled, lineage=detector.lineage)
 
     def generated(path: str) -> str | None:
         entry = every.winning_entry(path)
@@ -351,16 +351,16 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
     origins = _origins(snapshot, selection, manifests, content, judgement, change, everything)
     judgement.notes.extend(Note(p, "a symbolic link out of the repository: what it shows is not judged")
                            for p, o in origins.items() if o is None)
+    evidence = {p: o.evidence() for p, o in origins.items() if o is not None}
+    detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
     derived, derivations = _derivations(snapshot, selection, manifests, content, judgement, origins, everything,
-                                        policy_paths, options.metadata)
+                                        policy_paths, detector)  # in an audit, what the scripts read is read once
     if derivations is not None:
         judgement.findings.extend(derivations.findings)
         judgement.notes.extend(derivations.notes)
         every = everything()
         judgement.findings.extend(derived_findings(every, derived, lambda p: every.winning_entry(p) is not None))
         judgement.findings.extend(derived_as_real(every, derived, lambda p: every.winning_entry(p) is not None))
-    evidence = {p: o.evidence() for p, o in origins.items() if o is not None}
-    detector = Detector(snapshot, manifests, content, enabled=options.metadata, lineage=evidence)
     datasets = dataset_files(manifests, policy_paths)
     detector.watch([*datasets, *derived])  # GAI503 and GAI306 reuse what judge_files reads
     judgement.findings.extend(detector.judge_files(selection.files))

@@ -14,10 +14,9 @@ from .register import (
     consent_gaps,
     expiring,
     expiring_soon,
-    lookup,
     needs_consent,
     needs_union_notice,
 )
 
-__all__ = ["EXPIRING_DAYS", "Book", "Cited", "Signers", "cite", "consent_gaps", "expiring", "expiring_soon", "lookup",
+__all__ = ["EXPIRING_DAYS", "Book", "Cited", "Signers", "cite", "consent_gaps", "expiring", "expiring_soon",
            "needs_consent", "needs_union_notice"]

@@ -11,19 +11,12 @@ import datetime
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from ..manifest import Approval, Manifest
+from ..manifest import Approval
 from ..patterns import approval_matches
 from ..schema import CONSENTED, UNION_NOTICE
 from .book import Book
 
 EXPIRING_DAYS = 30  # an approval that ends within this many days of the judging date is flagged (GAI207)
-
-
-def lookup(root: Manifest, approval_id: str) -> Approval | None:
-    for approval in root.approvals or ():
-        if approval.id == approval_id:
-            return approval
-    return None
 
 
 def expiring(approval: Approval, as_of: datetime.date) -> bool:
@@ -59,17 +52,11 @@ class Cited:
     """The approval ids one entry cites, as judged on one date."""
 
     ids: tuple[str, ...]
-    checked: bool  # ids must resolve in the root's register (False: [policy] approvals = "external")
     wellformed: tuple[str, ...]  # ids that satisfy approval_pattern (all of them without a pattern)
     current: tuple[Approval, ...]  # register approvals cited, resolved, validly signed and holding on the date
     expired: tuple[Approval, ...]  # register approvals cited, resolved and past their `expires`
     unsigned: tuple[tuple[Approval, str], ...] = ()  # register approvals whose signature fails (GAI213), and why
     unchecked: tuple[str, ...] = ()  # ids accepted without a register entry (external approvals)
-
-    @property
-    def register(self) -> bool:
-        """Kept for readers of the report: the ids are checked against a register."""
-        return self.checked
 
     @property
     def resolved(self) -> bool:
@@ -109,7 +96,7 @@ def cite(book: Book | None, approval_ids: Sequence[str], as_of: datetime.date) -
     pattern = root.production.approval_pattern if root is not None and root.production else None
     wellformed = tuple(a for a in approval_ids if pattern is None or approval_matches(pattern, a))
     if book is None:
-        return Cited(tuple(approval_ids), True, wellformed, (), ())
+        return Cited(tuple(approval_ids), wellformed, (), ())
     resolved: list[Approval] = []
     unchecked: list[str] = []
     for approval_id in dict.fromkeys(wellformed):
@@ -123,7 +110,7 @@ def cite(book: Book | None, approval_ids: Sequence[str], as_of: datetime.date) -
     valid = [a for a in resolved if a not in {u[0] for u in unsigned}]
     current = tuple(a for a in valid if a.expires is None or a.expires >= as_of)
     expired = tuple(a for a in valid if a not in current)
-    return Cited(tuple(approval_ids), not book.external, wellformed, current, expired, unsigned, tuple(unchecked))
+    return Cited(tuple(approval_ids), wellformed, current, expired, unsigned, tuple(unchecked))
 
 
 def expiring_soon(cited: Cited, as_of: datetime.date) -> list[str]:
