@@ -273,7 +273,8 @@ def test_a_git_too_old_for_cat_file_z_is_a_clear_error(repo: Repo, tmp_path: Pat
     real = subprocess.run(["sh", "-c", "command -v git"], capture_output=True, text=True, check=True).stdout.strip()
     fake = tmp_path / "old-git" / "git"
     fake.parent.mkdir()
-    fake.write_text(f'#!/bin/sh\nif [ "$1" = version ]; then echo "git version 2.34.1"; exit 0; fi\nexec {real} "$@"\n')
+    fake.write_text(f'#!/bin/sh\nfor last; do :; done\n'  # `git [-C DIR] version`
+                    f'if [ "$last" = version ]; then echo "git version 2.34.1"; exit 0; fi\nexec {real} "$@"\n')
     fake.chmod(0o755)
     repo.write("genai.toml", VIOLATION)
     repo.add()

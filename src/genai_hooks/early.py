@@ -27,6 +27,7 @@ from .paths import (
     parse_lines,
     repository_paths,
 )
+from .spawn import run_git, start_git
 
 
 class IndexLookup:
@@ -47,10 +48,9 @@ class IndexLookup:
         self._first_ids: dict[str, str | None] | None = None
         self._ids: dict[str, str | None] | None = None
         self._first_ready = threading.Event()
-        self._process = subprocess.Popen(
-            ["git", "cat-file", f"--batch-command={self.FORMAT}", "-z", "--buffer"], cwd=toplevel,
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-            env=git_environment(located.objects))
+        self._process = start_git(
+            toplevel, ["cat-file", f"--batch-command={self.FORMAT}", "-z", "--buffer"],
+            git_environment(located.objects), stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         commands = b"".join(b"info :" + encode_path(p) + b"\0" for p in self._first)
         commands += f"info {self._MARK}\0flush\0".encode()
         commands += b"".join(b"info :" + encode_path(p) + b"\0" for p in given)
@@ -120,9 +120,8 @@ class _EarlyGit:
     def __init__(self, located: Located, args: Sequence[str]) -> None:
         self.toplevel = located.toplevel
         self._stdout: bytes | None = None
-        self._process = subprocess.Popen(
-            ["git", *args], cwd=located.toplevel, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL, env=git_environment(located.objects))
+        self._process = start_git(located.toplevel, args, git_environment(located.objects),
+                                  stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self._thread = threading.Thread(target=self._collect, daemon=True)
         self._thread.start()
 
@@ -216,13 +215,12 @@ def full_clone(repo: str | Located) -> Located | None:
         return None
     if located.bare:  # the early work reads the index, which a bare repository has not
         return None
-    config = subprocess.run(["git", *PARTIAL_CLONE_CONFIG], cwd=located.toplevel, capture_output=True,
-                            env=git_environment(), check=False)
+    config = run_git(located.toplevel, PARTIAL_CLONE_CONFIG, git_environment())
     return None if is_partial_clone(config.stdout) else located
 
 
 def _git_line(cwd: str, *args: str) -> str | None:
     """The first line git prints, None when it fails or prints nothing (commands that never write objects)."""
-    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, env=git_environment(), check=False)
+    done = run_git(cwd, args, git_environment())
     line = done.stdout.decode("utf-8", "surrogateescape").partition("\n")[0]
     return line if done.returncode == 0 and line else None

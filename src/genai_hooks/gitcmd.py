@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import os
 import queue
+import re
 import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any, cast
+from typing import IO
 
 import git
 
@@ -23,6 +24,7 @@ from .paths import (
     locate,
     parse_batch_check,
 )
+from .spawn import run_git, start_git
 
 MINIMUM_GIT = (2, 38)
 PARTIAL_CLONE_ADVICE = ("this partial clone lacks file contents genai-hooks must read, and genai-hooks never downloads "
@@ -67,38 +69,34 @@ class GitRepository:
         self.git = self.repo.git
         self.env = git_environment(located.objects)
         self.git.update_environment(**self.env)  # GitPython's persistent cat-file processes too
-        version = self.git.version_info
+        self.partial = False  # run() consults it: set before the first command
+        version = self._version()
         if version < MINIMUM_GIT:
             raise UsageError(f"genai-hooks needs Git {_dotted(MINIMUM_GIT)} or newer (for `cat-file -z`, "
                              f"which reads file names with newlines); this is Git {_dotted(version)}")
-        self.partial = False  # run() consults it: set before the first command
         self.partial = is_partial_clone(self.try_run(*PARTIAL_CLONE_CONFIG) or b"")
         if self.partial and not _stops_lazy_fetch(version):
             raise UsageError(f"this is a partial clone, and Git {_dotted(version)} would download missing file "
                              "contents while checking; genai-hooks never uses the network during a check. Use Git "
                              "2.45.1 or newer (or 2.39.4+, 2.40.2+, ... 2.44.1+), or a clone without --filter")
 
-    def _failed(self, args: Sequence[str], error: git.GitCommandError) -> Exception:
-        failure = GitFailed(args, error)
+    def _version(self) -> tuple[int, ...]:
+        """Git's version, as GitPython reads it: the leading numbers of `git version`'s third word."""
+        words = self.run("version").decode("utf-8", "replace").split()
+        numbers = re.findall(r"\d+", words[2].partition("-")[0] if len(words) > 2 else "")
+        return tuple(int(n) for n in numbers[:3]) or (0,)
+
+    def _failed(self, args: Sequence[str], stderr: bytes) -> Exception:
+        failure = GitFailed(args, stderr)
         if self.partial and "lazy fetching disabled" in failure.stderr:
             return UsageError(PARTIAL_CLONE_ADVICE)
         return failure
 
     def run(self, *args: str, stdin: bytes | None = None) -> bytes:
         """Run `git ARGS` at the top level and return stdout as bytes; GitFailed on a non-zero exit."""
-        try:
-            if stdin is not None:
-                return self._run_with_input(args, stdin)
-            out = self.git.execute(["git", *args], stdout_as_string=False, strip_newline_in_stdout=False, env=self.env)
-            return out  # type: ignore[no-any-return,unused-ignore]
-        except git.GitCommandError as error:
-            raise self._failed(args, error) from None
-
-    def _run_with_input(self, args: Sequence[str], stdin: bytes) -> bytes:
-        done = subprocess.run(["git", *args], input=stdin, cwd=self.toplevel, capture_output=True,
-                              env=self.env, check=False)
+        done = run_git(self.toplevel, args, self.env, stdin=stdin)
         if done.returncode != 0:
-            raise git.GitCommandError(["git", *args], done.returncode, done.stderr)
+            raise self._failed(args, done.stderr)
         return done.stdout
 
     def stream(self, *args: str, chunk: int = 1 << 20) -> Iterator[bytes]:
@@ -107,8 +105,8 @@ class GitRepository:
         A thread reads while the caller parses, so git never waits on a full pipe: the listing
         costs the slower of git and the parser, not both.
         """
-        process = subprocess.Popen(["git", *args], cwd=self.toplevel, stdin=subprocess.DEVNULL,
-                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=self.env)
+        process = start_git(self.toplevel, args, self.env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE)
         assert process.stdout is not None and process.stderr is not None
         stdout, stderr = process.stdout, process.stderr
         _widen_pipe(stdout.fileno())
@@ -149,7 +147,7 @@ class GitRepository:
             stdout.close()
             stderr.close()
         if code != 0:
-            raise self._failed(args, git.GitCommandError(["git", *args], code, b"".join(errors)))
+            raise self._failed(args, b"".join(errors))
 
     def try_run(self, *args: str) -> bytes | None:
         try:
@@ -171,9 +169,8 @@ class GitRepository:
         wanted = list(blob_ids)
         if not wanted:
             return
-        process = subprocess.Popen(["git", "cat-file", "--batch", "--buffer"], cwd=self.toplevel,
-                                   stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                   env=self.env)
+        process = start_git(self.toplevel, ["cat-file", "--batch", "--buffer"], self.env, stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert process.stdin is not None and process.stdout is not None
         stdin, stdout = process.stdin, process.stdout
 
@@ -232,13 +229,15 @@ class GitRepository:
 
     def read_prefix(self, name: str, limit: int) -> bytes:
         """The first `limit` bytes of a large object, without reading the rest."""
-        process = self.git.execute(["git", "cat-file", "blob", name], as_process=True, env=self.env)
-        raw = cast(Any, process).proc
+        process = start_git(self.toplevel, ["cat-file", "blob", name], self.env, stdin=subprocess.DEVNULL,
+                            stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        assert process.stdout is not None
         try:
-            return _read_exact(raw.stdout, limit)
+            return _read_exact(process.stdout, limit)
         finally:
-            raw.kill()
-            raw.wait()
+            process.kill()
+            process.wait()
+            process.stdout.close()
 
     def close(self) -> None:
         self.git.clear_cache()  # ends any process GitPython keeps
@@ -257,9 +256,8 @@ def _read_exact(stream: IO[bytes], size: int) -> bytes:
 
 class GitFailed(UsageError):
     """A git command failed; uncaught, it is an environment error (exit 2) naming git's reason."""
-    def __init__(self, args: Sequence[str], error: git.GitCommandError) -> None:
-        stderr = error.stderr if isinstance(error.stderr, str) else str(error.stderr)
-        message = stderr.strip().replace("stderr: ", "").strip("'").strip()
+    def __init__(self, args: Sequence[str], stderr: bytes) -> None:
+        message = stderr.decode("utf-8", "replace").strip()
         super().__init__(f"git {' '.join(args[:2])}: {message.splitlines()[0] if message else 'failed'}")
         self.stderr = message
 

@@ -10,11 +10,11 @@ from __future__ import annotations
 import os
 import posixpath
 import re
-import subprocess
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .errors import UsageError
+from .spawn import run_git
 
 MANIFEST_NAME = "genai.toml"
 
@@ -121,8 +121,8 @@ def locate(start: str) -> Located:
         raise UsageError("the current directory no longer exists; cd into the repository and run again") from None
     if not os.path.isdir(here):
         raise UsageError(f"{start}: no such directory")
-    done = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--show-toplevel", "--git-path", "objects"],
-                          cwd=here, capture_output=True, env=git_environment(), check=False)
+    done = run_git(here, ["rev-parse", "--path-format=absolute", "--show-toplevel", "--git-path", "objects"],
+                   git_environment())
     lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
     if done.returncode == 0 and len(lines) >= 2 and lines[0] and lines[1]:
         return Located(lines[0], lines[1])
@@ -143,8 +143,8 @@ def locate(start: str) -> Located:
 
 def _locate_bare(start: str, here: str) -> Located:
     """A bare repository (a server's): commits can be judged, there is no index or working tree."""
-    done = subprocess.run(["git", "rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-path", "objects"],
-                          cwd=here, capture_output=True, env=git_environment(), check=False)
+    done = run_git(here, ["rev-parse", "--path-format=absolute", "--absolute-git-dir", "--git-path", "objects"],
+                   git_environment())
     lines = done.stdout.decode("utf-8", "surrogateescape").split("\n")
     if done.returncode != 0 or len(lines) < 2 or not lines[0] or not lines[1]:
         raise UsageError(f"git cannot read the bare repository at {start}")
