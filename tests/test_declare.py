@@ -36,6 +36,20 @@ def test_a_sequence_is_declared_by_one_pattern_appended_and_nothing_else_changes
     assert repo.check().json["findings"] == []
 
 
+def test_declaring_again_writes_nothing_and_says_where_it_is_declared(repo: Repo) -> None:
+    paths = _show(repo)
+    first = repo.run("declare", *paths, "--tool", "firefly", "--approval", "NFX-GAI-0042")
+    assert first.code == 0, first.err
+    once = (repo.root / "genai.toml").read_bytes()
+    line = int(first.out.split("genai.toml:")[1].split(":")[0])
+    again = repo.run("declare", paths[0], "--tool", "firefly", "--approval", "NFX-GAI-0042")
+    assert again.code == 0, again.err
+    assert (repo.root / "genai.toml").read_bytes() == once
+    assert again.out.startswith(f"already declared in genai.toml:{line},") and "nothing written" in again.out
+    other = repo.run("declare", *paths, "--tool", "firefly", "--approval", "NFX-GAI-0042", "--purpose", "sky")
+    assert other.code == 0 and (repo.root / "genai.toml").read_bytes() != once  # another purpose: its own entry
+
+
 def test_crlf_and_a_missing_final_newline_are_kept(repo: Repo) -> None:
     manifest = MANIFEST.replace("\n", "\r\n").rstrip("\r\n")
     paths = _show(repo, manifest, frames=1)

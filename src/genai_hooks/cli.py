@@ -167,6 +167,10 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
 
         done = declare(args.paths, tool=args.tool, approval=args.approval, purpose=args.purpose,
                        manifest=args.manifest, repo=args.repo, cwd=os.getcwd())
+        if not done.written:
+            write_output(f"already declared in {done.manifest}:{done.line}, by an entry with this tool, approval and "
+                         "purpose; nothing written\n", None)
+            return EXIT_OK
         write_output(f"declared in {done.manifest}:{done.line}:\n{done.entry}"
                      + (f"note: {done.manifest} also holds edits that are not staged; `git add` stages them too\n"
                         if done.unstaged else "")

@@ -22,6 +22,7 @@ from ..declaration import literal, patterns_for, token_pattern
 from ..errors import UsageError
 from ..gitcmd import GitRepository
 from ..manifest import Manifest, ManifestInvalid, parse_manifest
+from ..manifest_tables import GeneratedEntry
 from ..paths import MANIFEST_NAME, repository_paths
 from ..patterns import approval_matches
 from ..sequences import FRAME_TOKEN, expand_frames
@@ -37,6 +38,7 @@ class Declared:
     line: int  # line of the new [[generated]] header
     entry: str  # the entry as written
     unstaged: bool  # the manifest had edits not staged before this one
+    written: bool = True  # False: an entry of the manifest already declared the paths so, and nothing was written
 
 
 def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: str | None, manifest: str | None,
@@ -50,6 +52,7 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
         files: list[str] = []
         directories: list[str] = []
         sequences: list[str] = []
+        frames: dict[str, list[str]] = {}
         for path, shown in zip(paths, given):
             if path in staged:
                 files.append(path)
@@ -58,7 +61,8 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
             elif os.path.lexists(_local(top, path)):
                 files.append(path)
             elif FRAME_TOKEN.search(posixpath.basename(path)) and expand_frames(snapshot, path):
-                sequences.append(path)  # sky.####.exr, as GAI301's fix writes it: the frames it names are staged
+                sequences.append(path)
+                frames[path] = expand_frames(snapshot, path)  # sky.####.exr, as GAI301's fix writes it: the frames it names are staged
             else:
                 raise UsageError(f"{shown}: not in the snapshot (index) or the working tree")
         target = _target(top, paths, manifest, cwd)
@@ -75,7 +79,13 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
                 + [literal(d[offset:]) + "/**" if d != base else "**" for d in directories])
     local = _local(top, target)
     old = _read_target(local, target)
-    entry = _entry(list(dict.fromkeys(patterns)), tool, approval, purpose)
+    patterns = list(dict.fromkeys(patterns))
+    entry = _entry(patterns, tool, approval, purpose)
+    concrete = files + [frame for sequence in sequences for frame in frames[sequence]]
+    same = _same_entry(chain.valid.get(base), concrete, [literal(d[offset:]) + "/**" if d != base else "**"
+                                                         for d in directories], tool, approval, purpose)
+    if same is not None:  # run twice (or after a hand edit), declare adds no second entry
+        return Declared(target, same.line, entry, staged_copy is not None and staged_copy != old, written=False)
     newline = "\r\n" if b"\r\n" in old else "\n"
     text = old.decode("utf-8")
     prefix = "" if not text else (newline if text.endswith("\n") else newline * 2)
@@ -88,6 +98,18 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
     replace_atomically(local, new.encode("utf-8"))
     line = text.count("\n") + prefix.count("\n") + 1
     return Declared(target, line, entry, staged_copy is not None and staged_copy != old)
+
+
+def _same_entry(manifest: Manifest | None, files: Sequence[str], directories: Sequence[str], tool: str,
+                approval: str | None, purpose: str | None) -> GeneratedEntry | None:
+    """An entry of the manifest that already declares every file (and directory pattern) with this tool, approval
+    and purpose."""
+    for entry in manifest.generated if manifest is not None else ():
+        if (entry.tool == tool and entry.approvals == ((approval,) if approval else ()) and entry.purpose == purpose
+                and set(directories) <= set(entry.paths)
+                and all(any(p.matches(f) for p in entry.patterns) for f in files)):
+            return entry
+    return None
 
 
 def _local(top: str, path: str) -> str:
