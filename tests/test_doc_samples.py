@@ -10,6 +10,7 @@ rewrites the samples; review the diff like any other change.
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -93,7 +94,38 @@ def approval_payload(tmp_path: Path) -> str:
     return _shell(f"{sys.executable} -m genai_hooks.cli approve NFX-GAI-0042 --payload", _approved_show(tmp_path).root)
 
 
+def _first_items(value: object) -> object:
+    """The report with every list cut to its first item, as docs/report.md shows it."""
+    if isinstance(value, dict):
+        return {key: _first_items(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_first_items(item) for item in value[:1]]
+    return value
+
+
+def _compact(value: object, indent: int = 0, width: int = 110) -> str:
+    """JSON with an object or list on one line when it fits in `width`, else one member a line."""
+    flat = json.dumps(value, ensure_ascii=False)
+    if indent + len(flat) <= width or not isinstance(value, (dict, list)) or not value:
+        return flat
+    inner = " " * (indent + 2)
+    if isinstance(value, dict):
+        members = [f"{inner}{json.dumps(k)}: {_compact(v, indent + 2, width)}" for k, v in value.items()]
+        return "{\n" + ",\n".join(members) + "\n" + " " * indent + "}"
+    return "[\n" + ",\n".join(inner + _compact(v, indent + 2, width) for v in value) + "\n" + " " * indent + "]"
+
+
+def report_json(tmp_path: Path) -> str:
+    """docs/report.md: the JSON report of the sample show as committed in this project (under sample-repo/)."""
+    root = tmp_path / "project"
+    shutil.copytree(SAMPLE_SHOW, root / "sample-repo", ignore=shutil.ignore_patterns("__pycache__"))
+    _shell("git init -q && git add . && git commit -q -m 'the sample show'", root)
+    real = json.loads(_shell(f"{sys.executable} -m genai_hooks.cli report --format json --as-of 2025-10-01", root))
+    return _compact(_first_items(real)) + "\n"
+
+
 SAMPLES: dict[str, Callable[[Path], str]] = {
+    "report-json": report_json,
     "blocked-commit": blocked_commit,
     "push-rejected": push_rejected,
     "approval-lock": approval_lock,
@@ -125,3 +157,4 @@ def test_the_sample_is_what_the_command_prints(name: str, tmp_path: Path) -> Non
         document.write_text(text[:body] + printed + text[body + len(shown):], encoding="utf-8")
         return
     assert printed == shown, f"{document.name}: sample {name!r} is stale; see this module's docstring"
+
