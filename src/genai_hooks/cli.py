@@ -10,18 +10,10 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from .arguments import build_parser, parse_arguments
-from .early import (
-    EarlyDiff,
-    EarlyListing,
-    IndexLookup,
-    full_clone,
-    start_early_diff,
-    start_early_listing,
-    start_index_lookup,
-)
 from .errors import UsageError
 from .paths import remove_scratch
 from .progress import progress, show_progress
+from .scope import Scope, head_start
 
 EXIT_OK, EXIT_FINDINGS, EXIT_USAGE = 0, 1, 2
 
@@ -82,32 +74,16 @@ def _run(args: argparse.Namespace) -> int:
         cwd = os.getcwd()
     except FileNotFoundError:
         raise UsageError("the current directory no longer exists; cd into the repository and run again") from None
-    # git reads the index while the rest is imported: the named files, and the staged change
-    lookup: IndexLookup | None = None
-    early: EarlyDiff | None = None
-    kinds: EarlyListing | None = None
-    hook = rev is None and args.paths and diff is None  # the genai-hooks hook
-    staged_hook = rev is None and diff is not None and not args.paths  # the genai-hooks-staged hook
-    where = full_clone(args.repo or ".") if hook or staged_hook else None
-    if where is not None:
-        # the staged change names the staged files' contents, deleted manifests and moves, in one read of
-        # the index; only before the first commit are the named files looked up in it instead
-        early = start_early_diff(where, "HEAD" if hook else diff)
-        lookup = start_index_lookup(where, args.paths, cwd) if hook and early is None else None
-        kinds = start_early_listing(where)
+    scope = Scope(paths=args.paths or None, rev=rev, diff=diff, cwd=cwd)
+    started = head_start(scope, args.repo or ".", cwd)  # git reads the index while the rest is imported
     try:
         from .runner import run_check
 
-        outcome = run_check(
-            repo=args.repo or ".", paths=args.paths or None, rev=rev, diff=diff, as_of=args.as_of or
-            datetime.date.today(), metadata=not args.no_metadata, early_lookup=lookup, early_diff=early,
-            early_listing=kinds, cwd=cwd, approvers=args.approvers, version_control=fmt == "sarif",
-            cache=not args.no_cache, jobs=args.jobs,
-        )
+        outcome = run_check(scope, repo=args.repo or ".", as_of=args.as_of or datetime.date.today(),
+                            metadata=not args.no_metadata, started=started, approvers=args.approvers,
+                            version_control=fmt == "sarif", cache=not args.no_cache, jobs=args.jobs)
     finally:
-        for started in (lookup, early, kinds):
-            if started is not None:
-                started.discard()
+        started.discard()
     code = EXIT_FINDINGS if outcome.result.errors else EXIT_OK  # decided before any output can fail
     for path in outcome.result.notes:
         if path.message.startswith("not in the snapshot"):
@@ -155,7 +131,7 @@ def _dispatch(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
         from .runner import run_check
 
         as_of = args.as_of or datetime.date.today()
-        outcome = run_check(repo=args.repo or ".", paths=None, rev=args.rev, diff=None, as_of=as_of, metadata=True)
+        outcome = run_check(Scope(rev=args.rev), repo=args.repo or ".", as_of=as_of, metadata=True)
         write_output(entries_for(list(outcome.result.findings), outcome.manifests, as_of), None)
         return EXIT_OK
     if args.command in ("inspect", "declare") and not args.paths:

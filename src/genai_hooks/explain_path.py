@@ -16,11 +16,12 @@ from .errors import UsageError
 from .findings import Finding
 from .manifest import Approval, GeneratedEntry
 from .runner import Outcome, run_check
+from .scope import Scope
 from .snapshot import Snapshot
 
 
 def explain_path(path: str, *, repo: str, rev: str | None, as_of: datetime.date, approvers: str | None) -> str:
-    outcome = run_check(repo=repo, paths=[path], rev=rev, diff=None, as_of=as_of, metadata=True, approvers=approvers)
+    outcome = run_check(Scope(paths=[path], rev=rev), repo=repo, as_of=as_of, metadata=True, approvers=approvers)
     selected = outcome.selection.files
     if len(selected) != 1:
         raise UsageError(f"{path}: explain takes one file of the snapshot; "

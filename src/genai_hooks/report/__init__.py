@@ -7,6 +7,7 @@ from typing import Callable
 
 from ..errors import UsageError
 from ..runner import run_check
+from ..scope import Scope
 from .collect import build_model
 from .model import Report
 from .withdrawals import merge_base, withdrawals
@@ -32,7 +33,7 @@ def build_report(*, repo: str, rev: str | None, fmt: str, as_of: datetime.date, 
     `since`, also list the declarations withdrawn since the merge base of `since` and the snapshot."""
     render = _renderer(fmt)
     base = merge_base(repo, rev, since) if since is not None else None  # a bad BASE fails before the audit
-    outcome = run_check(repo=repo, paths=None, rev=rev, diff=None, as_of=as_of, metadata=True, approvers=approvers)
+    outcome = run_check(Scope(rev=rev), repo=repo, as_of=as_of, metadata=True, approvers=approvers)
     try:
         report = build_model(outcome, as_of, withdrawals(outcome, since, base) if since is not None else None)
     finally:

@@ -78,6 +78,7 @@ class BudgetExceeded(Exception):
 def judge_push(options: GateOptions, updates: Sequence[RefUpdate]) -> list[RefVerdict]:
     """Judge every updated ref (a commit and base judged once, however many refs point at them)."""
     from ..runner import run_check  # the heavy imports: after stdin is read and checked
+    from ..scope import Scope
 
     repository = GitRepository(options.repo)
     try:
@@ -95,7 +96,7 @@ def judge_push(options: GateOptions, updates: Sequence[RefUpdate]) -> list[RefVe
             judged[key] = RunResult(scope.commit, 0)
         if key not in judged:
             try:
-                judged[key] = run_check(repo=options.repo, paths=None, rev=scope.commit, diff=scope.base,
+                judged[key] = run_check(Scope(rev=scope.commit, diff=scope.base), repo=options.repo,
                                         as_of=options.as_of, metadata=True, approvers=options.approvers,
                                         lfs_store=options.lfs_store).result
             except UsageError as error:
