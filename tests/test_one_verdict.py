@@ -157,7 +157,9 @@ def test_the_findings_on_a_file_do_not_depend_on_the_entry_point(show: dict[str,
 
 
 @pytest.mark.slow
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(shows())
-def test_the_findings_on_a_file_do_not_depend_on_the_entry_point_many_shows(show: dict[str, object]) -> None:
+@pytest.mark.parametrize("part", range(5))  # 5 x 30 shows, in parts the test processes share
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(show=shows())
+def test_the_findings_on_a_file_do_not_depend_on_the_entry_point_many_shows(part: int,
+                                                                           show: dict[str, object]) -> None:
     agree(show)
