@@ -6,6 +6,7 @@ import io
 import json
 import os
 import subprocess
+import sys
 import textwrap
 from collections.abc import Iterator
 from contextlib import redirect_stderr, redirect_stdout
@@ -174,3 +175,30 @@ ANY_REGISTER = "".join(register(i, ["final-deliverable", "talent-likeness", "per
                                     "union-work", "key-creative", "public-figure", "deceased-person", "archival"],
                                 consent=FULL_CONSENT)
                        for i in ("NFX-1", "NFX-2", "NFX-GAI-0042"))
+
+
+def pytest_make_parametrize_id(config: pytest.Config, val: object, argname: str) -> str | None:
+    """Long bytes as their length: a file some libraries write in no fixed order (safetensors' header under older
+    Pythons) would make a different test id in each test process, and pytest-xdist needs them the same."""
+    if isinstance(val, (bytes, bytearray)) and len(val) > 40:
+        return f"{argname}-{len(val)}B"
+    return None
+
+
+_exit_status: list[int] = []
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status.append(int(exitstatus))
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """Under Python 3.9 a whole suite run in one process (`-n 0`) ends, after its summary, in a crash in
+    OpenTimelineIO's C++ exit handlers, which free Python objects after the interpreter is gone (OTIO issue #1474;
+    core dump: `func_dealloc` called from `_otio`'s static destructors). Leave with the suite's own status
+    before they run. Test processes of pytest-xdist are left alone: they report before they exit."""
+    if sys.version_info < (3, 10) and _exit_status and not hasattr(config, "workerinput"):
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(_exit_status[-1])
