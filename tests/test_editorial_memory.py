@@ -112,6 +112,7 @@ def long_cut(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return root
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="resource.getrusage is POSIX")
 @pytest.mark.parametrize("output", FORMATS)
 def test_a_100000_clip_timeline_is_judged_in_at_most_300_mb_in_every_format(long_cut: Path, output: str) -> None:

@@ -197,6 +197,7 @@ def test_the_cache_falls_back_to_xdg_cache_home(repo: Repo, tmp_path: Path, monk
     assert (tmp_path / "xdg" / "genai-hooks" / FILE_NAME).is_file()
 
 
+@pytest.mark.slow
 def test_two_runs_sharing_one_cache_at_once_print_what_one_run_prints(repo: Repo, evidence_cache: Path) -> None:
     for n in range(300):
         repo.write(f"shots/sh{n:03d}/frame.png", png_bytes(png_info(("parameters", f"castle {n}\nSteps: 30"))))
@@ -241,6 +242,7 @@ def test_what_could_not_be_read_whole_is_never_remembered(repo: Repo, evidence_c
     assert second.out == repo.check("--no-cache").out == repo.check().out
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform == "win32", reason="RLIMIT_FSIZE is POSIX")
 def test_a_full_disk_never_changes_the_output_nor_fails_the_run(repo: Repo, evidence_cache: Path) -> None:
     """No write may grow a file past 24 KiB (as on a full disk): the cache cannot take 300 entries."""

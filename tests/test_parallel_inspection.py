@@ -57,6 +57,7 @@ def many_media(repo: Repo) -> None:
     (repo.root / "shots" / "large.png").write_bytes(CLEAN_PNG)  # the working tree no longer holds the blob
 
 
+@pytest.mark.slow
 def test_jobs_2_prints_byte_for_byte_what_jobs_1_prints(repo: Repo, monkeypatch: pytest.MonkeyPatch,
                                                         counting_pool: type[CountingPool]) -> None:
     many_media(repo)
@@ -82,6 +83,7 @@ def test_a_small_commit_starts_no_processes(repo: Repo, counting_pool: type[Coun
     assert done.code == 1 and counting_pool.started == 0
 
 
+@pytest.mark.slow
 def test_workers_that_cannot_start_leave_the_reading_to_the_run(repo: Repo, monkeypatch: pytest.MonkeyPatch,
                                                                  counting_pool: type[CountingPool]) -> None:
     many_media(repo)
