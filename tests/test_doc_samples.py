@@ -52,10 +52,11 @@ def blocked_commit(tmp_path: Path) -> str:
 SERVER_SHOW = ROOT_MANIFEST + generated(["deliverables/sh020/**"])
 
 
-def push_rejected(tmp_path: Path) -> str:
-    """docs/server.md: frames committed with --no-verify, pushed to a server whose pre-receive hook is genai-hooks."""
+def _frames_to_push(tmp_path: Path, *hook_options: str) -> Path:
+    """A server whose pre-receive hook is genai-hooks (with `hook_options`), and a clone holding three generated
+    frames in a deliverable path, staged and not committed."""
     server = Server(tmp_path / "server.git")
-    server.install()
+    server.install(*hook_options)
     work = tmp_path / "work"
     _shell("git clone -q server.git work 2>/dev/null; git -C work remote set-url origin ../server.git", tmp_path)
     clone = Repo(work)
@@ -64,8 +65,26 @@ def push_rejected(tmp_path: Path) -> str:
     for frame in ("1001", "1002", "1003"):
         clone.write(f"deliverables/sh020/sh020_v001.{frame}.exr", f"generated sky {frame}".encode())
     _shell("git add deliverables", work)
+    return work
+
+
+def push_rejected(tmp_path: Path) -> str:
+    """docs/server.md: frames committed with --no-verify, pushed to a server whose pre-receive hook is genai-hooks."""
+    work = _frames_to_push(tmp_path)
     command = 'git commit -q --no-verify -m "sh020 frames" && git push origin main'
     return f"$ {command}\n" + _shell(command, work)
+
+
+def breakglass_record(tmp_path: Path) -> str:
+    """docs/server.md: the line break glass appends to the log. The time of the push is the one value not fixed:
+    it is shown as the commits' date."""
+    log = tmp_path / "breakglass.jsonl"
+    work = _frames_to_push(tmp_path, "--allow-breakglass", "--breakglass-log", str(log))
+    _shell("git commit -q --no-verify -m 'sh020 frames' && USER=jane git push -q -o "
+           "genai-hooks.breakglass='premiere tonight; approval NFX-112 signed on paper by J. Doe' origin main", work)
+    record = json.loads(log.read_text(encoding="utf-8"))
+    record["time"] = FIXED["GIT_COMMITTER_DATE"]
+    return json.dumps(record, ensure_ascii=False) + "\n"
 
 
 APPROVED_FRAME = "deliverables/sh020/sky/sh020_sky_v003.1001.exr"
@@ -128,6 +147,7 @@ SAMPLES: dict[str, Callable[[Path], str]] = {
     "report-json": report_json,
     "blocked-commit": blocked_commit,
     "push-rejected": push_rejected,
+    "breakglass-record": breakglass_record,
     "approval-lock": approval_lock,
     "approval-payload": approval_payload,
 }
