@@ -75,7 +75,7 @@ def _run(args: argparse.Namespace) -> int:
     except FileNotFoundError:
         raise UsageError("the current directory no longer exists; cd into the repository and run again") from None
     scope = Scope(paths=args.paths or None, rev=rev, diff=diff, cwd=cwd)
-    started = head_start(scope, args.repo or ".", cwd)  # git reads the index while the rest is imported
+    started = head_start(scope, args.repo or ".")  # git reads the index while the rest is imported
     try:
         from .runner import run_check
 

@@ -66,9 +66,7 @@ class GitRepository:
         self.bare = located.bare or self.repo.bare or self.repo.working_tree_dir is None
         # git runs here: the work tree's top, or a bare repository's own directory (no file is read from it)
         self.toplevel = toplevel if self.bare else str(self.repo.working_tree_dir)
-        self.git = self.repo.git
         self.env = git_environment(located.objects)
-        self.git.update_environment(**self.env)  # GitPython's persistent cat-file processes too
         self.partial = False  # run() consults it: set before the first command
         version = self._version()
         if version < MINIMUM_GIT:
@@ -240,7 +238,7 @@ class GitRepository:
             process.stdout.close()
 
     def close(self) -> None:
-        self.git.clear_cache()  # ends any process GitPython keeps
+        self.repo.close()  # ends any process GitPython keeps
 
 
 def _read_exact(stream: IO[bytes], size: int) -> bytes:

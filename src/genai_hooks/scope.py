@@ -10,6 +10,7 @@ Standard library only: cli.py builds both before it loads the rest of genai-hook
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -57,7 +58,7 @@ class HeadStart:
                 started.discard()
 
 
-def head_start(scope: Scope, repo: str, cwd: str) -> HeadStart:
+def head_start(scope: Scope, repo: str) -> HeadStart:
     """Start the index work a hook's run will need (nothing for other runs: they read a commit or everything)."""
     if not (scope.named_in_index or scope.staged_change):
         return HeadStart()
@@ -67,6 +68,6 @@ def head_start(scope: Scope, repo: str, cwd: str) -> HeadStart:
     # the staged change names the staged files' contents, deleted manifests and moves, in one read of the index;
     # only before the first commit are the named files looked up in it instead
     diff = start_early_diff(where, "HEAD" if scope.named_in_index else str(scope.diff))
-    lookup = start_index_lookup(where, list(scope.paths or ()), cwd) if scope.named_in_index and diff is None \
-        else None
+    lookup = start_index_lookup(where, list(scope.paths or ()), scope.cwd or os.getcwd()) \
+        if scope.named_in_index and diff is None else None
     return HeadStart(lookup, diff, start_early_listing(where))

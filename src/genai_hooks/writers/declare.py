@@ -51,8 +51,7 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
         staged = set(snapshot.existing(paths))
         files: list[str] = []
         directories: list[str] = []
-        sequences: list[str] = []
-        frames: dict[str, list[str]] = {}
+        sequences: dict[str, list[str]] = {}  # a path holding frame tokens -> the staged frames it names
         for path, shown in zip(paths, given):
             if path in staged:
                 files.append(path)
@@ -60,9 +59,8 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
                 directories.append(path)
             elif os.path.lexists(_local(top, path)):
                 files.append(path)
-            elif FRAME_TOKEN.search(posixpath.basename(path)) and expand_frames(snapshot, path):
-                sequences.append(path)
-                frames[path] = expand_frames(snapshot, path)  # sky.####.exr, as GAI301's fix writes it: the frames it names are staged
+            elif FRAME_TOKEN.search(posixpath.basename(path)) and (named := expand_frames(snapshot, path)):
+                sequences[path] = named  # sky.####.exr, as GAI301's fix writes it: the frames it names are staged
             else:
                 raise UsageError(f"{shown}: not in the snapshot (index) or the working tree")
         target = _target(top, paths, manifest, cwd)
@@ -75,15 +73,14 @@ def declare(given: Sequence[str], *, tool: str, approval: str | None, purpose: s
     chain = _chain_on_disk(top, base)
     _check_ids(chain, base, tool, approval)
     offset = len(base) + 1 if base else 0
-    patterns = (patterns_for(files, base) + [token_pattern(p[offset:]) for p in sequences]
-                + [literal(d[offset:]) + "/**" if d != base else "**" for d in directories])
+    below = [literal(d[offset:]) + "/**" if d != base else "**" for d in directories]
+    patterns = patterns_for(files, base) + [token_pattern(p[offset:]) for p in sequences] + below
     local = _local(top, target)
     old = _read_target(local, target)
     patterns = list(dict.fromkeys(patterns))
     entry = _entry(patterns, tool, approval, purpose)
-    concrete = files + [frame for sequence in sequences for frame in frames[sequence]]
-    same = _same_entry(chain.valid.get(base), concrete, [literal(d[offset:]) + "/**" if d != base else "**"
-                                                         for d in directories], tool, approval, purpose)
+    concrete = files + [frame for named in sequences.values() for frame in named]
+    same = _same_entry(chain.valid.get(base), concrete, below, tool, approval, purpose)
     if same is not None:  # run twice (or after a hand edit), declare adds no second entry
         return Declared(target, same.line, entry, staged_copy is not None and staged_copy != old, written=False)
     newline = "\r\n" if b"\r\n" in old else "\n"
