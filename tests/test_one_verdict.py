@@ -21,6 +21,7 @@ import pytest
 from conftest import ROOT_MANIFEST, Repo, generated, register
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from test_run_media import lfs_pointer, store_lfs_object
 
 FILE_RULES = {"GAI201", "GAI202", "GAI203", "GAI204", "GAI207", "GAI208", "GAI209", "GAI210", "GAI212", "GAI214",
               "GAI301", "GAI302", "GAI303", "GAI304", "GAI305", "GAI306", "GAI501", "GAI503"}
@@ -38,12 +39,15 @@ def shows(draw: st.DrawFn) -> dict[str, object]:
         path = f"{folder}/{frame}"
         if path in files:
             continue
-        kind = draw(st.sampled_from(["unique", "unique", "copy", "link", "tiny"]))
-        earlier = [p for p, (k, _) in files.items() if k in ("unique", "copy")]
+        kind = draw(st.sampled_from(["unique", "unique", "copy", "link", "tiny", "lfs", "respelled"]))
+        earlier = [p for p, (k, _) in files.items() if k in ("unique", "copy", "lfs", "respelled")]
+        pointers = [p for p, (k, _) in files.items() if k == "lfs"]
         if kind in ("copy", "link") and earlier:
             files[path] = (kind, draw(st.sampled_from(earlier)))
+        elif kind == "respelled" and pointers:  # the same LFS object, its pointer written with CRLF
+            files[path] = (kind, draw(st.sampled_from(pointers)))
         else:
-            files[path] = ("unique" if kind != "tiny" else "tiny", number)
+            files[path] = (kind if kind in ("tiny", "lfs") else "unique", number)
     entries = draw(st.lists(st.tuples(st.sampled_from(["shots/sh010/gen/**", "deliverables/sh010/**",
                                                        "deliverables/**/sky.####.exr", "archive/**"]),
                                       st.sampled_from([None, "NFX-GAI-0001", "NFX-GAI-0002", "NFX-GAI-9999"])),
@@ -71,6 +75,11 @@ def build(root: Path, show: dict[str, object]) -> list[str]:
         target.parent.mkdir(parents=True, exist_ok=True)
         if kind == "unique":
             target.write_bytes(f"generated pixels {detail} ".encode() * 120)
+        elif kind == "lfs":
+            target.write_bytes(lfs_pointer(f"generated LFS pixels {detail} ".encode() * 120))
+            store_lfs_object(repo, f"generated LFS pixels {detail} ".encode() * 120)
+        elif kind == "respelled":
+            target.write_bytes((root / str(detail)).read_bytes().replace(b"\n", b"\r\n"))
         elif kind == "tiny":
             target.write_bytes(b"tiny")
         elif kind == "copy":
@@ -149,6 +158,10 @@ def agree(show: dict[str, object]) -> None:
                     "shots/sh020/plates/sky.1001.exr": ("link", "shots/sh010/gen/sky.1002.exr"),
                     "deliverables/sh010/sky.1001.exr": ("copy", "shots/sh010/gen/sky.1002.exr")},
           "entries": [], "nested": "**", "pin": True})
+@example({"files": {"shots/sh010/gen/sky.1001.exr": ("lfs", 0),  # a respelled pointer in deliverables, linked
+                    "deliverables/sh010/sky.1001.exr": ("respelled", "shots/sh010/gen/sky.1001.exr"),
+                    "archive/photo.png": ("link", "deliverables/sh010/sky.1001.exr")},
+          "entries": [("shots/sh010/gen/**", None)], "nested": None, "pin": False})
 @example({"files": {"shots/sh010/gen/sky.1001.exr": ("unique", 0),  # a link into deliverables, before any commit
                     "deliverables/sh010/matte.exr": ("link", "shots/sh010/gen/sky.1001.exr")},
           "entries": [("shots/sh010/gen/**", None)], "nested": None, "pin": False})

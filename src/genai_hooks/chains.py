@@ -6,6 +6,7 @@ import datetime
 import posixpath
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import groupby
 from typing import TYPE_CHECKING
 
 from .approvals import Book, Cited, Signers, cite
@@ -160,6 +161,19 @@ class ManifestSet:
 
     def is_deliverable(self, path: str) -> bool:
         return self.deliverables.covers(path)
+
+    def gate_scoped(self, paths: Iterable[str]) -> list[str]:
+        """The paths in a deliverable or an archival path (where a silent pass would matter), a directory at a
+        time."""
+        out: list[str] = []
+        for directory, group in groupby(paths, key=lambda p: p.rpartition("/")[0]):
+            names = list(group)
+            found = self.deliverables.covered(directory, names)
+            if self.archival and len(found) < len(names):
+                chosen = set(found) | set(self.archival.covered(directory, names))
+                found = [p for p in names if p in chosen]
+            out.extend(found)
+        return out
 
     def documentary(self, directory: str) -> bool:
         root = self.root_of(directory)

@@ -8,6 +8,7 @@ checkouts, racily clean, deleted or replaced files would all let it speak for th
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import stat
@@ -39,6 +40,13 @@ class Unavailable:
 class LfsPointer:
     oid: str  # sha256 of the content, hex
     size: int  # the content's size in bytes
+
+    def canonical_id(self, id_length: int) -> str:
+        """The blob id of this pointer as git-lfs writes it (its one spelling), in the repository's object format."""
+        text = b"version https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize %d\n" % (self.oid.encode(), self.size)
+        digest = hashlib.sha1() if id_length == 40 else hashlib.sha256()
+        digest.update(b"blob %d\0" % len(text) + text)
+        return digest.hexdigest()
 
 
 def lfs_pointer(head: bytes) -> LfsPointer | None:
@@ -223,8 +231,6 @@ class ContentReader(BlobReader):
         hashed here, as git would hash them, with no filter or hook of the repository run."""
         if self.snapshot.commit is not None or self.repository.bare:
             return []
-        import hashlib
-
         found = []
         for path, blob in self.snapshot.blobs(list(paths)).items():
             if blob is None:

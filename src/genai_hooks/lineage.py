@@ -13,10 +13,10 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .chains import ManifestSet
-from .content import LFS_POINTER_MAX, ContentReader, lfs_pointer
+from .content import LFS_POINTER_MAX, ContentReader, LfsPointer, lfs_pointer
 from .findings import Evidence, Strength
 from .manifest import GeneratedEntry
-from .selection import Change
+from .selection import Change, Selection
 from .snapshot import Snapshot
 
 IDENTITY_MIN = 1024  # bytes; smaller blobs (an empty file, "x") are identical by chance
@@ -56,24 +56,62 @@ class Lineage:
         self.manifests = manifests
         self.content = content
         self.cycles: list[str] = []  # links whose chain goes round or too deep: noted, never followed for ever
+        self._pointers: dict[str, LfsPointer | None] = {}
+
+    def pointers(self, paths: Iterable[str]) -> dict[str, LfsPointer]:
+        """The Git LFS pointers among these files' blobs (each small blob read once a run)."""
+        paths = list(paths)
+        todo = [p for p in paths if p not in self._pointers]
+        if todo:
+            for path, data in self.content.read_whole(todo, LFS_POINTER_MAX).items():
+                self._pointers[path] = lfs_pointer(data) if data is not None else None
+        return {p: pointer for p in paths for pointer in (self._pointers.get(p),) if pointer is not None}
+
+    def read_so_far(self) -> list[str]:
+        """The files whose blobs were read for a pointer so far."""
+        return list(self._pointers)
 
     def eligible(self, holders: Mapping[str, str]) -> set[str]:
         """The object ids (id -> a path holding it) large enough to mean identity: 1 KiB, or an LFS pointer
         to an object of 1 KiB or more."""
         sizes = self.snapshot.blobs(list(holders.values()))
         keep: set[str] = set()
-        pointers: dict[str, str] = {}
+        small: dict[str, str] = {}
         for object_id, path in holders.items():
             blob = sizes.get(path)
             if blob is not None and blob[1] >= IDENTITY_MIN:
                 keep.add(object_id)
             elif blob is not None:
-                pointers[path] = object_id
-        for path, data in self.content.read_whole(list(pointers), LFS_POINTER_MAX).items():
-            pointer = lfs_pointer(data) if data is not None else None
-            if pointer is not None and pointer.size >= IDENTITY_MIN:
-                keep.add(pointers[path])
+                small[path] = object_id
+        keep.update(small[p] for p, pointer in self.pointers(small).items() if pointer.size >= IDENTITY_MIN)
         return keep
+
+    def respelled(self, candidates: list[str], everything: Callable[[], ManifestSet]) -> dict[str, Origin]:
+        """Candidates whose Git LFS pointer is spelled otherwise than git-lfs writes it (CRLF line ends, `ext-`
+        lines, an older version URL) and names the object of a file declared anywhere (SPEC §13): the declared
+        file holds the pointer as git-lfs writes it, so git lists it under that spelling's blob id."""
+        ids = self.snapshot.object_ids(candidates)
+        spelled: dict[str, str] = {}  # path -> the blob id git-lfs's spelling of its pointer has
+        for path, pointer in self.pointers(candidates).items():
+            object_id = ids.get(path)
+            canonical = pointer.canonical_id(len(object_id)) if object_id else None
+            if canonical is not None and canonical != object_id and pointer.size >= IDENTITY_MIN:
+                spelled[path] = canonical
+        if not spelled:
+            return {}
+        listing = self.snapshot.listing
+        holding: dict[str, list[str]] = {}
+        for position in listing.holding(set(spelled.values())):
+            holding.setdefault(listing.id_at(position), []).append(listing.paths[position])
+        declared = everything() if holding else None
+        found: dict[str, Origin] = {}
+        for path, canonical in spelled.items():
+            for holder in holding.get(canonical, ()):
+                entry = declared.winning_entry(holder) if declared is not None else None
+                if entry is not None:
+                    found[path] = Origin("the same Git LFS object as", holder, entry)
+                    break
+        return found
 
     def keep_eligible(self, origins: Mapping[str, Origin]) -> dict[str, Origin]:
         """The origins whose file is large enough for identity to mean anything (moves found by id)."""
@@ -184,8 +222,11 @@ class Lineage:
                 self.cycles.append(link)
                 return target, None
             seen.add(target)
-            if everything is not None and self.snapshot.existing([target]):  # a copy of a declared file elsewhere
-                copied = self.elsewhere([target], everything).get(target)
+            if self.snapshot.existing([target]):  # a copy of a declared file elsewhere (an audit knows the copies),
+                # or a pointer to its LFS object spelled otherwise, wherever the link's target lies
+                copied = self.elsewhere([target], everything).get(target) if everything is not None else None
+                if copied is None:
+                    copied = self.respelled([target], everything or (lambda: self.manifests)).get(target)
                 if copied is not None:
                     return target, Origin("a link to", target, copied.entry)
             if self.snapshot.symlinks_among([target]):  # a link to a link: follow the chain
@@ -200,6 +241,38 @@ class Lineage:
                                               inner if inner is not None else origins[path].entry)
             return target, None
         return None, None
+
+
+def find_origins(lineage: Lineage, selection: Selection, declared: Mapping[str, GeneratedEntry],
+                 moved: Mapping[str, Origin] | None, everything: Callable[[], ManifestSet]) -> dict[str, Origin | None]:
+    """Undeclared selected files that are generated by lineage (None: a link out of the repository). The same facts
+    whatever the selection (SPEC §13): an audit reads its listing where a named run asks about its files."""
+    if selection.full_audit:
+        found = lineage.listed_identical(declared)
+        undeclared: list[str] | None = None
+        links = [p for p in sorted(lineage.snapshot.listing.symlinks) if p not in declared and p not in found]
+    else:
+        undeclared = [p for p in selection.files if p not in declared]
+        found = lineage.identical(declared, undeclared)
+        rest = [p for p in undeclared if p not in found]
+        if rest:  # a copy of a file declared anywhere, as the audit finds it: one listing, ids only
+            found.update(lineage.elsewhere(rest, everything))
+        links = [p for p in undeclared if p not in found]
+    if moved is not None:
+        found.update(lineage.keep_eligible({p: o for p, o in moved.items() if p not in declared}))
+    # a pointer spelled otherwise is read where a silent pass would matter: deliverable and archival paths. In an
+    # audit, only when a declared file is an LFS pointer (the declared files' blobs were read to know): a respelled
+    # pointer matches a declared file holding git-lfs's spelling, or nothing
+    if undeclared is None:
+        undeclared = lineage.snapshot.paths if any(lineage.pointers(lineage.read_so_far())) else []
+    gate = lineage.manifests.gate_scoped(p for p in undeclared if p not in declared and p not in found)
+    if gate:
+        found.update(lineage.respelled(gate, everything))
+    linked, outside = lineage.links(links, found, None if selection.full_audit else everything)
+    found.update(linked)
+    result: dict[str, Origin | None] = dict(found)
+    result.update((p, None) for p in outside)
+    return result
 
 
 def _suspects(lineage: Lineage, texts: Mapping[str, bytes | None], origins: Mapping[str, Origin]) -> list[str]:

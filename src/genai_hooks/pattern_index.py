@@ -149,6 +149,13 @@ class PatternIndex(Generic[T]):
         keyed = [(p, self.key(p)) for p in names]
         return [p for p, key in keyed if not any(matcher.match(key, offset) for matcher, offset, _ in view.per_file)]
 
+    def covered(self, directory: str, names: list[str]) -> list[str]:
+        """The files of `directory` (repository paths) some pattern covers, a directory at a time."""
+        view = self.view(self.key(directory))
+        if view.whole or not view.per_file:
+            return names if view.whole else []
+        return [p for p in names if any(matcher.match(self.key(p), offset) for matcher, offset, _ in view.per_file)]
+
     def covers(self, path: str) -> bool:
         key = self.key(path)
         view = self.view(key.rpartition("/")[0])
