@@ -45,6 +45,7 @@ def moved(changes: Iterable[Change]) -> dict[str, str]:
             if c.status != "D" and c.object_id in left and left[c.object_id] != c.path}
 
 
+_FEW_CONTENTS = 64  # declared contents whose eligibility is read before their holders are sought
 _DIRECTORY_LOOKUPS = 32  # links to directories looked up one git command each, when the mode is not known
 
 
@@ -57,6 +58,7 @@ class Lineage:
         self.content = content
         self.cycles: list[str] = []  # links whose chain goes round or too deep: noted, never followed for ever
         self._pointers: dict[str, LfsPointer | None] = {}
+        self.declared_pointers = True  # might a declared file be an LFS pointer? (an audit knows when few are read)
 
     def pointers(self, paths: Iterable[str]) -> dict[str, LfsPointer]:
         """The Git LFS pointers among these files' blobs (each small blob read once a run)."""
@@ -66,10 +68,6 @@ class Lineage:
             for path, data in self.content.read_whole(todo, LFS_POINTER_MAX).items():
                 self._pointers[path] = lfs_pointer(data) if data is not None else None
         return {p: pointer for p in paths for pointer in (self._pointers.get(p),) if pointer is not None}
-
-    def read_so_far(self) -> list[str]:
-        """The files whose blobs were read for a pointer so far."""
-        return list(self._pointers)
 
     def eligible(self, holders: Mapping[str, str]) -> set[str]:
         """The object ids (id -> a path holding it) large enough to mean identity: 1 KiB, or an LFS pointer
@@ -146,16 +144,27 @@ class Lineage:
             object_id = listing.object_id(path)
             if object_id is not None:
                 declared_ids.setdefault(object_id, path)
-        wanted = self.eligible(declared_ids)
-        if not wanted:
+        self.declared_pointers = bool(declared_ids)
+        if not declared_ids:
             return {}
-        found: dict[str, Origin] = {}
-        for position in listing.holding(wanted):
+        # few contents: their sizes first (a shared small blob is never identity, and has a million holders). Many:
+        # the undeclared holders first, then the sizes of those contents only: in a show whose media is in LFS
+        # every file is its own small pointer, and reading each declared one would cost seconds
+        if len(declared_ids) <= _FEW_CONTENTS:
+            self.declared_pointers = bool(self.pointers(declared_ids.values()))
+            declared_ids = {i: p for i, p in declared_ids.items() if i in self.eligible(declared_ids)}
+        copies: dict[str, list[str]] = {}
+        for position in listing.holding(declared_ids):
             path = listing.paths[position]
             if path not in declared:
-                original = declared_ids[listing.id_at(position)]
+                copies.setdefault(listing.id_at(position), []).append(path)
+        wanted = self.eligible({i: declared_ids[i] for i in copies}) if copies else set()
+        found: dict[str, Origin] = {}
+        for object_id in wanted:
+            original = declared_ids[object_id]
+            for path in copies[object_id]:
                 found[path] = Origin("identical to", original, declared[original])
-        return found
+        return dict(sorted(found.items()))
 
     def elsewhere(self, candidates: list[str], everything: Callable[[], ManifestSet]) -> dict[str, Origin]:
         """Candidates identical to a file declared anywhere in the snapshot: one listing of it, read for the
@@ -260,11 +269,10 @@ def find_origins(lineage: Lineage, selection: Selection, declared: Mapping[str, 
         links = [p for p in undeclared if p not in found]
     if moved is not None:
         found.update(lineage.keep_eligible({p: o for p, o in moved.items() if p not in declared}))
-    # a pointer spelled otherwise is read where a silent pass would matter: deliverable and archival paths. In an
-    # audit, only when a declared file is an LFS pointer (the declared files' blobs were read to know): a respelled
-    # pointer matches a declared file holding git-lfs's spelling, or nothing
+    # a pointer spelled otherwise is read where a silent pass would matter: deliverable and archival paths (it
+    # matches a declared file holding git-lfs's spelling of it: nothing to seek when no declared file is a pointer)
     if undeclared is None:
-        undeclared = lineage.snapshot.paths if any(lineage.pointers(lineage.read_so_far())) else []
+        undeclared = lineage.snapshot.paths if lineage.declared_pointers else []
     gate = lineage.manifests.gate_scoped(p for p in undeclared if p not in declared and p not in found)
     if gate:
         found.update(lineage.respelled(gate, everything))
