@@ -3,7 +3,8 @@
     python benchmarks/scale.py --files 1000000 --entries 1000 [--repeat 3] [--keep DIR]
 
 Builds the repository with `git update-index --index-info` (one shared blob, so it takes
-seconds), commits it, then prints medians of:
+seconds; with --lfs every file is its own Git LFS pointer, written by `git fast-import`, as in a
+show whose media is all in LFS), commits it, then prints medians of:
   floor        `git ls-tree -r -z --name-only HEAD` read into Python
   audit        `genai-hooks run --rev HEAD --no-metadata` (every policy rule, GAI401 included)
   audit+meta   `genai-hooks run --rev HEAD` (embedded-provenance sniffing of every media file)
@@ -30,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import compileall
+import hashlib
 import os
 import shutil
 import statistics
@@ -76,13 +78,30 @@ def manifest(entries: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def build(root: Path, files: int, entries: int) -> list[str]:
+def lfs_pointers(root: Path, count: int) -> list[str]:
+    """`count` distinct Git LFS pointers as git-lfs writes them (for 100 KB objects), written with `git fast-import`;
+    their blob ids."""
+    stream = bytearray()
+    for n in range(count):
+        oid = hashlib.sha256(b"frame %d" % n).hexdigest()
+        pointer = f"version https://git-lfs.github.com/spec/v1\noid sha256:{oid}\nsize {100_000 + n}\n".encode()
+        stream += b"blob\nmark :%d\ndata %d\n%s\n" % (n + 1, len(pointer), pointer)
+    marks = root / ".git" / "lfs-marks"
+    subprocess.run(["git", "fast-import", "--quiet", f"--export-marks={marks}"], cwd=root, input=bytes(stream),
+                   check=True, env=ENV)
+    ids = dict(line.split() for line in marks.read_text().splitlines())
+    marks.unlink()
+    return [ids[f":{n + 1}"] for n in range(count)]
+
+
+def build(root: Path, files: int, entries: int, lfs: bool = False) -> list[str]:
     subprocess.run(["git", "init", "-q", str(root)], check=True, env=ENV)
     blob = subprocess.run(["git", "hash-object", "-w", "--stdin"], cwd=root, input=b"pixels\n",
                           capture_output=True, check=True, env=ENV).stdout.decode().strip()
     (root / "genai.toml").write_text(manifest(entries))
     paths = synthetic_paths(files)
-    info = "".join(f"100644 {blob}\t{p}\n" for p in paths).encode()
+    blobs = lfs_pointers(root, len(paths)) if lfs else [blob] * len(paths)
+    info = "".join(f"100644 {b}\t{p}\n" for b, p in zip(blobs, paths)).encode()
     subprocess.run(["git", "update-index", "--add", "--index-info"], cwd=root, input=info, check=True, env=ENV)
     subprocess.run(["git", "add", "genai.toml"], cwd=root, check=True, env=ENV)
     subprocess.run(["git", "commit", "-q", "-m", "synthetic show"], cwd=root, check=True, env=ENV)
@@ -210,6 +229,7 @@ def main(argv: Sequence[str] = ()) -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--keep", help="build (or reuse) the repository here")
     parser.add_argument("--skip-metadata", action="store_true", help="skip the audit with provenance sniffing")
+    parser.add_argument("--lfs", action="store_true", help="every file a distinct Git LFS pointer, not one shared blob")
     parser.add_argument("--comps", type=int, default=0, help="also time a copy holding this many Nuke scripts")
     args = parser.parse_args(list(argv) or None)
     exe = [sys.executable, "-m", "genai_hooks.cli"]
@@ -218,12 +238,12 @@ def main(argv: Sequence[str] = ()) -> int:
     compileall.compile_dir(os.path.dirname(genai_hooks.__file__), quiet=1)
 
     workdir = Path(args.keep) if args.keep else Path(tempfile.mkdtemp(prefix="genai-bench-"))
-    root = workdir / f"show-{args.files}-{args.entries}"
+    root = workdir / f"show-{args.files}-{args.entries}{'-lfs' if args.lfs else ''}"
     start = time.perf_counter()
     if (root / ".git").exists():
         paths = synthetic_paths(args.files)
     else:
-        paths = build(root, args.files, args.entries)
+        paths = build(root, args.files, args.entries, args.lfs)
     print(f"repository: {args.files:,} files, {args.entries:,} entries at {root} "
           f"(built in {time.perf_counter() - start:.1f} s)")
 
