@@ -66,6 +66,11 @@ class _Cursor:
 
     def name(self, pos: int) -> tuple[str, int]:
         """A NUL-terminated name at `pos`, and the position after it."""
+        here = pos - self.start
+        if 0 <= here < len(self.buffer):  # most names lie whole in the block already read
+            end = self.buffer.find(b"\x00", here, here + _NAME_LIMIT)
+            if end >= 0:
+                return self.buffer[here:end].decode("latin-1"), self.start + end + 1
         raw = self.take(pos, min(_NAME_LIMIT, self.reader.size - pos))
         end = raw.find(b"\x00")
         if end < 0:
