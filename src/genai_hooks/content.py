@@ -21,6 +21,7 @@ from .provenance import MAX_READ, BytesSource, FileSource, Inspection
 from .snapshot import Snapshot
 
 if TYPE_CHECKING:
+    from .evidence_cache import EvidenceCache
     from .media_reads import Inspector
 
 LFS_POINTER_MAX = 1024  # git-lfs's own limit: a larger blob is never a pointer
@@ -191,6 +192,18 @@ class ContentReader(BlobReader):
         self.cache = False  # keep what readers found in blobs between runs (the evidence cache); set by the runner
         self.jobs = 1  # processes that may read media
         self._inspector: Inspector | None = None
+        self._evidence: EvidenceCache | None = None
+        self._evidence_opened = False
+
+    def evidence_cache(self) -> EvidenceCache | None:
+        """The evidence cache this run keeps, opened on first use (a run that reads no media or script never
+        touches it); None when the run keeps none or it cannot be used."""
+        if self.cache and not self._evidence_opened:
+            from .evidence_cache import open_evidence_cache
+
+            self._evidence_opened = True
+            self._evidence = open_evidence_cache((self.repository.toplevel, self.repository.git_dir()))
+        return self._evidence
 
     # -- whole small files ----------------------------------------------------------------------
     def read_whole(self, paths: Iterable[str], limit: int) -> dict[str, bytes | None]:
@@ -270,3 +283,6 @@ class ContentReader(BlobReader):
         if self._inspector is not None:
             self._inspector.close()
             self._inspector = None
+        if self._evidence is not None:
+            self._evidence.close()
+            self._evidence = None

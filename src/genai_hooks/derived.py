@@ -14,10 +14,11 @@ from dataclasses import dataclass, field
 
 from . import comps
 from .chains import ManifestSet, directory_of
-from .content import ContentReader, Unavailable
+from .content import ContentReader
 from .editorial import map_everywhere
 from .findings import Finding, Note
 from .policy import make
+from .script_reads import read_scripts
 from .sequences import canonical_frames, expand_frames, prefetch_frames, sample_frame
 from .snapshot import Snapshot
 
@@ -139,17 +140,10 @@ class Derivations:
         return None
 
     def _read(self, scripts: list[str]) -> dict[str, _Script]:
-        texts = self.content.read_resolved(scripts, comps.MAX_SCRIPT_BYTES)  # a script in Git LFS is read too
         read: dict[str, _Script] = {}
-        for path in scripts:
-            data = texts.get(path)
-            if data is None or isinstance(data, Unavailable):
-                self._unreadable(path, data.reason if data is not None else "not readable from the snapshot")
-                continue
-            try:
-                parsed = comps.read_script(path, data)
-            except comps.ScriptUnreadable as error:
-                self._unreadable(path, str(error))
+        for path, parsed in read_scripts(self.content, scripts).items():
+            if isinstance(parsed, str):
+                self._unreadable(path, parsed)
                 continue
             if parsed is None:
                 continue

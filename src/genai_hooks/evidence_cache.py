@@ -35,12 +35,13 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS evidence (blob TEXT NOT NULL, reader TEXT
 Key = tuple[str, str]  # (blob id, context: the extension and the markers the reader was given)
 
 
-def reader_version() -> str:
-    """The package version and a digest of the readers' source: a reader changed in any way is a new version."""
+def reader_version(readers: str = "provenance") -> str:
+    """The package version and a digest of the readers' source (the package folder `readers`): a reader changed in
+    any way is a new version."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     try:
-        for source in sorted((package / "provenance").glob("*.py")) + [package / "paths.py"]:
+        for source in sorted((package / readers).glob("*.py")) + [package / "paths.py"]:
             digest.update(source.name.encode() + b"\0" + source.read_bytes())
     except OSError:  # installed without readable sources: the version alone says it
         return __version__
@@ -76,26 +77,36 @@ class EvidenceCache:
 
     def lookup(self, keys: Iterable[Key]) -> dict[Key, Inspection]:
         """The inspections the cache holds for `keys`; an entry that does not read back whole is a miss."""
-        wanted = set(keys)
-        blobs = sorted({blob for blob, _ in wanted})
         found: dict[Key, Inspection] = {}
-        for start in range(0, len(blobs), _BATCH):
-            batch = blobs[start:start + _BATCH]
-            rows = self._query("SELECT blob, context, found FROM evidence WHERE reader = ? AND blob IN "
-                               f"({','.join('?' * len(batch))})", (self._reader, *batch))
-            for blob, context, value in rows:
-                key = (str(blob), str(context))
-                inspection = decode(value) if key in wanted else None
-                if inspection is not None:
-                    found[key] = inspection
+        for key, value in self.lookup_records(keys, self._reader).items():
+            inspection = decode(value)
+            if inspection is not None:
+                found[key] = inspection
         return found
 
     def store(self, entries: Mapping[Key, Inspection]) -> None:
+        self.store_records({key: encode(inspection) for key, inspection in entries.items()}, self._reader)
+
+    def lookup_records(self, keys: Iterable[Key], reader: str) -> dict[Key, str]:
+        """What `reader` (a reader version) recorded for `keys`, as it wrote it."""
+        wanted = set(keys)
+        blobs = sorted({blob for blob, _ in wanted})
+        found: dict[Key, str] = {}
+        for start in range(0, len(blobs), _BATCH):
+            batch = blobs[start:start + _BATCH]
+            rows = self._query("SELECT blob, context, found FROM evidence WHERE reader = ? AND blob IN "
+                               f"({','.join('?' * len(batch))})", (reader, *batch))
+            for blob, context, value in rows:
+                key = (str(blob), str(context))
+                if key in wanted and isinstance(value, str):
+                    found[key] = value
+        return found
+
+    def store_records(self, entries: Mapping[Key, str], reader: str) -> None:
         if not entries or not self._writable or self._connection is None:
             return
         # in key order: appending to the B-tree is much cheaper than inserting at random places
-        rows = sorted((blob, self._reader, context, encode(inspection))
-                      for (blob, context), inspection in entries.items())
+        rows = sorted((blob, reader, context, found) for (blob, context), found in entries.items())
         try:
             with self._connection:
                 self._connection.executemany("INSERT OR REPLACE INTO evidence VALUES (?, ?, ?, ?)", rows)

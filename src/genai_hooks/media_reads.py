@@ -11,7 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from . import provenance
 from .content import BlobReader, ContentReader, Unavailable
-from .evidence_cache import EvidenceCache, Key, open_evidence_cache
+from .evidence_cache import EvidenceCache, Key
 from .gitcmd import GitRepository
 from .provenance import FileSource, Inspection
 
@@ -69,10 +69,7 @@ class Inspector:
     def __init__(self, content: ContentReader) -> None:
         self.content = content
         self._pool: ProcessPoolExecutor | None = None
-        self.cache: EvidenceCache | None = None
-        if content.cache:  # opened on the first inspection: a run that reads no media never touches it
-            repository = content.repository
-            self.cache = open_evidence_cache((repository.toplevel, repository.git_dir()))
+        self.cache: EvidenceCache | None = content.evidence_cache()
 
     def inspect(self, requests: Mapping[str, tuple[str | None, str, tuple[str, ...]]]) -> dict[str, Inspection]:
         """`requests`: path -> (its object id or None, its extension, the markers its reader is given)."""
@@ -134,9 +131,6 @@ class Inspector:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
-        if self.cache is not None:
-            self.cache.close()
-            self.cache = None
 
 
 _worker_reader: BlobReader | None = None

@@ -234,7 +234,8 @@ class Snapshot:
             if raw is None and self._listing is None and self.commit is None:
                 raw = self.repository.run("ls-files", "-z", "--", *pathspecs)
             if raw is not None:
-                found = sorted(p for p in decode_paths(raw) if ends(p) and p not in self.gitlinks)
+                gitlinks = self.gitlinks  # a property that gathers them: asked once, not once a path
+                found = sorted(p for p in decode_paths(raw) if ends(p) and p not in gitlinks)
             elif any_case and all("." in e for e in endings):  # a path so ending has the ending's last dot
                 tails = {e.rpartition(".")[2] for e in endings}
                 found = [p for p in self.listing.ending_in(t for t in self.listing.tails() if t.lower() in tails)
