@@ -9,7 +9,7 @@ relative to the script) and compared with frame tokens written alike (`####` = `
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 
 from . import comps
@@ -72,9 +72,15 @@ class Derivations:
         self.notes: list[Note] = []
         self.findings: list[Finding] = []  # GAI303 on scripts that could not be read
 
-    def follow(self, scripts: list[str]) -> dict[str, Derivation]:
-        """Derived snapshot files (path -> why), from the scripts at `scripts`."""
+    def follow(self, scripts: list[str], targets: Collection[str] | None = None,
+               chosen: Collection[str] = ()) -> dict[str, Derivation]:
+        """Derived snapshot files (path -> why), from the scripts at `scripts`. With `targets`, only the scripts that
+        could make a target derived are followed — those writing into a target's folder or the `chosen` scripts, and
+        the scripts and precomps they build on — so a commit's cost follows the scripts that touch it (every script
+        is still read: one that cannot be read is reported wherever it lies)."""
         read = self._read(scripts)
+        if targets is not None:
+            read = _relevant(read, targets, chosen)
         prefetch_frames(self.snapshot, [m for script in read.values()
                                         for m in [*(r for r, _ in script.reads), *(w for w, _, _ in script.writes)]])
         expanded: dict[str, list[str]] = {}
@@ -184,6 +190,26 @@ class Derivations:
                            f"compositing script could not be read ({reason}); what it writes is not traced", None, None)
         if finding is not None:
             self.findings.append(finding)
+
+
+def _relevant(read: dict[str, _Script], targets: Collection[str], chosen: Collection[str]) -> dict[str, _Script]:
+    """The scripts that write into a target's folder or are chosen, and, transitively, those writing into the folders
+    they read from and the precomps they pull in: a reverse index of written folders (SPEC §17)."""
+    writers: dict[str, list[_Script]] = {}
+    for script in read.values():
+        for mapped, _, _ in script.writes:
+            writers.setdefault(mapped.rpartition("/")[0], []).append(script)
+    todo = [s for folder in {t.rpartition("/")[0] for t in targets} for s in writers.get(folder, ())]
+    todo += [read[c] for c in chosen if c in read]
+    relevant: dict[str, _Script] = {}
+    while todo:
+        script = todo.pop()
+        if script.path in relevant:
+            continue
+        relevant[script.path] = script
+        todo += [w for mapped, _ in script.reads for w in writers.get(mapped.rpartition("/")[0], ())]
+        todo += [read[p] for p in script.pulls if p in read]
+    return {p: s for p, s in read.items() if p in relevant}  # in the order read
 
 
 def _relative(path: str) -> bool:

@@ -292,8 +292,10 @@ def _derivations(snapshot: Snapshot, selection: Selection, manifests: ManifestSe
                           and detector.wants(p)])
 
     derivations = Derivations(snapshot, every, content, generated, prepare)
-    derived = derivations.follow(scripts)
     wanted = set(policy_paths) | set(selection.files)
+    # a named run follows the scripts that could touch what it judges; a selected manifest's scope may hold the
+    # source of any script, an audit judges everything
+    derived = derivations.follow(scripts, None if selection.full_audit or selection.manifests else wanted, chosen)
     # a selected manifest brings the comps that read its files under the rules (a comp committed before its sources
     # were declared makes its renders GAI208 in the commit that declares them)
     scopes = tuple(d + "/" if d else "" for d in (directory_of(m) for m in selection.manifests))
