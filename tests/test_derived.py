@@ -231,3 +231,37 @@ def test_a_comp_committed_before_its_sources_are_declared_is_gai208_in_the_commi
     for args in (("--diff", "HEAD"), ("--", "shots/sh020/gen/genai.toml"), ()):
         done = repo.check(*args)
         assert [f["path"] for f in _gai208(done)] == ["deliverables/sh020/sh020_comp_v003.1001.exr"], (args, done.out)
+
+
+def test_a_named_run_follows_the_scripts_that_touch_it_and_judges_as_the_audit(repo: Repo) -> None:
+    """Named runs follow only the scripts that could make a judged file derived (SPEC §17's reverse index): chains
+    through renders, precomps pulled inline and scripts in other folders must still give the audit's findings."""
+    repo.write("genai.toml", SHOW)
+    _frames(repo, "shots/sh020/gen/sky.####.exr")
+    _frames(repo, "shots/sh030/plates/bg.####.exr")
+    repo.write("shots/sh010/comp/pre.nk", nuke(read("../../sh020/gen/sky.####.exr"),
+                                               write("../renders/sky_pre.####.exr")))
+    repo.write("shots/sh010/comp/final.nk", nuke(read("../renders/sky_pre.####.exr"),
+                                                 write("../../../deliverables/sh010/final.####.exr")))
+    repo.write("shots/sh030/comp/inner.nk", nuke(read("../../sh020/gen/sky.####.exr"), write("../renders/in.####.exr")))
+    repo.write("shots/sh030/comp/outer.nk", nuke(nuke_node("Precomp", file="shots/sh030/comp/inner.nk",
+                                                           name="Precomp1"),
+                                                 write("../../../deliverables/sh030/outer.####.exr")))
+    repo.write("shots/sh040/comp/clean.nk", nuke(read("../../sh030/plates/bg.####.exr"),
+                                                 write("../../../deliverables/sh040/clean.####.exr")))
+    for shot in ("sh010/final", "sh030/outer", "sh040/clean"):
+        _frames(repo, f"deliverables/{shot}.####.exr")
+    repo.add()
+    def derived(*args: str) -> dict[str, str]:  # file -> the script that makes it derived
+        return {p: f["message"].split("written by ")[1].split(" ")[0] for f in _gai208(repo.check(*args))
+                for p in f["files"]}
+
+    audit = derived()
+    assert sorted(audit) == [f"deliverables/{s}.{n}.exr" for s in ("sh010/final", "sh030/outer")
+                             for n in range(1001, 1005)]
+    assert audit["deliverables/sh030/outer.1002.exr"] == "shots/sh030/comp/outer.nk"
+    for args in (("--", "deliverables/sh010"), ("--", "deliverables/sh030/outer.1002.exr"),
+                 ("--", "deliverables/sh040"), ("--", "shots/sh010/comp/final.nk", "deliverables/sh030")):
+        named = derived(*args)
+        assert named == {p: s for p, s in audit.items() if any(p.startswith(a) for a in args[1:])
+                         or s in args[1:]}, (args, named)
