@@ -6,10 +6,14 @@ blob id is no longer the declared file's."""
 from __future__ import annotations
 
 import hashlib
+import sqlite3
+from pathlib import Path
 
 import pytest
 from conftest import ROOT_MANIFEST, Repo, generated
 from test_run_media import lfs_pointer, store_lfs_object
+
+from genai_hooks.evidence_cache import FILE_NAME
 
 SKY = b"EXR generated sky " * 200  # 3.6 KiB
 OID = hashlib.sha256(SKY).hexdigest()
@@ -94,3 +98,26 @@ def test_a_link_in_deliverables_to_a_respelled_pointer_outside_them_is_generated
     repo.add()
     for args in ((), ("--", "deliverables/final.exr"), ("--diff", "HEAD")):
         assert [(r, p) for r, p, _ in _lineage(repo.check(*args))] == [("GAI301", "deliverables/final.exr")], args
+
+
+def _pointer_rows(cache: Path) -> list[tuple[str, str]]:
+    with sqlite3.connect(cache / FILE_NAME) as connection:
+        return sorted(connection.execute("SELECT blob, found FROM evidence WHERE context = 'lfs-pointer'"))
+
+
+@pytest.mark.parametrize("damage", ["garbage", f"{OID} many", f"{OID[:-1]}g {len(SKY)}", " 12"])
+def test_what_a_blob_points_to_is_kept_and_a_damaged_record_is_read_again(repo: Repo, evidence_cache: Path,
+                                                                         damage: str) -> None:
+    _show(repo)
+    path = "deliverables/sh010/sh010_plate_v002.exr"
+    repo.write(path, SPELLINGS["crlf"])
+    repo.add()
+    cold = repo.run("run", "--format", "json")
+    blob = repo.git("rev-parse", f":{path}").strip()
+    assert (blob, f"{OID} {len(SKY)}") in _pointer_rows(evidence_cache)
+    assert repo.run("run", "--format", "json").out == cold.out  # warm: read from the cache
+    with sqlite3.connect(evidence_cache / FILE_NAME) as connection:
+        connection.execute("UPDATE evidence SET found = ? WHERE context = 'lfs-pointer'", (damage,))
+    again = repo.run("run", "--format", "json")
+    assert (again.code, again.out) == (cold.code, cold.out)
+    assert _lineage(again) == [("GAI301", path, DETAIL)]

@@ -162,6 +162,11 @@ class ManifestSet:
     def is_deliverable(self, path: str) -> bool:
         return self.deliverables.covers(path)
 
+    def gate_anchors(self) -> frozenset[str]:
+        """Where deliverable and archival paths lie: the literal prefixes of their patterns, as keys (lower case,
+        NFC: both indexes ignore case); "" when one may lie anywhere."""
+        return self.deliverables.prefixes() | self.archival.prefixes()
+
     def gate_scoped(self, paths: Iterable[str]) -> list[str]:
         """The paths in a deliverable or an archival path (where a silent pass would matter), a directory at a
         time."""

@@ -36,12 +36,13 @@ Key = tuple[str, str]  # (blob id, context: the extension and the markers the re
 
 
 def reader_version(readers: str = "provenance") -> str:
-    """The package version and a digest of the readers' source (the package folder `readers`): a reader changed in
-    any way is a new version."""
+    """The package version and a digest of the readers' source (the package folder or module `readers`): a reader
+    changed in any way is a new version."""
     digest = hashlib.sha256()
     package = Path(__file__).resolve().parent
     try:
-        for source in sorted((package / readers).glob("*.py")) + [package / "paths.py"]:
+        found = [package / readers] if readers.endswith(".py") else sorted((package / readers).glob("*.py"))
+        for source in found + [package / "paths.py"]:
             digest.update(source.name.encode() + b"\0" + source.read_bytes())
     except OSError:  # installed without readable sources: the version alone says it
         return __version__

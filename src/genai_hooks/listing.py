@@ -10,7 +10,7 @@ parsing costs two C-level splits per chunk rather than Python work per file.
 from __future__ import annotations
 
 import bisect
-from collections.abc import Collection, Iterable
+from collections.abc import Callable, Collection, Iterable
 from dataclasses import dataclass, field
 
 GITLINK = "160000"
@@ -68,6 +68,41 @@ class Listing:
                 if (at - self.offset) % self.stride == 0:
                     found.append((at - self.offset) // self.stride)
                 at = self.records.find(object_id, at + 1)
+        return sorted(found)
+
+
+    def under(self, anchors: Iterable[str], key: Callable[[str], str]) -> list[str]:
+        """The paths at or below the anchors (folder or file paths given as keys: `key` of each component, as a
+        pattern index compares them), sorted. Walks down the sorted paths a folder at a time, jumping over each
+        folder whose key is not the anchor's: the cost follows the folders on the way, not the files below."""
+        paths = self.paths
+        found: set[str] = set()
+        for anchor in set(anchors):
+            if not anchor:
+                return list(paths)
+            prefixes = [""]
+            parts = anchor.split("/")
+            for depth, part in enumerate(parts):
+                last = depth == len(parts) - 1
+                deeper: list[str] = []
+                for prefix in prefixes:
+                    at = bisect.bisect_left(paths, prefix)
+                    end = bisect.bisect_left(paths, prefix[:-1] + "0") if prefix else len(paths)
+                    while at < end:
+                        rest = paths[at][len(prefix):]
+                        slash = rest.find("/")
+                        if slash < 0:  # a file in this folder: the anchor itself, when it names a file
+                            if last and key(rest) == part:
+                                found.add(paths[at])
+                            at += 1
+                            continue
+                        folder = prefix + rest[:slash]
+                        if key(rest[:slash]) == part:
+                            deeper.append(folder + "/")
+                        at = bisect.bisect_left(paths, folder + "0", at, end)  # "0" sorts right after "/"
+                prefixes = deeper
+            for prefix in prefixes:
+                found.update(paths[bisect.bisect_left(paths, prefix):bisect.bisect_left(paths, prefix[:-1] + "0")])
         return sorted(found)
 
 

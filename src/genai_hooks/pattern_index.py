@@ -70,6 +70,10 @@ class PatternIndex(Generic[T]):
             bucket.sources.append((pattern.rest, pattern.linear, payload))
         self._views.clear()
 
+    def prefixes(self) -> frozenset[str]:
+        """The literal prefixes (as keys) of the patterns: every path a pattern covers lies at or below one."""
+        return frozenset(self._buckets)
+
     def __bool__(self) -> bool:
         return bool(self._buckets)
 
