@@ -59,8 +59,11 @@ class Listing:
 
     def holding(self, object_ids: Collection[str]) -> list[int]:
         """The positions of the files whose object id is one of `object_ids`, in order."""
-        if len(object_ids) > _SEARCHED_IDS_MAX:
-            return [i for i in range(len(self.paths)) if self.id_at(i) in object_ids]
+        if len(object_ids) > _SEARCHED_IDS_MAX:  # one pass over the records, each id sliced where it lies
+            records, width = self.records, self.width
+            wanted = object_ids if isinstance(object_ids, (set, frozenset, dict)) else set(object_ids)
+            return [i for i, at in enumerate(range(self.offset, len(self.paths) * self.stride, self.stride))
+                    if records[at:at + width] in wanted]
         found: list[int] = []
         for object_id in object_ids:  # searched in C: a few ids cost a few scans, not a million slices
             at = self.records.find(object_id)
