@@ -85,8 +85,14 @@ class EvidenceCache:
                 found[key] = inspection
         return found
 
-    def store(self, entries: Mapping[Key, Inspection]) -> None:
-        self.store_records({key: encode(inspection) for key, inspection in entries.items()}, self._reader)
+    @property
+    def reader(self) -> str:
+        """The media readers' version, under which their inspections are kept."""
+        return self._reader
+
+    @staticmethod
+    def encoded(entries: Mapping[Key, Inspection]) -> dict[Key, str]:
+        return {key: encode(inspection) for key, inspection in entries.items()}
 
     def lookup_records(self, keys: Iterable[Key], reader: str) -> dict[Key, str]:
         """What `reader` (a reader version) recorded for `keys`, as it wrote it."""

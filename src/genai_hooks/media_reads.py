@@ -18,6 +18,7 @@ from .provenance import FileSource, Inspection
 MAX_JOBS = 8
 PARALLEL_MIN = 2_000  # contents to read before worker processes pay for their start (a hook's commit never does)
 _BATCH = 512  # contents a worker reads per task: large enough to amortise the hand-over, small enough to balance
+_SAVE_EVERY = 65_536  # inspections kept for the evidence cache before they are written
 
 Blob = tuple[str, int]  # blob id, size
 Request = tuple[str, "str | None", tuple[str, ...]]  # path, its object id, the markers its reader is given
@@ -70,6 +71,7 @@ class Inspector:
         self.content = content
         self._pool: ProcessPoolExecutor | None = None
         self.cache: EvidenceCache | None = content.evidence_cache()
+        self._unsaved: dict[Key, str] = {}
 
     def inspect(self, requests: Mapping[str, tuple[str | None, str, tuple[str, ...]]]) -> dict[str, Inspection]:
         """`requests`: path -> (its object id or None, its extension, the markers its reader is given)."""
@@ -92,9 +94,17 @@ class Inspector:
             out[path] = inspection
             if cacheable and path in keys:
                 fresh[keys[path]] = inspection
-        if cache is not None:
-            cache.store(fresh)
+        if cache is not None and fresh:  # written in large sorted batches: SQLite inserts them several times faster
+            self._unsaved.update(cache.encoded(fresh))
+            if len(self._unsaved) >= _SAVE_EVERY:
+                self.save()
         return out
+
+    def save(self) -> None:
+        """Write what was read since the last save to the evidence cache (one transaction)."""
+        if self.cache is not None and self._unsaved:
+            self.cache.store_records(self._unsaved, self.cache.reader)
+        self._unsaved = {}
 
     def _read(self, todo: list[Request]) -> Iterator[Read]:
         jobs = self.content.jobs
@@ -128,6 +138,7 @@ class Inspector:
             yield from reads[index]
 
     def close(self) -> None:
+        self.save()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
