@@ -180,7 +180,8 @@ class Detector:
             # declared files are not GAI301's business
             candidates.extend(self.manifests.generated.uncovered(directory, self.media_in(directory, files)))
         self.inspected += len(candidates)
-        self.snapshot.object_ids(candidates)  # one lookup for all: large batches use one listing
+        if not self.snapshot.listed:  # one lookup for all: large batches use one listing (a listing needs none)
+            self.snapshot.object_ids(candidates)
         for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
             progress().step("read the metadata of", start, len(candidates))
             chunk = candidates[start:start + _CHUNK]
