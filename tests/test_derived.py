@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from comp_scripts import NUKE_HEADER, NUKE_ROOT, fusion_clip, fusion_loader, fusion_saver, nuke_node
 from conftest import ANY_REGISTER, ROOT_MANIFEST, Repo, generated
@@ -128,9 +130,11 @@ def test_a_comp_script_named_in_odd_case_is_followed(repo: Repo) -> None:
         assert "written by shots/sh020/comp/SH020_COMP.nK (Write1)" in finding["message"], args
 
 
-def test_a_comp_script_stored_in_git_lfs_is_read_from_the_local_store(repo: Repo) -> None:
-    """Putting the script in LFS must not hide what it builds on; an absent object is uninspected, never clean."""
+def test_a_comp_script_stored_in_git_lfs_is_read_from_the_local_store(repo: Repo, evidence_cache: Path) -> None:
+    """Putting the script in LFS must not hide what it builds on; an absent object is uninspected, never clean, and
+    never kept in the evidence cache (the next run may read it)."""
     from test_run_media import lfs_pointer, store_lfs_object
+    from test_script_cache import _scripts
 
     script = nuke(read("../gen/sky.####.exr"), write("../../../deliverables/sh020/sh020.####.exr")).encode()
     repo.write("genai.toml", SHOW)
@@ -142,9 +146,11 @@ def test_a_comp_script_stored_in_git_lfs_is_read_from_the_local_store(repo: Repo
     [uninspected] = [f for f in done.json["findings"] if f["rule"] != "GAI401"]
     assert (uninspected["rule"], uninspected["path"]) == ("GAI303", "shots/sh020/comp/sh020_comp.nk")
     assert "git lfs pull" in uninspected["message"]
+    assert _scripts(evidence_cache) == []
     store_lfs_object(repo, script)
     [finding] = _gai208(repo.check())
     assert "written by shots/sh020/comp/sh020_comp.nk (Write1)" in finding["message"]
+    assert [c for _, c, _ in _scripts(evidence_cache)] == ["script.nk"]  # kept by the pointer's blob id
 
 
 @pytest.mark.parametrize("fault", [b"\x00", b"}\n}\n{ unbalanced {{\n"])

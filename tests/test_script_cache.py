@@ -60,19 +60,3 @@ def test_a_damaged_script_record_is_read_again(repo: Repo, evidence_cache: Path,
     warm = repo.run("run", "--format", "json")
     assert (warm.code, warm.out, warm.err) == (cold.code, cold.out, "")
     assert all(found != damage for _, _, found in _scripts(evidence_cache))  # read again and kept anew
-
-
-def test_a_script_whose_lfs_object_is_absent_is_never_kept(repo: Repo, evidence_cache: Path) -> None:
-    from test_run_media import lfs_pointer, store_lfs_object
-
-    script = nuke(read("../gen/sky.####.exr"), write("../../../deliverables/sh020/final.####.exr")).encode()
-    repo.write("genai.toml", SHOW)
-    _frames(repo, "shots/sh020/gen/sky.####.exr")
-    repo.write("shots/sh020/comp/final.nk", lfs_pointer(script))
-    _frames(repo, "deliverables/sh020/final.####.exr")
-    repo.add()
-    assert "GAI208" not in {f["rule"] for f in repo.check().json["findings"]}  # GAI303: `git lfs pull`
-    assert _scripts(evidence_cache) == []
-    store_lfs_object(repo, script)
-    assert "GAI208" in {f["rule"] for f in repo.check().json["findings"]}
-    assert [c for _, c, _ in _scripts(evidence_cache)] == ["script.nk"]  # kept by the pointer's blob id
