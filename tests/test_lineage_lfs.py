@@ -10,7 +10,7 @@ import sqlite3
 from pathlib import Path
 
 import pytest
-from conftest import ROOT_MANIFEST, Repo, generated
+from conftest import ROOT_MANIFEST, Repo, generated, register
 from test_run_media import lfs_pointer, store_lfs_object
 
 from genai_hooks.evidence_cache import FILE_NAME
@@ -121,3 +121,18 @@ def test_what_a_blob_points_to_is_kept_and_a_damaged_record_is_read_again(repo: 
     again = repo.run("run", "--format", "json")
     assert (again.code, again.out) == (cold.code, cold.out)
     assert _lineage(again) == [("GAI301", path, DETAIL)]
+
+
+def test_the_fix_for_a_copy_names_the_tool_of_the_file_it_copies_and_clears_it(repo: Repo) -> None:
+    _show(repo)
+    repo.write("genai.toml", SHOW + register("NFX-1"))  # an approval the register resolves
+    path = "deliverables/sh010/sh010_plate_v002.exr"
+    repo.write(path, SPELLINGS["crlf"])
+    repo.add()
+    [finding] = [f for f in repo.check("--", path).json["findings"] if f["rule"] == "GAI301"]
+    assert 'tool = "firefly"' in finding["fix"] and "<tool id>" not in finding["fix"]
+    assert f"genai-hooks declare {path} --tool firefly --approval ID" in finding["fix"]
+    done = repo.run("declare", path, "--tool", "firefly", "--approval", "NFX-1")  # the command the fix names
+    repo.add()
+    after = repo.check("--", path)
+    assert [f["rule"] for f in after.json["findings"] if f["severity"] == "error"] == [], (done.out, done.err, after.out)

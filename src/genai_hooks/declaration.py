@@ -8,6 +8,7 @@ writer appends are the same text.
 from __future__ import annotations
 
 import posixpath
+import re
 import shlex
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
@@ -140,11 +141,20 @@ def manifest_for(manifests: ManifestSet, path: str) -> str:
 
 
 def tool_named_by(manifests: ManifestSet, path: str, evidence: Sequence[Evidence]) -> str | None:
-    """The declared tool whose markers the evidence shows, when exactly one does."""
+    """The tool of the declared file a copy or link holds (lineage), when its chain declares it; else the declared
+    tool whose markers the evidence shows, when exactly one does."""
+    tools = [tool for manifest in manifests.chain(directory_of(path)) for tool in manifest.tools]
+    for found in evidence:
+        origin = _ORIGIN_TOOL.search(found.detail) if found.kind == "lineage" else None
+        if origin is not None and any(tool.id == origin.group(1) for tool in tools):
+            return origin.group(1)
     details = " ".join(e.detail for e in evidence).lower()
-    named = {tool.id for manifest in manifests.chain(directory_of(path)) for tool in manifest.tools
+    named = {tool.id for tool in tools
              if any(marker.strip() and marker.strip().lower() in details for marker in tool.markers)}
     return named.pop() if len(named) == 1 else None
+
+
+_ORIGIN_TOOL = re.compile(r"\(tool '([^']+)'\)\Z")  # how lineage evidence ends: the original's entry and its tool
 
 
 def declaring_fix(manifests: ManifestSet, path: str, evidence: Sequence[Evidence], where: Where | None) -> str:
