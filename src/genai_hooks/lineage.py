@@ -97,10 +97,7 @@ class Lineage:
                 spelled[path] = canonical
         if not spelled:
             return {}
-        listing = self.snapshot.listing
-        holding: dict[str, list[str]] = {}
-        for position in listing.holding(set(spelled.values())):
-            holding.setdefault(listing.id_at(position), []).append(listing.paths[position])
+        holding = self.snapshot.holders(set(spelled.values()))
         declared = everything() if holding else None
         found: dict[str, Origin] = {}
         for path, canonical in spelled.items():
@@ -175,10 +172,7 @@ class Lineage:
         wanted = self.eligible(holders)
         if not wanted:
             return {}
-        listing = self.snapshot.listing
-        holding: dict[str, list[str]] = {}
-        for position in listing.holding(wanted):
-            holding.setdefault(listing.id_at(position), []).append(listing.paths[position])
+        holding = self.snapshot.holders(wanted)
         others = {p for found in holding.values() for p in found} - set(candidates)
         if not others:
             return {}

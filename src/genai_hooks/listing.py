@@ -200,3 +200,25 @@ def parse_listing(chunks: Iterable[bytes], *, tree: bool) -> Listing:
     for chunk in chunks:
         collector.feed(chunk)
     return collector.finish()
+
+
+def holders_in(chunks: Iterable[bytes], *, tree: bool, object_ids: Collection[str]) -> dict[str, list[str]]:
+    """The paths of a raw listing, as it streams (`ls-files --stage -z`, or `ls-tree -r -z` with `tree`), holding
+    each of these object ids, sorted; files and links only (no submodule, no conflicted stage). Only the ids are
+    sliced: the paths of the few records that match are the only ones decoded, and a chunk at a time is held."""
+    wanted = {i.encode() for i in object_ids}
+    width = len(next(iter(wanted))) if wanted else 0
+    start, stage = (12, 0) if tree else (7, 8 + width)  # "MODE blob ID\tPATH" / "MODE ID STAGE\tPATH"
+    found: dict[str, list[str]] = {}
+    rest = b""
+    for chunk in chunks:
+        records = (rest + chunk).split(b"\0")
+        rest = records.pop()  # the record the next chunk ends (b"" after a whole one)
+        if not wanted:
+            continue
+        for record in records:
+            if record[start:start + width] in wanted and not record.startswith(GITLINK.encode()) and (
+                    not stage or record[stage:stage + 1] == b"0"):
+                path = record[record.index(b"\t") + 1:].decode("utf-8", "surrogateescape")
+                found.setdefault(record[start:start + width].decode(), []).append(path)
+    return {i: sorted(paths) for i, paths in found.items()}
