@@ -149,7 +149,8 @@ class Lineage:
         # every file is its own small pointer, and reading each declared one would cost seconds
         if len(declared_ids) <= _FEW_CONTENTS:
             self.declared_pointers = bool(self.pointers(declared_ids.values()))
-            declared_ids = {i: p for i, p in declared_ids.items() if i in self.eligible(declared_ids)}
+            eligible = self.eligible(declared_ids)
+            declared_ids = {i: p for i, p in declared_ids.items() if i in eligible}
         copies: dict[str, list[str]] = {}
         for position in listing.holding(declared_ids):
             path = listing.paths[position]
