@@ -10,6 +10,7 @@ line on stderr says so, and the output is byte for byte what a run without the c
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -35,6 +36,7 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS evidence (blob TEXT NOT NULL, reader TEXT
 Key = tuple[str, str]  # (blob id, context: the extension and the markers the reader was given)
 
 
+@functools.cache
 def reader_version(readers: str = "provenance") -> str:
     """The package version and a digest of the readers' source (the package folder or module `readers`): a reader
     changed in any way is a new version."""

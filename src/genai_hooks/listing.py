@@ -73,7 +73,6 @@ class Listing:
                 at = self.records.find(object_id, at + 1)
         return sorted(found)
 
-
     def under(self, anchors: Iterable[str], key: Callable[[str], str]) -> list[str]:
         """The paths at or below the anchors (folder or file paths given as keys: `key` of each component, as a
         pattern index compares them), sorted. Walks down the sorted paths a folder at a time, jumping over each

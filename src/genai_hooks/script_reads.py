@@ -10,25 +10,28 @@ read it. A record that does not read back whole is a miss: the script is read ag
 from __future__ import annotations
 
 import json
-from typing import Union
+from typing import TYPE_CHECKING, Union
 
 from . import comps
 from .comps import CompScript, ScriptFormat, ScriptPath, ScriptUnreadable
 from .content import ContentReader, Unavailable
-from .evidence_cache import Key, reader_version
+
+if TYPE_CHECKING:
+    from .evidence_cache import Key
 
 Outcome = Union[CompScript, str, None]  # what a script holds; why it could not be read; None: no compositing script
-
-_versions: dict[str, str] = {}
 
 
 def read_scripts(content: ContentReader, paths: list[str]) -> dict[str, Outcome]:
     """What each compositing script of the snapshot at `paths` holds, from the evidence cache or its content."""
     cache = content.evidence_cache()
     keys: dict[str, Key] = {}
+    version = ""
     if cache is not None:
+        from .evidence_cache import reader_version  # here: a run keeping no cache never imports SQLite
+
         keys = {p: (i, "script" + _suffix(p)) for p, i in content.snapshot.object_ids(paths).items() if i is not None}
-    version = _versions.get("comps") or _versions.setdefault("comps", reader_version("comps"))
+        version = reader_version("comps")
     known: dict[Key, Outcome] = {}
     if cache is not None and keys:
         for cached, record in cache.lookup_records(keys.values(), version).items():

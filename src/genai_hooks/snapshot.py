@@ -109,7 +109,8 @@ class Snapshot:
         if self._listing is not None:
             found: dict[str, list[str]] = {}
             for position in self._listing.holding(object_ids):
-                found.setdefault(self._listing.id_at(position), []).append(self._listing.paths[position])
+                if self._listing.paths[position] not in self._listing.conflicted:  # no one blob, as the raw scan says
+                    found.setdefault(self._listing.id_at(position), []).append(self._listing.paths[position])
             return found
         command = ("ls-files", "--stage", "-z") if self.commit is None else ("ls-tree", "-r", "-z", "--full-tree",
                                                                                self.commit)
