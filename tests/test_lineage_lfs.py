@@ -136,3 +136,13 @@ def test_the_fix_for_a_copy_names_the_tool_of_the_file_it_copies_and_clears_it(r
     repo.add()
     after = repo.check("--", path)
     assert [f["rule"] for f in after.json["findings"] if f["severity"] == "error"] == [], (done.out, done.err, after.out)
+
+
+def test_a_respelled_pointer_in_an_archival_path_is_generated_in_every_mode(repo: Repo) -> None:
+    _show(repo)
+    repo.write("genai.toml", SHOW + '\n[archival]\npaths = ["Archive/**"]\n')  # patterns ignore case
+    path = "archive/harbour_1987.exr"  # an "archive photo", written by hand as a pointer to the generated sky
+    repo.write(path, SPELLINGS["ext-line"])
+    repo.add()
+    for args in ((), ("--", path), ("--diff", "HEAD")):
+        assert [(r, p) for r, p, _ in _lineage(repo.check(*args))] == [("GAI301", path)], args
