@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import GIT_ENV, Repo
+from conftest import GIT_ENV, ROOT_MANIFEST, Repo
 from provenance_media import (
     TRAINED,
     exif_with,
@@ -267,3 +267,80 @@ def test_a_full_disk_never_changes_the_output_nor_fails_the_run(repo: Repo, evid
         assert done.stderr.count(b"\n") <= 1 and b"Traceback" not in done.stderr, done.stderr
         said.append(done.stderr.decode())
     assert said[0].startswith("genai-hooks: evidence cache ") and ("not saved" in said[0] or "not used" in said[0])
+
+
+def _frames(repo: Repo, folder: str, count: int = 12) -> None:
+    """`count` distinct clean PNG frames in one folder: enough for the cache to keep the folder's summary."""
+    for n in range(count):
+        repo.write(f"{folder}/plate.{1001 + n}.png", png_bytes(png_info(("Software", f"ARRI Reference Tool {n}"))))
+
+
+def summaries(cache: Path) -> list[tuple[str, str]]:
+    return [(row[0], row[3]) for row in rows(cache) if row[2] == "group"]
+
+
+def test_a_folder_read_whole_is_kept_as_one_summary_and_a_warm_run_uses_it(repo: Repo, evidence_cache: Path) -> None:
+    """A warm audit looks a folder up in one row, not one a frame: shown by a summary edited behind its back."""
+    _frames(repo, "shots/sh010/plate")
+    repo.write("shots/sh010/plate/cleanup.png", SD_PNG)
+    _frames(repo, "shots/sh020/plate", 3)  # too few for a summary: looked up frame by frame
+    repo.add()
+    cold = run_json(repo)
+    assert [f["path"] for f in json.loads(cold[1])["findings"]] == ["shots/sh010/plate/cleanup.png"]
+    (digest, found), = summaries(evidence_cache)
+    assert list(json.loads(found)) == [repo.git("rev-parse", ":shots/sh010/plate/cleanup.png").strip() + "\x1f.png"]
+    assert run_json(repo) == cold
+    blob = repo.git("rev-parse", ":shots/sh010/plate/plate.1005.png").strip()
+    with sqlite3.connect(evidence_cache / FILE_NAME) as connection:
+        connection.execute("UPDATE evidence SET found = ? WHERE blob = ?",
+                           (json.dumps({**json.loads(found), f"{blob}\x1f.png": SD_ROW}), digest))
+    warm = [f["path"] for f in json.loads(run_json(repo)[1])["findings"]]
+    assert warm == ["shots/sh010/plate/cleanup.png", "shots/sh010/plate/plate.1005.png"]
+    assert run_json(repo, "--no-cache") == cold
+
+
+SD_ROW = '[[["png-text","medium","parameters (AUTOMATIC1111/Forge)"]],null,[]]'
+
+
+def test_a_generated_frame_slipped_into_a_summarised_folder_is_found(repo: Repo, evidence_cache: Path) -> None:
+    """The evasive case: a folder the cache knows as clean gets one generated frame in place of a clean one, and a
+    warm run (its summary names other contents) reads the new frame."""
+    _frames(repo, "shots/sh010/plate")
+    repo.add()
+    assert run_json(repo)[0] == 0
+    assert len(summaries(evidence_cache)) == 1
+    repo.write("shots/sh010/plate/plate.1007.png", SD_PNG)
+    repo.add()
+    code, out, _ = run_json(repo)
+    assert code == 1 and [f["path"] for f in json.loads(out)["findings"]] == ["shots/sh010/plate/plate.1007.png"]
+    assert len(summaries(evidence_cache)) == 2  # the folder as it is now, beside the folder as it was
+    assert run_json(repo) == (code, out, "")
+
+
+def test_the_same_frames_under_other_markers_are_another_summary(repo: Repo, evidence_cache: Path) -> None:
+    """What a reader is given (a declared tool's markers) is part of the key: a summary made without them is not
+    the answer with them."""
+    _frames(repo, "shots/sh010/plate")
+    repo.add()
+    run_json(repo)
+    repo.write("genai.toml", ROOT_MANIFEST + '\n[tools.house]\nvendor = "Studio"\nmarkers = ["Reference Tool 3"]\n')
+    repo.add()
+    marked = run_json(repo)
+    assert "shots/sh010/plate/plate.1004.png" in marked[1], marked
+    assert len(summaries(evidence_cache)) == 2
+    assert run_json(repo) == marked == run_json(repo, "--no-cache")
+
+
+@pytest.mark.parametrize("damage", ["{", "[]", '{"x": 1}', '{"nope\\u001f.png": "[[],null,[]]"}', '{"a": "{"}'])
+def test_a_damaged_summary_is_looked_up_frame_by_frame(repo: Repo, evidence_cache: Path, damage: str) -> None:
+    _frames(repo, "shots/sh010/plate")
+    repo.write("shots/sh010/plate/cleanup.png", SD_PNG)
+    repo.add()
+    cold = run_json(repo)
+    with sqlite3.connect(evidence_cache / FILE_NAME) as connection:
+        edited = connection.execute("UPDATE evidence SET found = ? WHERE context = 'group'", (damage,))
+        assert edited.rowcount == 1
+    assert run_json(repo) == cold
+    with sqlite3.connect(evidence_cache / FILE_NAME) as connection:  # every entry but the summary gone: read again
+        connection.execute("DELETE FROM evidence WHERE context != 'group'")
+    assert run_json(repo) == cold

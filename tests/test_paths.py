@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT_MANIFEST, Repo, generated
+from hypothesis import given
+from hypothesis import strategies as st
 
 from genai_hooks.early import IndexLookup, start_early_diff, start_index_lookup
 from genai_hooks.errors import UsageError
@@ -14,6 +16,7 @@ from genai_hooks.gitcmd import GitRepository
 from genai_hooks.paths import (
     DIFF_ARGS,
     Located,
+    extension,
     locate,
     manifest_candidates,
     repository_paths,
@@ -146,3 +149,22 @@ def test_the_early_listing_covers_what_hooks_look_for_across_the_index() -> None
     from genai_hooks.early import EarlyListing
 
     assert EarlyListing.pathspecs.issuperset([*COMP_PATHSPECS, ":(icase)*.xmp"])
+
+
+def _extension_by_splitting(name: str) -> str:
+    """What `extension` means, spelled the plain way: the base name's last dot, unless that leaves no stem."""
+    base = name.rpartition("/")[2].rpartition("\\")[2]
+    stem, dot, found = base.rpartition(".")
+    return "." + found.lower() if dot and stem.strip(".") else ""
+
+
+@given(st.text(alphabet=st.sampled_from("a.B/\\é\n -x"), max_size=14))
+def test_extension_agrees_with_splitting_the_base_name(name: str) -> None:
+    assert extension(name) == _extension_by_splitting(name)
+
+
+@pytest.mark.parametrize(("name", "expected"), [
+    ("shots/sh010/plate.1001.EXR", ".exr"), ("a.b/c", ""), (".hidden", ""), ("dir/.hidden", ""), ("x/..png", ""),
+    ("a\\b.Tif", ".tif"), ("a.b\\c", ""), ("name.", "."), ("", ""), ("...", ""), ("a..b", ".b")])
+def test_extension_of_names_at_the_corners(name: str, expected: str) -> None:
+    assert extension(name) == expected

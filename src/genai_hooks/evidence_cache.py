@@ -17,7 +17,7 @@ import os
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Callable
 
@@ -34,6 +34,8 @@ _SCHEMA = ("CREATE TABLE IF NOT EXISTS evidence (blob TEXT NOT NULL, reader TEXT
            "found TEXT NOT NULL, PRIMARY KEY (blob, reader, context)) WITHOUT ROWID")
 
 Key = tuple[str, str]  # (blob id, context: the extension and the markers the reader was given)
+GROUP_CONTEXT = "group"  # a folder's summary: never a reader's context, which is "" or starts with "." or "\x1e"
+GROUP_MIN = 8  # contents in a folder before its summary is kept: a smaller one is looked up blob by blob
 
 
 @functools.cache
@@ -85,6 +87,16 @@ class EvidenceCache:
             inspection = decode(value)
             if inspection is not None:
                 found[key] = inspection
+        return found
+
+    def lookup_groups(self, groups: Mapping[str, Sequence[Key]]) -> dict[Key, Inspection]:
+        """What the summaries of `groups` (digest -> its keys, see `key_groups`) hold for each of their keys: one
+        row a folder rather than one a file. A summary that does not read back whole is a miss."""
+        found: dict[Key, Inspection] = {}
+        for (digest, _), value in self.lookup_records(((d, GROUP_CONTEXT) for d in groups), self._reader).items():
+            members = decode_group(value, groups[digest])
+            if members is not None:
+                found.update(members)
         return found
 
     @property
@@ -234,6 +246,44 @@ def decode(value: object) -> Inspection | None:
         return Inspection(_evidence(evidence), uninspected, _evidence(training))
     except (ValueError, TypeError):
         return None
+
+
+def key_groups(keys: Mapping[str, Key]) -> dict[str, list[Key]]:
+    """The keys of `keys` (path -> key) by the folder of their path, for folders of at least GROUP_MIN contents,
+    each under a digest of its sorted keys: the same contents under the same markers have the same digest."""
+    folders: dict[str, set[Key]] = {}
+    for path, key in keys.items():
+        folders.setdefault(path.rpartition("/")[0], set()).add(key)
+    groups: dict[str, list[Key]] = {}
+    for members in folders.values():
+        if len(members) >= GROUP_MIN:
+            ordered = sorted(members)
+            groups[hashlib.sha256(json.dumps(ordered).encode()).hexdigest()] = ordered
+    return groups
+
+
+def encode_group(found: Mapping[Key, str]) -> str:
+    """A folder's summary: the encoded inspections of its keys (`encode`), those that found nothing left out."""
+    return json.dumps({f"{blob}\x1f{context}": value for (blob, context), value in sorted(found.items())
+                       if value != _NOTHING}, separators=(",", ":"))
+
+
+def decode_group(value: object, members: Sequence[Key]) -> dict[Key, Inspection] | None:
+    """A summary as written by `encode_group` for `members`; None when damaged (the keys are looked up one by one)."""
+    try:
+        named = json.loads(str(value))
+    except ValueError:
+        return None
+    if not isinstance(named, dict):
+        return None
+    found = dict.fromkeys(members, _EMPTY)
+    for name, encoded in named.items():
+        blob, _, context = str(name).partition("\x1f")
+        inspection = decode(encoded) if isinstance(encoded, str) else None
+        if (blob, context) not in found or inspection is None:
+            return None
+        found[(blob, context)] = inspection
+    return found
 
 
 def _evidence(items: object) -> tuple[Evidence, ...]:

@@ -11,7 +11,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 
 from . import provenance
 from .content import BlobReader, ContentReader, Unavailable
-from .evidence_cache import EvidenceCache, Key
+from .evidence_cache import GROUP_CONTEXT, EvidenceCache, Key, encode, encode_group, key_groups
 from .gitcmd import GitRepository
 from .provenance import FileSource, Inspection
 
@@ -79,7 +79,11 @@ class Inspector:
         keys: dict[str, Key] = {path: (blob_id, "\x1e".join((extension, *markers)))
                                 for path, (blob_id, extension, markers) in requests.items() if blob_id is not None}
         cache = self.cache
-        hits = cache.lookup(keys.values()) if cache is not None and keys else {}
+        groups = key_groups(keys) if cache is not None else {}
+        hits = cache.lookup_groups(groups) if cache is not None and groups else {}
+        unsummed = {digest: members for digest, members in groups.items() if members[0] not in hits}
+        if cache is not None:
+            hits.update(cache.lookup([key for key in keys.values() if key not in hits]))
         out: dict[str, Inspection] = {}
         missed: list[str] = []
         for path in requests:
@@ -94,8 +98,13 @@ class Inspector:
             out[path] = inspection
             if cacheable and path in keys:
                 fresh[keys[path]] = inspection
-        if cache is not None and fresh:  # written in large sorted batches: SQLite inserts them several times faster
-            self._unsaved.update(cache.encoded(fresh))
+        if cache is not None and (fresh or unsummed):  # written in large sorted batches: inserted several times faster
+            encoded = cache.encoded(fresh)
+            self._unsaved.update(encoded)
+            for digest, members in unsummed.items():  # a folder known whole: its summary, for the next run
+                if all(key in encoded or key in hits for key in members):
+                    self._unsaved[(digest, GROUP_CONTEXT)] = encode_group(
+                        {key: encoded[key] if key in encoded else encode(hits[key]) for key in members})
             if len(self._unsaved) >= _SAVE_EVERY:
                 self.save()
         return out

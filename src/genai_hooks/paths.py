@@ -234,7 +234,12 @@ def parse_lines(lines: list[str], at: int, format: str, names: Sequence[str]) ->
 
 def extension(name: str) -> str:
     """The lower-cased extension with its dot; "" when the name has none or is a dotfile like `.hidden`."""
-    # called for every file of an audit: rpartition is several times faster than splitext
-    base = name.rpartition("/")[2].rpartition("\\")[2]
-    stem, dot, extension = base.rpartition(".")
-    return "." + extension.lower() if dot and stem.strip(".") else ""
+    # called for every file of an audit, some twice: string searches from the end, no splitting
+    dot = name.rfind(".")
+    if dot <= 0:
+        return ""
+    tail = name[dot:]
+    if "/" in tail or "\\" in tail:  # the last dot is in a folder's name
+        return ""
+    start = max(name.rfind("/", 0, dot), name.rfind("\\", 0, dot)) + 1
+    return tail.lower() if name[start:dot].strip(".") else ""  # `.hidden`, `..x`: a dotfile has none
