@@ -1,6 +1,7 @@
-"""Where Git runs: GitPython's command layer, `-z` plumbing, no writes, no lock taking.
+"""Where Git runs: `-z` plumbing run directly, no writes, no lock taking.
 
-(paths.py also starts one lookup, before this module and GitPython are imported.)
+GitPython is not imported: `git rev-parse` (paths.locate) says where the repository is, GitPython's object parser
+knows SHA-1 ids only, and its import cost every commit 60 ms. (paths.py also starts one lookup, before this module.)
 """
 
 from __future__ import annotations
@@ -12,8 +13,6 @@ import subprocess
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from typing import IO
-
-import git
 
 from .errors import UsageError
 from .paths import (
@@ -56,16 +55,10 @@ def decode_paths(raw: bytes) -> list[str]:
 
 class GitRepository:
     def __init__(self, start: str) -> None:
-        located = locate(start)
-        toplevel = located.toplevel
-        try:
-            self.repo = git.Repo(toplevel)
-        except (git.InvalidGitRepositoryError, git.NoSuchPathError):
-            raise UsageError(f"{toplevel} is not inside a Git repository; "
-                             "run genai-hooks in a checkout, or pass --repo DIR") from None
-        self.bare = located.bare or self.repo.bare or self.repo.working_tree_dir is None
+        located = locate(start)  # git's own answer (rev-parse): the work tree's top, or a bare repository
+        self.bare = located.bare
         # git runs here: the work tree's top, or a bare repository's own directory (no file is read from it)
-        self.toplevel = toplevel if self.bare else str(self.repo.working_tree_dir)
+        self.toplevel = located.toplevel
         self.env = git_environment(located.objects)
         self.partial = False  # run() consults it: set before the first command
         version = self._version()
@@ -79,7 +72,7 @@ class GitRepository:
                              "2.45.1 or newer (or 2.39.4+, 2.40.2+, ... 2.44.1+), or a clone without --filter")
 
     def _version(self) -> tuple[int, ...]:
-        """Git's version, as GitPython reads it: the leading numbers of `git version`'s third word."""
+        """Git's version: the leading numbers of `git version`'s third word (as GitPython reads it)."""
         words = self.run("version").decode("utf-8", "replace").split()
         numbers = re.findall(r"\d+", words[2].partition("-")[0] if len(words) > 2 else "")
         return tuple(int(n) for n in numbers[:3]) or (0,)
@@ -238,7 +231,7 @@ class GitRepository:
             process.stdout.close()
 
     def close(self) -> None:
-        self.repo.close()  # ends any process GitPython keeps
+        """Nothing is kept between commands: every git process ends with the call that started it."""
 
 
 def _read_exact(stream: IO[bytes], size: int) -> bytes:
