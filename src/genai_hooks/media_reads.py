@@ -5,6 +5,7 @@ cache holds only what a whole read found, and the processes run the same readers
 
 from __future__ import annotations
 
+import multiprocessing.util
 import os
 from collections.abc import Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -71,6 +72,7 @@ class Inspector:
         self.content = content
         self._pool: ProcessPoolExecutor | None = None
         self.cache: EvidenceCache | None = content.evidence_cache()
+        content.repository.keep_reader = True  # batch after batch through one `cat-file`; ended by close()
         self._unsaved: dict[Key, str] = {}
 
     def inspect(self, requests: Mapping[str, tuple[str | None, str, tuple[str, ...]]]) -> dict[str, Inspection]:
@@ -151,6 +153,8 @@ class Inspector:
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
+        self.content.repository.keep_reader = False
+        self.content.repository.close()
 
 
 _worker_reader: BlobReader | None = None
@@ -158,7 +162,10 @@ _worker_reader: BlobReader | None = None
 
 def _start_worker(toplevel: str, lfs_store: str | None) -> None:
     global _worker_reader
-    _worker_reader = BlobReader(GitRepository(toplevel), lfs_store)
+    repository = GitRepository(toplevel)
+    repository.keep_reader = True
+    multiprocessing.util.Finalize(repository, repository.close, exitpriority=10)  # run as the worker ends
+    _worker_reader = BlobReader(repository, lfs_store)
 
 
 def _read_in_worker(requests: list[Request]) -> list[_Answer]:
