@@ -20,7 +20,8 @@ class CountingPool(ProcessPoolExecutor):
 
     started = 0
     tasks = 0
-    failed = 0  # tasks a worker did not finish (then the run reads their media itself)
+    failed = 0  # tasks a worker failed (then the run reads their media itself)
+    taken_back = 0  # tasks no worker had started when the run took them back to read them itself
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         CountingPool.started += 1
@@ -34,13 +35,15 @@ class CountingPool(ProcessPoolExecutor):
 
     @staticmethod
     def _count_failure(future: Any) -> None:
-        if future.cancelled() or future.exception() is not None:
+        if future.cancelled():
+            CountingPool.taken_back += 1
+        elif future.exception() is not None:
             CountingPool.failed += 1
 
 
 @pytest.fixture
 def counting_pool(monkeypatch: pytest.MonkeyPatch) -> type[CountingPool]:
-    CountingPool.started = CountingPool.tasks = CountingPool.failed = 0
+    CountingPool.started = CountingPool.tasks = CountingPool.failed = CountingPool.taken_back = 0
     monkeypatch.setattr(inspection, "ProcessPoolExecutor", CountingPool)
     return CountingPool
 
@@ -69,6 +72,7 @@ def test_jobs_2_prints_byte_for_byte_what_jobs_1_prints(repo: Repo, monkeypatch:
         two = repo.run("run", "--format", output, "--no-cache", "--jobs", "2")
         assert (two.code, two.out, two.err) == (one.code, one.out, one.err), output
     assert counting_pool.started == 3 and counting_pool.tasks >= 3 * 2 and counting_pool.failed == 0
+    assert counting_pool.taken_back == 0  # a pool that breaks fails on a cancelled future before Python 3.12
     findings = repo.check("--jobs", "2").json["findings"]
     assert sum(1 for f in findings if f["rule"] == "GAI301") == 50
     assert [f["path"] for f in findings if f["rule"] == "GAI303"] == ["shots/large.png"]
@@ -112,3 +116,19 @@ def test_more_jobs_than_cpus_are_as_many_as_the_cpus(repo: Repo) -> None:
     repo.write("a.png", SD_PNG)
     repo.add()
     assert repo.check("--jobs", "10000").out == repo.check("--jobs", "1").out
+
+
+def test_chunks_read_a_chunk_ahead_print_what_one_process_prints(repo: Repo, monkeypatch: pytest.MonkeyPatch,
+                                                                 counting_pool: type[CountingPool]) -> None:
+    """An audit in many chunks: the workers read the next chunk while this process judges one, and the share this
+    process reads moves from chunk to chunk; what is found, and in which order it is said, never does."""
+    from genai_hooks import detect
+
+    many_media(repo)
+    expected = repo.check("--no-cache", "--jobs", "1")
+    monkeypatch.setattr(inspection, "PARALLEL_MIN", 4)
+    monkeypatch.setattr(detect, "_CHUNK", 7)
+    for jobs in ("2", "3"):
+        done = repo.check("--no-cache", "--jobs", jobs)
+        assert (done.code, done.out, done.err) == (expected.code, expected.out, expected.err), jobs
+    assert counting_pool.started == 2 and counting_pool.tasks >= 2 * 10 and counting_pool.failed == 0

@@ -272,11 +272,19 @@ class ContentReader(BlobReader):
         """The embedded provenance of each path, given as (its object id or None, its extension, the markers its
         reader is given): from the evidence cache, else from the content, in `jobs` processes when there is enough
         to read."""
+        return self._media_inspector().inspect(requests)
+
+    def inspect_media_many(self, chunks: Iterable[Mapping[str, tuple[str | None, str, tuple[str, ...]]]]
+                           ) -> Iterator[dict[str, Inspection]]:
+        """`inspect_media` of each chunk in turn, the reading processes a chunk ahead of the caller."""
+        return self._media_inspector().inspect_many(chunks)
+
+    def _media_inspector(self) -> Inspector:
         if self._inspector is None:
             from .media_reads import Inspector
 
             self._inspector = Inspector(self)
-        return self._inspector.inspect(requests)
+        return self._inspector
 
     def close(self) -> None:
         """End the reading processes and close the evidence cache."""

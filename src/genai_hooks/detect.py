@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import posixpath
-from collections.abc import Iterable, Mapping
-from dataclasses import replace
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, replace
 
 from . import provenance
 from .audience import detected_as_real, detected_undisclosed
@@ -23,6 +23,18 @@ _STRENGTH_ORDER = {Strength.STRONG: 0, Strength.MEDIUM: 1, Strength.WEAK: 2}
 
 def is_sidecar(path: str) -> bool:
     return path.lower().endswith(".xmp")
+
+
+@dataclass
+class _Chunk:
+    """Paths taken for inspection: those known already, those to read, their sidecars, their contents (paths of
+    one content under one reader's markers: read once) and the requests made of the readers."""
+
+    known: dict[str, provenance.Inspection]
+    todo: list[str]
+    sidecars: dict[str, list[str]]
+    twins: dict[tuple[str, str, tuple[str, ...]], list[str]]
+    requests: dict[str, tuple[str | None, str, tuple[str, ...]]]
 
 
 class Detector:
@@ -120,16 +132,50 @@ class Detector:
 
     def inspect(self, paths: Iterable[str], *, remember: bool = True) -> dict[str, provenance.Inspection]:
         """Inspect each path (and its XMP sidecars), reading at most MAX_READ bytes of each file."""
+        return next(self.inspect_chunks([list(paths)], remember=remember))
+
+    def inspect_chunks(self, chunks: Iterable[list[str]], *, remember: bool = True
+                       ) -> Iterator[dict[str, provenance.Inspection]]:
+        """`inspect` of each chunk in turn; the reading of the next chunk starts before this one is answered."""
+        taken: list[_Chunk] = []
+
+        def requests() -> Iterator[dict[str, tuple[str | None, str, tuple[str, ...]]]]:
+            for paths in chunks:
+                chunk = self._take(paths)
+                taken.append(chunk)
+                yield chunk.requests
+
+        for raw in self.content.inspect_media_many(requests()):
+            yield self._answer(taken.pop(0), raw, remember)
+
+    def _take(self, paths: list[str]) -> _Chunk:
         wanted = list(dict.fromkeys(paths))
-        out = {p: self._cache[p] for p in wanted if p in self._cache}
-        todo = [p for p in wanted if p not in out]
+        known = {p: self._cache[p] for p in wanted if p in self._cache}
+        todo = [p for p in wanted if p not in known]
         sidecars = self.sidecars_of(todo)
         with_sidecars = todo + sorted({s for found in sidecars.values() for s in found})
-        raw = self._inspect_contents(with_sidecars)
+        # each distinct content is sniffed once: a held frame or a slate is often the same blob many times
+        ids = self.snapshot.object_ids(with_sidecars)  # sizes are looked up only for what the evidence cache lacks
+        twins: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}  # (blob, extension, markers) -> paths
+        for directory, files in _by_directory(with_sidecars).items():
+            markers = self.markers_in(directory)
+            for path in files:
+                blob = ids.get(path)
+                key = (blob, provenance.extension(path), markers) if blob else (path, "", markers)
+                twins.setdefault(key, []).append(path)
+        requests = {same[0]: (key[0] if key[1] else None, key[1], key[2]) for key, same in twins.items()}
+        return _Chunk(known, todo, sidecars, twins, requests)
+
+    def _answer(self, chunk: _Chunk, raw: dict[str, provenance.Inspection], remember: bool
+                ) -> dict[str, provenance.Inspection]:
+        for same in chunk.twins.values():
+            for path in same[1:]:
+                raw[path] = raw[same[0]]
+        out = chunk.known
         empty = provenance.Inspection((), None)
-        for path in todo:
+        for path in chunk.todo:
             own = raw.get(path, empty)
-            found = sidecars.get(path)
+            found = chunk.sidecars.get(path)
             if found:  # replace(), not a new Inspection: facts beside the evidence (training) must survive
                 evidence, training = list(own.evidence), list(own.training_not_permitted)
                 for sidecar in found:
@@ -144,23 +190,6 @@ class Detector:
             if remember:
                 self._cache[path] = own
         return out
-
-    def _inspect_contents(self, paths: list[str]) -> dict[str, provenance.Inspection]:
-        """Each distinct content is sniffed once: a held frame or a slate is often the same blob many times."""
-        ids = self.snapshot.object_ids(paths)  # sizes are looked up only for what the evidence cache lacks
-        twins: dict[tuple[str, str, tuple[str, ...]], list[str]] = {}  # (blob, extension, markers) -> paths
-        for directory, files in _by_directory(paths).items():
-            markers = self.markers_in(directory)
-            for path in files:
-                blob = ids.get(path)
-                key = (blob, provenance.extension(path), markers) if blob else (path, "", markers)
-                twins.setdefault(key, []).append(path)
-        raw = self.content.inspect_media({same[0]: (key[0] if key[1] else None, key[1], key[2])
-                                          for key, same in twins.items()})
-        for same in twins.values():
-            for path in same[1:]:
-                raw[path] = raw[same[0]]
-        return raw
 
     def judge_files(self, selected: Iterable[str]) -> list[Finding]:
         selected = list(selected)
@@ -182,10 +211,10 @@ class Detector:
         self.inspected += len(candidates)
         if not self.snapshot.listed:  # one lookup for all: large batches use one listing (a listing needs none)
             self.snapshot.object_ids(candidates)
-        for start in range(0, len(candidates), _CHUNK):  # bounded memory on a million-file audit
-            progress().step("read the metadata of", start, len(candidates))
-            chunk = candidates[start:start + _CHUNK]
-            for path, inspection in self.inspect(chunk, remember=False).items():
+        chunks = (candidates[start:start + _CHUNK] for start in range(0, len(candidates), _CHUNK))
+        for number, found in enumerate(self.inspect_chunks(chunks, remember=False)):  # bounded memory
+            progress().step("read the metadata of", number * _CHUNK, len(candidates))
+            for path, inspection in found.items():
                 if inspection.evidence or inspection.uninspected:
                     findings.extend(self._findings(path, inspection))
                 if inspection.evidence:  # what marks it carries, for GAI306 without a second read
