@@ -241,5 +241,7 @@ def extension(name: str) -> str:
     tail = name[dot:]
     if "/" in tail or "\\" in tail:  # the last dot is in a folder's name
         return ""
+    if name[dot - 1] not in "./\\":  # a stem ending in another character is a stem: most names stop here
+        return tail.lower()
     start = max(name.rfind("/", 0, dot), name.rfind("\\", 0, dot)) + 1
     return tail.lower() if name[start:dot].strip(".") else ""  # `.hidden`, `..x`: a dotfile has none
