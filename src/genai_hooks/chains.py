@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 from .approvals import Book, Cited, Signers, cite
 from .approvals.facts import LockProblems, read_books
 from .findings import Severity
+from .listing import holds_below
 from .manifest import GeneratedEntry, Manifest, ManifestInvalid, ModelEntry, Tool, parse_manifest
 from .manifest_reader import Problem
 from .pattern_index import PatternIndex
@@ -117,6 +118,20 @@ class ManifestSet:
             cached = tuple(a for a in _ancestors(directory) if a in self.valid or a in self.invalid)
             self._chains[directory] = cached
         return cached
+
+    def chains_below(self, paths: list[str]) -> tuple[set[str], set[str]]:
+        """The valid roots heading, and the invalid manifests or genai.locks in, the chain of any directory holding
+        one of the sorted `paths`: worked out a manifest at a time (a directory holding a manifest is in the chain
+        of every file below it, and heads it when none lies above)."""
+        roots: set[str] = set()
+        invalid: set[str] = set()
+        for directory in set(self.valid) | set(self.invalid):
+            if holds_below(paths, directory):
+                if directory in self.valid and self.chain_dirs(directory)[0] == directory:
+                    roots.add(directory)
+                if directory in self.invalid or directory in self.lock_problems:
+                    invalid.add(directory)
+        return roots, invalid
 
     def chain(self, directory: str) -> list[Manifest]:
         return [self.valid[d] for d in self.chain_dirs(directory) if d in self.valid]

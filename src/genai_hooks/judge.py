@@ -18,6 +18,7 @@ from .derived import Derivation, Derivations, comp_scripts, derived_findings
 from .detect import Detector, unreadable_formats
 from .findings import Finding, Note, RunResult, Strength
 from .lineage import Lineage, Origin, find_origins
+from .listing import at_or_below
 from .manifest import GeneratedEntry, Tool
 from .marking import Marking
 from .models_rules import judge_models
@@ -29,6 +30,8 @@ from .selection import Selection
 from .sequences import group_sequences
 from .snapshot import Snapshot
 from .timelines import TIMELINE_SUFFIXES, GeneratedUse, is_timeline, judge_timelines
+
+_NARROWED_FROM = 10_000  # paths in a policy pass before those below no pattern are passed over in bulk
 
 
 @dataclass(frozen=True)
@@ -77,13 +80,21 @@ class Judgement:
         tool = self.manifests.tool_for(entry)
         return f"'{entry.tool}'" + (f" ({tool.vendor})" if tool and tool.vendor else "")
 
-    def policy_pass(self, paths: list[str], *, audit: bool) -> None:
+    def policy_pass(self, paths: list[str], *, audit: bool, ascii: bool = False) -> None:
         """GAI201/GAI204 on each generated file; remember the entries and tools those files use.
 
-        Work is per directory where it can be: most files share their directory's answer.
+        Work is per directory where it can be: most files share their directory's answer. Only files at or below
+        a pattern's prefix can be declared: with every path ASCII (its own key), the rest are passed over.
         """
         manifests = self.manifests
         generated, deliverables = manifests.generated, manifests.deliverables
+        if ascii and not generated.ignore_case and len(paths) > _NARROWED_FROM:
+            narrowed = at_or_below(paths, generated.prefixes())
+            if narrowed is not None:
+                roots, invalid = manifests.chains_below(paths)  # report_invalid_in_chain of every directory
+                self._roots.update(roots)
+                self._invalid.update(invalid)
+                paths = narrowed
         matched: set[int] = set()
         as_of = self.options.as_of
         directory: str | None = None
@@ -328,7 +339,8 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
             scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
         policy_paths = sorted(scope)
     policy.verify_signatures_ahead(manifests, policy_paths, selection.full_audit, options.as_of)
-    judgement.policy_pass(policy_paths, audit=selection.full_audit)
+    ascii = snapshot.listing.ascii if selection.full_audit else all(p.isascii() for p in policy_paths)
+    judgement.policy_pass(policy_paths, audit=selection.full_audit, ascii=ascii)
     judgement.pins()
     judgement.submodules(selection.submodules | {g for m in selection.manifests for g in snapshot.gitlinks
                                                  if g.startswith(directory_of(m) + "/") or not directory_of(m)})

@@ -27,6 +27,7 @@ class Listing:
     symlinks: frozenset[str] = field(default_factory=frozenset)
     gitlinks: frozenset[str] = field(default_factory=frozenset)  # submodule paths
     conflicted: frozenset[str] = field(default_factory=frozenset)  # unmerged in the index: no one blob
+    ascii: bool = False  # every path is ASCII: a pattern key (NFC) of a path is the path
     _tails: frozenset[str] | None = field(default=None, repr=False)
 
     def tails(self) -> frozenset[str]:
@@ -111,6 +112,32 @@ class Listing:
 _SEARCHED_IDS_MAX = 32
 
 
+def at_or_below(paths: list[str], folders: Iterable[str]) -> list[str] | None:
+    """The paths (sorted, compared as written) at or below any of `folders`, sorted; None when a folder is the
+    root (every path). Two bisections a folder: the cost follows the folders, not the paths."""
+    found: list[str] = []
+    taken: list[str] = []
+    for folder in sorted(set(folders)):
+        if not folder:
+            return None
+        if taken and folder.startswith(taken[-1] + "/"):
+            continue  # below a folder taken already
+        taken.append(folder)
+        at = bisect.bisect_left(paths, folder)
+        if at < len(paths) and paths[at] == folder:
+            found.append(folder)
+        found.extend(paths[bisect.bisect_left(paths, folder + "/"):bisect.bisect_left(paths, folder + "0")])
+    return sorted(found)
+
+
+def holds_below(paths: list[str], folder: str) -> bool:
+    """Whether any of the sorted `paths` lies below `folder` ("" = the root)."""
+    if not folder:
+        return bool(paths)
+    at = bisect.bisect_left(paths, folder + "/")
+    return at < len(paths) and paths[at].startswith(folder + "/")
+
+
 class _Collector:
     """Parses records as chunks arrive; a record is never split between two parses."""
 
@@ -150,7 +177,7 @@ class _Collector:
             paths = [paths[i] for i in order]
             records = "".join(records[i * stride:(i + 1) * stride] for i in order)
         return Listing(paths, records, self.width, stride, offset, frozenset(self.symlinks),
-                       frozenset(self.gitlinks), frozenset(self.conflicted))
+                       frozenset(self.gitlinks), frozenset(self.conflicted), self.ascii)
 
     def _parse(self, text: str) -> None:
         if not text:
