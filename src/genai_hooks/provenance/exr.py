@@ -29,21 +29,18 @@ def sniff_exr(reader: BoundedReader, log: EvidenceLog) -> None:
     multipart = bool(int.from_bytes(header.take(4, 4), "little") & _MULTIPART)
     pos, parts, attributes = 8, 0, 0
     while True:
-        name, pos = header.name(pos)
+        name, type_name, size, pos = header.attribute(pos)
         if not name:  # end of a header; in a multi-part file, an empty header ends the list
             parts += 1
             if not multipart or attributes == 0 or parts >= MAX_PARTS:
                 return
             attributes = 0
             continue
-        type_name, pos = header.name(pos)
-        size = int.from_bytes(header.take(pos, 4), "little", signed=True)
-        pos += 4
         if size < 0 or pos + size > reader.size:
-            raise Corrupt(f"EXR attribute {name!r} of {size} bytes")
-        if type_name in ("string", "stringvector"):
+            raise Corrupt(f"EXR attribute {name.decode('latin-1')!r} of {size} bytes")
+        if type_name in (b"string", b"stringvector"):
             for value in _strings(header, type_name, pos, size):
-                _attribute(log, name, value)
+                _attribute(log, name.decode("latin-1"), value)
         attributes += 1
         pos += size
 
@@ -64,23 +61,36 @@ class _Cursor:
             self.buffer, self.start = self.reader.read(pos, min(block, self.reader.size - pos)), pos
         return self.buffer[pos - self.start : pos - self.start + length]
 
-    def name(self, pos: int) -> tuple[str, int]:
+    def attribute(self, pos: int) -> tuple[bytes, bytes, int, int]:
+        """The attribute at `pos`: its name (b"" where a header ends), type name, value size and the value's
+        position (past the name where a header ends)."""
+        buffer, here = self.buffer, pos - self.start
+        if 0 <= here < len(buffer):  # most attributes lie whole in the block already read: no call per field
+            end = buffer.find(b"\x00", here, here + _NAME_LIMIT)
+            if end == here:
+                return b"", b"", 0, pos + 1
+            typed = buffer.find(b"\x00", end + 1, end + 1 + _NAME_LIMIT) if end > here else -1
+            if typed >= 0 and typed + 5 <= len(buffer):
+                return (buffer[here:end], buffer[end + 1:typed],
+                        int.from_bytes(buffer[typed + 1:typed + 5], "little", signed=True), self.start + typed + 5)
+        name, pos = self.name(pos)
+        if not name:
+            return b"", b"", 0, pos
+        type_name, pos = self.name(pos)
+        return name, type_name, int.from_bytes(self.take(pos, 4), "little", signed=True), pos + 4
+
+    def name(self, pos: int) -> tuple[bytes, int]:
         """A NUL-terminated name at `pos`, and the position after it."""
-        here = pos - self.start
-        if 0 <= here < len(self.buffer):  # most names lie whole in the block already read
-            end = self.buffer.find(b"\x00", here, here + _NAME_LIMIT)
-            if end >= 0:
-                return self.buffer[here:end].decode("latin-1"), self.start + end + 1
         raw = self.take(pos, min(_NAME_LIMIT, self.reader.size - pos))
         end = raw.find(b"\x00")
         if end < 0:
             raise Corrupt("EXR name without terminator")
-        return raw[:end].decode("latin-1"), pos + end + 1
+        return raw[:end], pos + end + 1
 
 
-def _strings(header: _Cursor, type_name: str, pos: int, size: int) -> Iterator[bytes]:
+def _strings(header: _Cursor, type_name: bytes, pos: int, size: int) -> Iterator[bytes]:
     raw = header.take(pos, min(size, _VALUE_LIMIT))
-    if type_name == "string":
+    if type_name == b"string":
         if size > len(raw) and b"xmpmeta" in raw and header.reader.fits(size - len(raw)):
             raw += header.reader.read(pos + len(raw), size - len(raw))
         yield raw
