@@ -45,9 +45,15 @@ def cat_files(toplevel: Path) -> list[int]:
     return found
 
 
-def test_the_kept_reader_answers_what_a_batch_a_process_answers(repo: Repo) -> None:
+@pytest.mark.parametrize("object_format", ["sha1", "sha256"])
+def test_the_kept_reader_answers_what_a_batch_a_process_answers(tmp_path: Path, object_format: str) -> None:
+    repo = Repo(tmp_path / object_format)
+    repo.root.mkdir()
+    repo.git("init", "-q", f"--object-format={object_format}", "-b", "main")
     ids = blobs(repo)
-    asked = [ids[3], ABSENT, *ids, ids[0], ABSENT]
+    assert {len(i) for i in ids} == {40 if object_format == "sha1" else 64}
+    absent = ABSENT if object_format == "sha1" else ABSENT + "0" * 24
+    asked = [ids[3], absent, *ids, ids[0], absent]
     kept = GitRepository(str(repo.root))
     kept.keep_reader = True
     try:
@@ -55,7 +61,7 @@ def test_the_kept_reader_answers_what_a_batch_a_process_answers(repo: Repo) -> N
             assert list(kept.read_objects(asked, limit)) == one_shot(repo, asked, limit)
         assert kept.objects(asked, asked) == GitRepository(str(repo.root)).objects(asked, asked)
         assert kept.objects(asked, asked)[ids[1]] == ("blob", ids[1], len(CONTENTS[1]))
-        assert kept.objects(asked, asked)[ABSENT] is None
+        assert kept.objects(asked, asked)[absent] is None
     finally:
         kept.close()
 
