@@ -175,16 +175,15 @@ class Snapshot:
         if len(directories) > _TREE_DIRECTORIES_MAX:
             return False
         entries: dict[str, list[str]] = {}
-        for record in self._in_directories(tree, directories, "-l"):
+        for record in self._in_directories(tree, directories):  # no sizes (-l): git would read every blob's header
             meta, _, path = record.partition("\t")
-            entries[path] = meta.split()  # mode, type, id, size ("-" but for blobs)
+            entries[path] = meta.split()  # mode, type, id
         found: dict[str, str | None] = {}
         modes: dict[str, str] = {}
         for path in todo:
             entry = entries.get(path)
-            if entry is not None and len(entry) == 4 and entry[1] == "blob" and entry[3].isdigit():
+            if entry is not None and len(entry) == 3 and entry[1] == "blob":
                 found[path], modes[path] = entry[2], entry[0]
-                self._info[entry[2]] = ("blob", int(entry[3]))
             else:
                 found[path] = None  # not there, or a directory or a submodule: no file of the snapshot
         self.seed(found, modes)
