@@ -11,7 +11,7 @@ import queue
 import re
 import subprocess
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from typing import IO
 
 from .errors import UsageError
@@ -165,10 +165,16 @@ class GitRepository:
         wanted = list(blob_ids)
         if not wanted:
             return
-        if self._kept_reader_free() and all(_OBJECT_ID_TEXT.fullmatch(i) for i in wanted):
-            for blob_id, fields, content in self._ask("contents", wanted):
+        kept = self._kept_reader_free() and all(_OBJECT_ID_TEXT.fullmatch(i) for i in wanted)
+        answers = self._ask("contents", wanted) if kept else self._batch_once(wanted)
+        try:
+            for blob_id, fields, content in answers:
                 yield (blob_id, None, 0) if content is None else (blob_id, content[:limit], int(fields[2]))
-            return
+        finally:
+            answers.close()
+
+    def _batch_once(self, ids: list[str]) -> Generator[tuple[str, list[str], bytes | None], None, None]:
+        """`_answers` of a `cat-file --batch` started for these ids alone (ended when they are read or left)."""
         process = start_git(self.toplevel, ["cat-file", "--batch", "--buffer"], self.env, stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         assert process.stdin is not None and process.stdout is not None
@@ -176,7 +182,7 @@ class GitRepository:
 
         def write() -> None:
             try:
-                stdin.write("".join(f"{i}\n" for i in wanted).encode())
+                stdin.write("".join(f"{i}\n" for i in ids).encode())
                 stdin.close()
             except OSError:  # git stopped: the reader sees the end of its output
                 pass
@@ -184,15 +190,7 @@ class GitRepository:
         writer = threading.Thread(target=write, daemon=True)
         writer.start()
         try:
-            for blob_id in wanted:
-                header = stdout.readline().split()
-                if len(header) != 3 or not header[2].isdigit():  # "<id> missing", or git died
-                    yield blob_id, None, 0
-                    continue
-                size = int(header[2])
-                data = _read_exact(stdout, size)
-                stdout.read(1)  # the newline after the content
-                yield blob_id, data[:limit], size
+            yield from _answers(stdout, ids, contents=True)
         finally:
             if process.poll() is None:
                 process.kill()
@@ -247,10 +245,9 @@ class GitRepository:
     def _kept_reader_free(self) -> bool:
         return self.keep_reader and not self._commands_busy
 
-    def _ask(self, verb: str, ids: list[str]) -> Iterator[tuple[str, list[str], bytes | None]]:
-        """`info` or `contents` of each object id through the kept `cat-file --batch-command`: (id, header fields
-        as `<id> <type> <size>`, the content for `contents`, else b""); a missing object's header is [] and its
-        content None. Answers left unread (the caller stopped) end the process: the next call starts another."""
+    def _ask(self, verb: str, ids: list[str]) -> Generator[tuple[str, list[str], bytes | None], None, None]:
+        """`_answers` to `info` or `contents` of each object id through the kept `cat-file --batch-command`.
+        Answers left unread (the caller stopped) end the process: the next call starts another."""
         if self._commands is None or self._commands.poll() is not None:
             self._commands = start_git(self.toplevel, ["cat-file", "--batch-command", "--buffer"], self.env,
                                        stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
@@ -270,18 +267,9 @@ class GitRepository:
         writer.start()
         answered = 0
         try:
-            for blob_id in ids:
-                header = stdout.readline().decode("ascii", "replace").split()
-                if len(header) != 3 or not header[2].isdigit():  # "<id> missing", or git died
-                    answered += 1
-                    yield blob_id, [], None
-                    continue
-                data = b""
-                if verb == "contents":
-                    data = _read_exact(stdout, int(header[2]))
-                    stdout.read(1)  # the newline after the content
+            for answer in _answers(stdout, ids, contents=verb == "contents"):
                 answered += 1
-                yield blob_id, header, data
+                yield answer
         finally:
             if answered < len(ids):
                 self.close()
@@ -301,6 +289,21 @@ class GitRepository:
                         stream.close()
                     except OSError:
                         pass
+
+
+def _answers(stdout: IO[bytes], ids: Sequence[str], *, contents: bool) -> Iterator[tuple[str, list[str], bytes | None]]:
+    """`cat-file`'s answer to each id, in order: (id, the header's fields `<id> <type> <size>`, the content when
+    `contents`, else b""); a missing object (or git gone) gives [] and None."""
+    for object_id in ids:
+        header = stdout.readline().decode("ascii", "replace").split()
+        if len(header) != 3 or not header[2].isdigit():  # "<id> missing", or git died
+            yield object_id, [], None
+            continue
+        data = b""
+        if contents:
+            data = _read_exact(stdout, int(header[2]))
+            stdout.read(1)  # the newline after the content
+        yield object_id, header, data
 
 
 def _read_exact(stream: IO[bytes], size: int) -> bytes:

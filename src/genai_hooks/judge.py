@@ -80,15 +80,17 @@ class Judgement:
         tool = self.manifests.tool_for(entry)
         return f"'{entry.tool}'" + (f" ({tool.vendor})" if tool and tool.vendor else "")
 
-    def policy_pass(self, paths: list[str], *, audit: bool, ascii: bool = False) -> None:
+    def policy_pass(self, paths: list[str], *, audit: bool, ascii: bool | None = None) -> None:
         """GAI201/GAI204 on each generated file; remember the entries and tools those files use.
 
         Work is per directory where it can be: most files share their directory's answer. Only files at or below
-        a pattern's prefix can be declared: with every path ASCII (its own key), the rest are passed over.
+        a pattern's prefix can be declared: with every path ASCII (its own key; `ascii` None: looked at here), the
+        rest are passed over.
         """
         manifests = self.manifests
         generated, deliverables = manifests.generated, manifests.deliverables
-        if ascii and not generated.ignore_case and len(paths) > _NARROWED_FROM:
+        if len(paths) > _NARROWED_FROM and not generated.ignore_case and (
+                ascii if ascii is not None else all(p.isascii() for p in paths)):
             narrowed = at_or_below(paths, generated.prefixes())
             if narrowed is not None:
                 roots, invalid = manifests.chains_below(paths)  # report_invalid_in_chain of every directory
@@ -339,8 +341,8 @@ def judge(snapshot: Snapshot, selection: Selection, manifests: ManifestSet, cont
             scope.update(dict.fromkeys(snapshot.below(directory_of(manifest_path))))
         policy_paths = sorted(scope)
     policy.verify_signatures_ahead(manifests, policy_paths, selection.full_audit, options.as_of)
-    ascii = snapshot.listing.ascii if selection.full_audit else all(p.isascii() for p in policy_paths)
-    judgement.policy_pass(policy_paths, audit=selection.full_audit, ascii=ascii)
+    judgement.policy_pass(policy_paths, audit=selection.full_audit,
+                          ascii=snapshot.listing.ascii if selection.full_audit else None)
     judgement.pins()
     judgement.submodules(selection.submodules | {g for m in selection.manifests for g in snapshot.gitlinks
                                                  if g.startswith(directory_of(m) + "/") or not directory_of(m)})

@@ -89,8 +89,7 @@ class Listing:
                 last = depth == len(parts) - 1
                 deeper: list[str] = []
                 for prefix in prefixes:
-                    at = bisect.bisect_left(paths, prefix)
-                    end = bisect.bisect_left(paths, prefix[:-1] + "0") if prefix else len(paths)
+                    at, end = _below(paths, prefix[:-1]) if prefix else (0, len(paths))
                     while at < end:
                         rest = paths[at][len(prefix):]
                         slash = rest.find("/")
@@ -105,7 +104,7 @@ class Listing:
                         at = bisect.bisect_left(paths, folder + "0", at, end)  # "0" sorts right after "/"
                 prefixes = deeper
             for prefix in prefixes:
-                found.update(paths[bisect.bisect_left(paths, prefix):bisect.bisect_left(paths, prefix[:-1] + "0")])
+                found.update(paths[slice(*_below(paths, prefix[:-1]))])
         return sorted(found)
 
 
@@ -126,16 +125,19 @@ def at_or_below(paths: list[str], folders: Iterable[str]) -> list[str] | None:
         at = bisect.bisect_left(paths, folder)
         if at < len(paths) and paths[at] == folder:
             found.append(folder)
-        found.extend(paths[bisect.bisect_left(paths, folder + "/"):bisect.bisect_left(paths, folder + "0")])
+        found.extend(paths[slice(*_below(paths, folder))])
     return sorted(found)
 
 
 def holds_below(paths: list[str], folder: str) -> bool:
     """Whether any of the sorted `paths` lies below `folder` ("" = the root)."""
-    if not folder:
-        return bool(paths)
-    at = bisect.bisect_left(paths, folder + "/")
-    return at < len(paths) and paths[at].startswith(folder + "/")
+    start, end = _below(paths, folder) if folder else (0, len(paths))
+    return start < end
+
+
+def _below(paths: list[str], folder: str) -> tuple[int, int]:
+    """Where the sorted `paths` below `folder` (not "") lie: "0" sorts right after "/"."""
+    return bisect.bisect_left(paths, folder + "/"), bisect.bisect_left(paths, folder + "0")
 
 
 class _Collector:
