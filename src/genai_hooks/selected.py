@@ -19,9 +19,10 @@ from .early import EarlyDiff, EarlyListing, IndexLookup
 from .errors import UsageError
 from .gitcmd import GitRepository
 from .paths import MANIFEST_NAME, is_manifest, manifest_candidates, repository_paths
+from .revisions import has_head
 from .scope import HeadStart, Scope
 from .selection import ChangeSet, Selection, changed_since, select
-from .snapshot import Snapshot, has_head
+from .snapshot import Snapshot
 from .timelines import is_timeline
 
 

@@ -11,7 +11,8 @@ from .errors import UsageError
 from .gitcmd import GitFailed, GitRepository, decode_paths
 from .listing import GITLINK
 from .paths import DIFF_ARGS, MANIFEST_NAME, is_manifest
-from .snapshot import SHALLOW_ADVICE, Snapshot, head_commit, is_shallow, resolve_commit
+from .revisions import SHALLOW_ADVICE, head_commit, is_shallow, resolve_commit
+from .snapshot import Snapshot
 
 
 @dataclass(frozen=True)

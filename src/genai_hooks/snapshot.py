@@ -9,15 +9,14 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 
 from .early import EarlyListing
 from .errors import UsageError
-from .gitcmd import GitFailed, GitRepository, decode_paths
+from .gitcmd import GitRepository, decode_paths
 from .listing import GITLINK, SYMLINK, Listing, holders_in, parse_listing
 from .paths import GITMODULES, INDEX_LOOKUPS_MAX, extension
+from .revisions import head_commit, resolve_commit
 
 _TREE_LOOKUPS_MAX = 1_000  # beyond this, reading the index (or listing a commit) beats walking trees
 _TREE_LISTINGS_MAX = 64  # directories listed with ls-tree pathspecs; git matches each entry against each
 _TREE_DIRECTORIES_MAX = 3_000  # the same, to look files up: 2,500 directories take 0.05 s, 10,000 take 0.8 s
-SHALLOW_ADVICE = ("this is a shallow clone; fetch the full history (actions/checkout with `fetch-depth: 0`, "
-                  "or `git fetch --unshallow`) and run again")
 
 
 class Snapshot:
@@ -368,31 +367,3 @@ def _submodule_paths(repository: GitRepository, gitmodules: str | None) -> tuple
     if not raw:
         return ()
     return tuple(entry.partition("\n")[2] for entry in decode_paths(raw))
-
-
-def resolve_commit(repository: GitRepository, rev: str) -> str:
-    if rev.startswith("-"):
-        raise UsageError(f"unknown revision {rev!r}")
-    try:
-        return repository.run("rev-parse", "--verify", "--quiet", "--end-of-options",
-                              f"{rev}^{{commit}}").decode().strip()
-    except GitFailed:
-        if is_shallow(repository):
-            raise UsageError(f"unknown revision {rev!r}: {SHALLOW_ADVICE}") from None
-        if head_commit(repository) is None:
-            raise UsageError(f"unknown revision {rev!r}: the repository has no commit yet "
-                             "(without --rev, genai-hooks judges the staged files)") from None
-        raise UsageError(f"unknown revision {rev!r}; check the name with `git log --oneline`") from None
-
-
-def is_shallow(repository: GitRepository) -> bool:
-    return repository.try_run("rev-parse", "--is-shallow-repository") == b"true\n"
-
-
-def has_head(repository: GitRepository) -> bool:
-    return head_commit(repository) is not None
-
-
-def head_commit(repository: GitRepository) -> str | None:
-    out = repository.try_run("rev-parse", "--verify", "--quiet", "HEAD^{commit}")
-    return out.decode().strip() if out else None
