@@ -6,6 +6,7 @@ blob id is no longer the declared file's."""
 from __future__ import annotations
 
 import hashlib
+import json
 import sqlite3
 from pathlib import Path
 
@@ -146,3 +147,125 @@ def test_a_respelled_pointer_in_an_archival_path_is_generated_in_every_mode(repo
     repo.add()
     for args in ((), ("--", path), ("--diff", "HEAD")):
         assert [(r, p) for r, p, _ in _lineage(repo.check(*args))] == [("GAI301", path)], args
+
+
+def _respelled_show(repo: Repo, spelling: str) -> str:
+    """The declared file is the hand-written pointer; the deliverable is git-lfs's own spelling of it."""
+    repo.write("genai.toml", SHOW)
+    repo.write("shots/sh010/gen/sky.exr", SPELLINGS[spelling])
+    store_lfs_object(repo, SKY)
+    repo.add()
+    return repo.commit()
+
+
+@pytest.mark.parametrize("spelling", sorted(SPELLINGS))
+def test_a_declared_pointer_spelled_otherwise_makes_git_lfs_s_spelling_of_it_generated_in_every_mode(
+        repo: Repo, spelling: str) -> None:
+    base = _respelled_show(repo, spelling)
+    path = "deliverables/sh010/sh010_plate_v002.exr"
+    repo.write(path, lfs_pointer(SKY))  # what `git add` of the smudged sky writes
+    repo.add()
+    (repo.root / path).unlink()
+    runs = {"hook": repo.check("--", path), "staged": repo.check("--diff", "HEAD"), "audit": repo.check(),
+            "audit no-metadata": repo.check("--no-metadata"), "no cache": repo.check("--no-cache", "--", path)}
+    repo.commit("deliver")
+    runs["ci"] = repo.check("--rev", "HEAD", "--diff", base)
+    runs["rev named"] = repo.check("--rev", "HEAD", "--", path)
+    runs["rev audit"] = repo.check("--rev", "HEAD")
+    for how, done in runs.items():
+        assert _lineage(done) == [("GAI301", path, DETAIL)], (how, done.out)
+        assert done.code == 1, how
+
+
+def test_two_spellings_of_one_object_neither_git_lfs_s_are_one_content(repo: Repo) -> None:
+    _respelled_show(repo, "crlf")
+    path = "deliverables/sh010/sh010_plate_v002.exr"
+    repo.write(path, SPELLINGS["hawser-url"])
+    repo.add()
+    for args in ((), ("--", path), ("--diff", "HEAD")):
+        assert _lineage(repo.check(*args)) == [("GAI301", path, DETAIL)], args
+
+
+def test_git_lfs_s_spelling_of_another_object_is_not_lineage_of_a_respelled_declared_pointer(repo: Repo) -> None:
+    _respelled_show(repo, "ext-line")
+    plate = b"EXR real plate " * 300
+    repo.write("deliverables/sh010/plate.exr", lfs_pointer(plate))
+    store_lfs_object(repo, plate)
+    repo.add()
+    for args in ((), ("--", "deliverables/sh010/plate.exr"), ("--diff", "HEAD")):
+        assert _lineage(repo.check(*args)) == [], args
+
+
+def test_a_link_in_deliverables_to_git_lfs_s_spelling_of_a_respelled_declared_pointer_is_generated(
+        repo: Repo) -> None:
+    _respelled_show(repo, "trailing-space")
+    repo.write("shots/sh010/comp/bg.exr", lfs_pointer(SKY))  # outside the gate
+    (repo.root / "deliverables").mkdir()
+    (repo.root / "deliverables" / "final.exr").symlink_to("../shots/sh010/comp/bg.exr")
+    repo.add()
+    for args in ((), ("--", "deliverables/final.exr"), ("--diff", "HEAD")):
+        assert [(r, p) for r, p, _ in _lineage(repo.check(*args))] == [("GAI301", "deliverables/final.exr")], args
+
+
+@pytest.mark.parametrize("declared", ["shots/sh010/gen/sky.exr",  # a pattern naming the file: its prefix is the file
+                                      "shots/sh010/générés/sky.exr"])  # a non-ASCII prefix: the whole listing
+def test_a_named_run_finds_the_respelled_declared_pointer_wherever_its_pattern_lies(repo: Repo,
+                                                                                   declared: str) -> None:
+    repo.write("genai.toml", ROOT_MANIFEST + generated([declared if "é" not in declared else "shots/sh010/générés/**"],
+                                                      approval="NFX-1"))
+    repo.write(declared, SPELLINGS["crlf"])
+    repo.write("shots/sh010/other.exr", SPELLINGS["hawser-url"])  # undeclared: no origin, though the same object
+    repo.add()
+    path = "deliverables/sh010/sh010_plate_v002.exr"
+    repo.write(path, lfs_pointer(SKY))
+    repo.add()
+    for args in ((), ("--", path), ("--no-cache", "--", path)):
+        found = _lineage(repo.check(*args))
+        assert [(r, p, d.split(",")[0]) for r, p, d in found] == [
+            ("GAI301", path, f"the same Git LFS object as {declared}")], (args, found)
+
+
+def test_a_respelled_declared_pointer_staged_with_the_copy_is_found_and_one_removed_from_the_index_is_not(repo: Repo) -> None:
+    repo.write("genai.toml", SHOW)
+    repo.write("shots/sh010/gen/fog.exr", lfs_pointer(b"EXR generated fog " * 200))
+    repo.add()
+    repo.commit()  # HEAD holds neither the sky nor its copy: the index differs from it by what is staged
+    path = "deliverables/sh010/sh010_plate_v002.exr"
+    repo.write("shots/sh010/gen/sky.exr", SPELLINGS["crlf"])
+    repo.write(path, lfs_pointer(SKY))
+    repo.add()
+    for args in (("--", path), ("--diff", "HEAD"), ()):
+        assert _lineage(repo.check(*args)) == [("GAI301", path, DETAIL)], args
+    repo.commit("sky and its copy")
+    repo.git("rm", "-q", "--cached", "shots/sh010/gen/sky.exr")  # the declared file leaves the index only
+    for args in (("--", path), ("--diff", "HEAD"), ()):
+        assert _lineage(repo.check(*args)) == [], args
+
+
+def _summaries(cache: Path) -> list[str]:
+    with sqlite3.connect(cache / FILE_NAME) as connection:
+        return [str(v) for (v,) in connection.execute("SELECT found FROM evidence WHERE context = 'lfs-respelled'")]
+
+
+@pytest.mark.parametrize("damage", [None, "garbage", '{"0000": "x"}', "[]", "{}"])
+def test_a_folder_of_declared_pointers_is_summarised_and_a_damaged_summary_is_read_again(
+        repo: Repo, evidence_cache: Path, damage: str | None) -> None:
+    repo.write("genai.toml", SHOW)
+    for frame in range(1001, 1011):  # ten pointers in one folder: kept as one summary
+        repo.write(f"shots/sh010/gen/fog.{frame}.exr", lfs_pointer(f"EXR generated fog {frame} ".encode() * 200))
+    repo.write("shots/sh010/gen/sky.exr", SPELLINGS["ext-line"])
+    path = "deliverables/sh010/sh010_plate_v002.exr"
+    repo.write(path, lfs_pointer(SKY))
+    repo.add()
+    cold = repo.check("--", path)
+    blob = repo.git("rev-parse", ":shots/sh010/gen/sky.exr").strip()
+    assert _summaries(evidence_cache) == [json.dumps({blob: OID})]
+    if damage is not None:
+        with sqlite3.connect(evidence_cache / FILE_NAME) as connection:
+            connection.execute("UPDATE evidence SET found = ? WHERE context = 'lfs-respelled'", (damage,))
+            if damage == "{}":  # a summary that reads back whole is taken, not read again (the run trusts its
+                # cache as for inspections): with the per-blob rows gone too, the warm run shows it took the row
+                connection.execute("DELETE FROM evidence WHERE context = 'lfs-pointer'")
+    warm = repo.check("--", path)
+    expected = [] if damage == "{}" else [("GAI301", path, DETAIL)]
+    assert _lineage(cold) == [("GAI301", path, DETAIL)] and _lineage(warm) == expected, damage

@@ -9,13 +9,13 @@ Compositing scripts (comps/) carry lineage further; `derived.py` follows them.
 from __future__ import annotations
 
 import posixpath
-import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from .chains import ManifestSet
-from .content import LFS_POINTER_MAX, ContentReader, LfsPointer, lfs_pointer
+from .content import ContentReader, LfsPointer
 from .findings import Evidence, Strength
+from .lfs_identity import declared_anywhere, pointers_of, respelled_objects
 from .manifest import GeneratedEntry
 from .selection import Change, Selection
 from .snapshot import Snapshot
@@ -60,6 +60,8 @@ class Lineage:
         self.cycles: list[str] = []  # links whose chain goes round or too deep: noted, never followed for ever
         self._pointers: dict[str, LfsPointer | None] = {}
         self.declared_pointers = True  # might a declared file be an LFS pointer? (an audit knows when few are read)
+        self._declared: Mapping[str, GeneratedEntry] | None = None  # every declared file, when an audit has them
+        self._declared_objects: dict[str, str] | None = None  # LFS oid -> the first declared file naming it otherwise
 
     def pointers(self, paths: Iterable[str]) -> dict[str, LfsPointer]:
         """The Git LFS pointers among these files' blobs: each blob read once a run, and kept in the evidence cache
@@ -67,7 +69,7 @@ class Lineage:
         paths = list(paths)
         todo = [p for p in paths if p not in self._pointers]
         if todo:
-            self._pointers.update(_pointers_of(self.content, todo))
+            self._pointers.update(pointers_of(self.content, todo))
         return {p: pointer for p in paths for pointer in (self._pointers.get(p),) if pointer is not None}
 
     def eligible(self, holders: Mapping[str, str]) -> set[str]:
@@ -109,6 +111,30 @@ class Lineage:
                     break
         return found
 
+    def same_object(self, candidates: list[str], everything: Callable[[], ManifestSet]) -> dict[str, Origin]:
+        """Candidates whose Git LFS pointer names the object of a declared file's pointer, each in any spelling
+        git-lfs accepts (SPEC §13). git-lfs's spelling of the candidate's pointer is looked up by blob id
+        (`respelled`); the declared pointers spelled otherwise are sought only when a candidate's object is still
+        unmatched, once a run (see `respelled_objects`)."""
+        found = self.respelled(candidates, everything)
+        wanted: dict[str, list[str]] = {}  # oid -> the candidates naming it
+        for path, pointer in self.pointers([c for c in candidates if c not in found]).items():
+            if pointer.size >= IDENTITY_MIN:
+                wanted.setdefault(pointer.oid, []).append(path)
+        if not wanted:
+            return found
+        if self._declared is None:
+            self._declared = declared_anywhere(self.snapshot, everything())
+        declared = self._declared
+        if self._declared_objects is None:
+            self._declared_objects = respelled_objects(self.content, declared)
+        for oid, paths in wanted.items():
+            original = self._declared_objects.get(oid)
+            if original is not None:
+                for path in paths:
+                    found.setdefault(path, Origin("the same Git LFS object as", original, declared[original]))
+        return found
+
     def keep_eligible(self, origins: Mapping[str, Origin]) -> dict[str, Origin]:
         """The origins whose file is large enough for identity to mean anything (moves found by id)."""
         ids = {p: i for p, i in self.snapshot.object_ids(list(origins)).items() if i is not None}
@@ -137,6 +163,7 @@ class Lineage:
     def listed_identical(self, declared: Mapping[str, GeneratedEntry]) -> dict[str, Origin]:
         """`identical` over every undeclared file of a listed snapshot, reading ids from the listing."""
         listing = self.snapshot.listing
+        self._declared = declared
         declared_ids: dict[str, str] = {}
         for path in declared:
             object_id = listing.object_id(path)
@@ -231,7 +258,7 @@ class Lineage:
                 # or a pointer to its LFS object spelled otherwise, wherever the link's target lies
                 copied = self.elsewhere([target], everything).get(target) if everything is not None else None
                 if copied is None:
-                    copied = self.respelled([target], everything or (lambda: self.manifests)).get(target)
+                    copied = self.same_object([target], everything or (lambda: self.manifests)).get(target)
                 if copied is not None:
                     return target, Origin("a link to", target, copied.entry)
             if self.snapshot.symlinks_among([target]):  # a link to a link: follow the chain
@@ -248,43 +275,6 @@ class Lineage:
         return None, None
 
 
-def _pointers_of(content: ContentReader, paths: list[str]) -> dict[str, LfsPointer | None]:
-    """Each path's Git LFS pointer, or None: from the evidence cache, else read (and kept when the blob was read)."""
-    cache = content.evidence_cache()
-    version = ""
-    keys: dict[str, tuple[str, str]] = {}
-    known: dict[tuple[str, str], str] = {}
-    if cache is not None:
-        from .evidence_cache import reader_version  # here: a run keeping no cache never imports SQLite
-
-        version = reader_version("content.py")
-        keys = {p: (i, "lfs-pointer") for p, i in content.snapshot.object_ids(paths).items() if i is not None}
-        known = cache.lookup_records(keys.values(), version) if keys else {}
-    found: dict[str, LfsPointer | None] = {}
-    for path, key in keys.items():
-        record = known.get(key)
-        oid, _, size = (record or "").partition(" ")
-        if record == "":  # kept as no pointer
-            found[path] = None
-        elif _OID.fullmatch(oid) and size.isdigit():  # anything else does not read back whole: read again
-            found[path] = LfsPointer(oid, int(size))
-    todo = [p for p in paths if p not in found]
-    fresh: dict[tuple[str, str], str] = {}
-    blobs = content.snapshot.blobs(todo) if todo and cache is not None else {}  # sizes say what may be kept
-    for path, data in content.read_whole(todo, LFS_POINTER_MAX).items() if todo else ():
-        pointer = lfs_pointer(data) if data is not None else None
-        found[path] = pointer
-        blob = blobs.get(path)
-        if blob is not None and (data is not None or blob[1] > LFS_POINTER_MAX):  # read, or too large to be one
-            fresh[(blob[0], "lfs-pointer")] = f"{pointer.oid} {pointer.size}" if pointer is not None else ""
-    if cache is not None and fresh:
-        cache.store_records(fresh, version)
-    return found
-
-
-_OID = re.compile(r"[0-9a-f]{64}")
-
-
 def find_origins(lineage: Lineage, selection: Selection, declared: Mapping[str, GeneratedEntry],
                  moved: Mapping[str, Origin] | None, everything: Callable[[], ManifestSet]) -> dict[str, Origin | None]:
     """Undeclared selected files that are generated by lineage (None: a link out of the repository). The same facts
@@ -293,8 +283,8 @@ def find_origins(lineage: Lineage, selection: Selection, declared: Mapping[str, 
     if selection.full_audit:
         found = lineage.listed_identical(declared)
         links = [p for p in sorted(snapshot.listing.symlinks) if p not in declared and p not in found]
-        # a respelled pointer matches a declared file holding git-lfs's spelling of it: none to seek when no
-        # declared file may be a pointer; else the files below the deliverable and archival patterns' prefixes
+        # a pointer in one spelling matches a declared pointer in another: none to seek when no declared file may
+        # be a pointer; else the files below the deliverable and archival patterns' prefixes
         undeclared = snapshot.listing.under(manifests.gate_anchors(), manifests.deliverables.key) \
             if lineage.declared_pointers else []
     else:
@@ -306,10 +296,10 @@ def find_origins(lineage: Lineage, selection: Selection, declared: Mapping[str, 
         links = [p for p in undeclared if p not in found]
     if moved is not None:
         found.update(lineage.keep_eligible({p: o for p, o in moved.items() if p not in declared}))
-    # a pointer spelled otherwise is read where a silent pass would matter: deliverable and archival paths
+    # pointers are read where a silent pass would matter: deliverable and archival paths
     gate = manifests.gate_scoped(p for p in undeclared if p not in declared and p not in found)
     if gate:
-        found.update(lineage.respelled(gate, everything))
+        found.update(lineage.same_object(gate, everything))
     linked, outside = lineage.links(links, found, None if selection.full_audit else everything)
     found.update(linked)
     result: dict[str, Origin | None] = dict(found)

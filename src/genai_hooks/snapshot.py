@@ -10,12 +10,13 @@ from collections.abc import Callable, Collection, Iterable, Sequence
 from .early import EarlyListing
 from .errors import UsageError
 from .gitcmd import GitRepository, decode_paths
-from .listing import GITLINK, SYMLINK, Listing, holders_in, parse_listing
+from .listing import GITLINK, SYMLINK, Listing, at_or_below, holders_in, parse_listing
 from .paths import GITMODULES, INDEX_LOOKUPS_MAX, extension
 from .revisions import head_commit, resolve_commit
 
 _TREE_LOOKUPS_MAX = 1_000  # beyond this, reading the index (or listing a commit) beats walking trees
 _TREE_LISTINGS_MAX = 64  # directories listed with ls-tree pathspecs; git matches each entry against each
+_PRUNED_FOLDERS_MAX = 4_096  # folders given to one ls-tree -r (1,000 folders of a 1M-file show: 0.23 s)
 _TREE_DIRECTORIES_MAX = 3_000  # the same, to look files up: 2,500 directories take 0.05 s, 10,000 take 0.8 s
 
 
@@ -324,6 +325,25 @@ class Snapshot:
             for folder in folders:
                 start, end = bisect.bisect_left(found, folder + "/"), bisect.bisect_left(found, folder + "0")
                 self._below[folder] = found[start:end]
+
+    def at_or_below(self, folders: Collection[str]) -> list[str]:
+        """The files at or below `folders` (as written, none the root; one may name a file), sorted, their ids looked
+        up with them: without a listing, one `ls-tree` of the commit (for the index: of the commit it equals outside
+        the paths a diff seeded, those taken as seeded), git entering only the trees the folders lie in."""
+        tree = self.commit or self._same_as
+        if self._listing is not None or tree is None or len(folders) > _PRUNED_FOLDERS_MAX:
+            return at_or_below(self.listing.paths, folders) or []
+        found: dict[str, str | None] = {}
+        modes: dict[str, str] = {}
+        for record in decode_paths(self.repository.run("ls-tree", "-r", "-z", "--full-tree", tree, "--",
+                                                       *(":(literal)" + f for f in sorted(folders)))):
+            meta, _, path = record.partition("\t")
+            mode, kind, object_id = meta.split(" ")
+            if kind == "blob" and path not in self._ids:
+                found[path], modes[path] = object_id, mode
+        self.seed(found, modes)
+        seeded = at_or_below(sorted(p for p, i in self._ids.items() if i is not None), folders) or []
+        return sorted(set(seeded) | {p for p in found if self._ids.get(p) is not None})
 
     def below(self, directory: str) -> list[str]:
         """Files inside `directory` ("" = everything), sorted."""
