@@ -29,6 +29,7 @@ def _tree(parts: list[list[str]]) -> list[str]:
 
 @settings(max_examples=400, deadline=None)
 @example([["a", "x.exr"], ["a-b", "x.exr"], ["a.b"]], [("a/**", ""), ("a-b/*.exr", "")])  # "a-b" is not below "a"
+@example([["a", "a"]], [("a/**", ""), ("a/**", "a"), ("a-b/*.exr", "")])  # "a/a" is below "a", though "a-b" sorts between
 @given(paths_strategy, st.lists(st.tuples(st.sampled_from(PATTERNS), st.sampled_from(["", "a", "b/sh010"])),
                                 max_size=4))
 def test_a_path_a_pattern_covers_is_never_passed_over(parts: list[list[str]], patterns: list[tuple[str, str]]) -> None:

@@ -115,13 +115,16 @@ def at_or_below(paths: list[str], folders: Iterable[str]) -> list[str] | None:
     """The paths (sorted, compared as written) at or below any of `folders`, sorted; None when a folder is the
     root (every path). Two bisections a folder: the cost follows the folders, not the paths."""
     found: list[str] = []
-    taken: list[str] = []
+    taken: set[str] = set()
     for folder in sorted(set(folders)):
         if not folder:
             return None
-        if taken and folder.startswith(taken[-1] + "/"):
+        slash = folder.find("/")
+        while slash >= 0 and folder[:slash] not in taken:  # "a-b" sorts between "a" and "a/b": every ancestor asked
+            slash = folder.find("/", slash + 1)
+        if slash >= 0:
             continue  # below a folder taken already
-        taken.append(folder)
+        taken.add(folder)
         at = bisect.bisect_left(paths, folder)
         if at < len(paths) and paths[at] == folder:
             found.append(folder)
