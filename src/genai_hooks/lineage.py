@@ -60,7 +60,7 @@ class Lineage:
         self.cycles: list[str] = []  # links whose chain goes round or too deep: noted, never followed for ever
         self._pointers: dict[str, LfsPointer | None] = {}
         self.declared_pointers = True  # might a declared file be an LFS pointer? (an audit knows when few are read)
-        self._declared: Mapping[str, GeneratedEntry] | None = None  # every declared file, when an audit has them
+        self.all_declared: Mapping[str, GeneratedEntry] | None = None  # every declared file (an audit knows them)
         self._declared_objects: dict[str, str] | None = None  # LFS oid -> the first declared file naming it otherwise
 
     def pointers(self, paths: Iterable[str]) -> dict[str, LfsPointer]:
@@ -123,9 +123,9 @@ class Lineage:
                 wanted.setdefault(pointer.oid, []).append(path)
         if not wanted:
             return found
-        if self._declared is None:
-            self._declared = declared_anywhere(self.snapshot, everything())
-        declared = self._declared
+        if self.all_declared is None:
+            self.all_declared = declared_anywhere(self.snapshot, everything())
+        declared = self.all_declared
         if self._declared_objects is None:
             self._declared_objects = respelled_objects(self.content, declared)
         for oid, paths in wanted.items():
@@ -163,7 +163,6 @@ class Lineage:
     def listed_identical(self, declared: Mapping[str, GeneratedEntry]) -> dict[str, Origin]:
         """`identical` over every undeclared file of a listed snapshot, reading ids from the listing."""
         listing = self.snapshot.listing
-        self._declared = declared
         declared_ids: dict[str, str] = {}
         for path in declared:
             object_id = listing.object_id(path)
@@ -281,6 +280,7 @@ def find_origins(lineage: Lineage, selection: Selection, declared: Mapping[str, 
     whatever the selection (SPEC §13): an audit reads its listing where a named run asks about its files."""
     manifests, snapshot = lineage.manifests, lineage.snapshot
     if selection.full_audit:
+        lineage.all_declared = declared  # its policy pass judged every file
         found = lineage.listed_identical(declared)
         links = [p for p in sorted(snapshot.listing.symlinks) if p not in declared and p not in found]
         # a pointer in one spelling matches a declared pointer in another: none to seek when no declared file may
