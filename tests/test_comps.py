@@ -505,14 +505,23 @@ def test_notes_are_bounded_printable_and_short() -> None:
 @pytest.mark.slow
 @pytest.mark.parametrize(("name", "build"), [("big.nk", scripts.nuke_big_script),
                                              ("big.comp", scripts.fusion_big_comp)])
-def test_100k_node_script_reads_in_under_two_seconds(name: str, build: Callable[[int], str]) -> None:
-    data = build(100_000).encode()
-    started = time.process_time()  # CPU time: other processes on the machine do not count
-    script = read(name, data)
-    elapsed = time.process_time() - started
+def test_a_100k_node_script_reads_in_time_linear_in_its_nodes(name: str, build: Callable[[int], str]) -> None:
+    """Ten times the nodes cost about ten times the CPU (a quadratic reader: a hundred). A ratio, not a bound in
+    seconds: the speed itself is the benchmarks' to measure, and a loaded CI machine is slower by a factor."""
+    small, large = build(10_000).encode(), build(100_000).encode()
+
+    def cpu(data: bytes) -> float:
+        started = time.process_time()  # CPU time: other processes on the machine count less
+        read(name, data)
+        return time.process_time() - started
+
+    once = min(cpu(small) for _ in range(3))
+    started = time.process_time()
+    script = read(name, large)
+    tenfold = time.process_time() - started
 
     assert script.complete and len(script.reads) + len(script.writes) >= 12_500
-    assert elapsed < 2.0, f"{elapsed:.2f} s"
+    assert tenfold < 30 * once, f"{tenfold:.2f} s for 100,000 nodes, {once:.3f} s for 10,000"
 
 
 @pytest.mark.slow
